@@ -1,0 +1,40 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run    create the virtual environment and run the app on the shipped data
+#   make test   create the virtual environment (with test tools and a headless browser) and run every test
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+PORT   ?= 8501
+
+.PHONY: run test test-fast validate bench load-test clean-venv
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) -m socialmap validate --quiet
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+test: $(VENV)/.installed-dev
+	bash scripts/ensure_browser.sh
+	$(PY) -m pytest
+
+# The unit and integration tests only (no browser), for quick feedback while developing.
+test-fast: $(VENV)/.installed-dev
+	$(PY) -m pytest -m "not e2e"
+
+validate: $(VENV)/.installed
+	$(PY) -m socialmap validate
+
+bench: $(VENV)/.installed-dev
+	$(PY) benchmarks/run_all.py
+
+clean-venv:
+	rm -rf $(VENV)

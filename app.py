@@ -1,0 +1,59 @@
+"""Sociale kaart jeugd: page set-up, navigation, crisis panel, language switch, data notice.
+
+Run with ``streamlit run app.py``. Every page is listed here explicitly; pages are thin views in
+``pages/`` that read state, call the core (``socialmap``) and render.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from socialmap import i18n
+from socialmap.errors import DataError
+from socialmap.ui import common
+
+st.set_page_config(page_title="Sociale kaart jeugd", page_icon="🧭", layout="wide",
+                   initial_sidebar_state="expanded")
+
+lang = common.current_lang()
+common.language_switch()
+
+atlas = None
+error: DataError | None = None
+try:
+    atlas = common.get_atlas(common.region_id())
+except DataError as exc:
+    error = exc
+
+
+def _page(path: str, key: str, icon: str, default: bool = False) -> st.Page:
+    return st.Page(path, title=i18n.t(f"common.nav.{key}", lang), icon=icon, url_path=key, default=default)
+
+
+pages = {
+    i18n.t("common.nav.section_help", lang): [
+        _page("pages/start.py", "start", "🏠", default=True),
+        _page("pages/hulpwijzer.py", "hulpwijzer", "🧭"),
+        _page("pages/routekaart.py", "routekaart", "🗒️"),
+        _page("pages/sociale_kaart.py", "sociale_kaart", "🗺️"),
+        _page("pages/wijkprofiel.py", "wijkprofiel", "🏘️"),
+    ],
+    i18n.t("common.nav.section_learn", lang): [
+        _page("pages/zorgroutes.py", "zorgroutes", "🪜"),
+        _page("pages/dekking.py", "dekking", "📊"),
+    ],
+    i18n.t("common.nav.section_admin", lang): [
+        _page("pages/beheer.py", "beheer", "🔐"),
+    ],
+}
+navigation = st.navigation(pages)
+
+# The crisis numbers come first on every page and are never hidden, also when data is broken.
+common.crisis_panel(lang, atlas)
+common.data_sidebar(lang, atlas)
+
+if error is not None:
+    common.data_error_page(error, lang)
+    st.stop()
+
+navigation.run()

@@ -1,0 +1,5 @@
+"""Placeholder: this page is being built (see the open issues)."""
+
+import streamlit as st
+
+st.title("dekking")

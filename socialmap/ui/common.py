@@ -1,0 +1,133 @@
+"""Shared Streamlit pieces: cached atlas, language, crisis panel, data notice, badges.
+
+The atlas is cached once per process with ``st.cache_resource`` keyed by the region id (a plain
+string) and is treated as read-only by every page.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+
+import streamlit as st
+
+from .. import i18n
+from ..errors import DataError
+from ..loader import DEFAULT_REGION, load_region
+from ..model import Atlas
+from . import state
+
+#: National crisis numbers, always shown (also when the data cannot be loaded).
+CRISIS_LINES: tuple[tuple[str, str, str], ...] = (
+    # (label key, number shown, tel: target)
+    ("common.crisis.line_112", "112", "112"),
+    ("common.crisis.line_113", "113 / 0800-0113", "113"),
+    ("common.crisis.line_kindertelefoon", "0800-0432", "08000432"),
+    ("common.crisis.line_veilig_thuis", "0800-2000", "08002000"),
+)
+
+
+def region_id() -> str:
+    return os.environ.get("SOCIALMAP_REGION", DEFAULT_REGION)
+
+
+@st.cache_resource(show_spinner=False)
+def get_atlas(region: str) -> Atlas:
+    """The region's atlas, loaded and validated once per process. Raises ``DataError``."""
+    return load_region(region)
+
+
+def current_lang() -> str:
+    """The UI language: session choice, else ``?lang=`` in the URL, else Dutch."""
+    if state.LANG not in st.session_state:
+        requested = st.query_params.get("lang", i18n.DEFAULT_LANGUAGE)
+        st.session_state[state.LANG] = requested if requested in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+    return st.session_state[state.LANG]
+
+
+def language_switch() -> str:
+    lang = current_lang()
+    choice = st.sidebar.radio(
+        i18n.t("common.language", lang),
+        options=list(i18n.LANGUAGES),
+        index=list(i18n.LANGUAGES).index(lang),
+        format_func=lambda code: i18n.t(f"common.language_name.{code}", lang),
+        horizontal=True,
+        key="_lang_radio",
+    )
+    if choice != lang:
+        st.session_state[state.LANG] = choice
+        st.rerun()
+    return choice
+
+
+def md_escape(text: object) -> str:
+    """Escape text from data for Streamlit markdown (no HTML, no markdown injection)."""
+    out = html.escape(str(text), quote=True)
+    for ch in "\\`*_{}[]()#+!|~>":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def huisartsenpost(atlas: Atlas | None) -> tuple[str, str] | None:
+    """(name, phone) of the region's out-of-hours GP post, from the data."""
+    if atlas is None or not atlas.region.huisartsenpost_service_id:
+        return None
+    sid = atlas.region.huisartsenpost_service_id
+    if sid not in atlas.services.index:
+        return None
+    row = atlas.services.loc[sid]
+    return str(row["name"]), str(row["phone"] or "")
+
+
+def crisis_panel(lang: str, atlas: Atlas | None, emphasise: bool = False) -> None:
+    """The crisis numbers. Shown on every page, never hidden; first on a red flag."""
+    parts = [f"**{i18n.t(key, lang)}** [{number}](tel:{target})" for key, number, target in CRISIS_LINES]
+    post = huisartsenpost(atlas)
+    if post:
+        name, phone = post
+        target = "".join(ch for ch in phone if ch.isdigit())
+        shown = f"[{md_escape(phone)}](tel:{target})" if phone else ""
+        parts.append(f"**{i18n.t('common.crisis.line_huisartsenpost', lang)}** {shown}")
+    text = f"**{i18n.t('common.crisis.title', lang)}** · " + " · ".join(parts)
+    if emphasise:
+        st.error(text + "\n\n" + i18n.t("common.crisis.emphasis", lang), icon="🚨")
+    else:
+        st.warning(text, icon="☎️")
+
+
+def status_badge(status: str, lang: str) -> str:
+    """A short markdown badge for a record's status (empty for verified)."""
+    if status == "verified":
+        return f":green-badge[{i18n.t('common.status.verified', lang)}]"
+    if status == "to_verify":
+        return f":orange-badge[{i18n.t('common.status.to_verify', lang)}]"
+    return f":violet-badge[{i18n.t('common.status.illustrative', lang)}]"
+
+
+def illustrative_notice(atlas: Atlas, lang: str, service_ids: list[str] | None = None) -> None:
+    """Say how much of what the page shows is illustrative (not real)."""
+    illustrative, total = atlas.illustrative_share(service_ids)
+    if total == 0:
+        return
+    st.caption(i18n.t("common.notice.illustrative", lang, n=illustrative, total=total,
+                      pct=round(100 * illustrative / total)))
+
+
+def data_sidebar(lang: str, atlas: Atlas | None) -> None:
+    with st.sidebar:
+        if atlas is not None:
+            st.caption(i18n.t("common.notice.region", lang, name=md_escape(atlas.region.name)))
+            illustrative, total = atlas.illustrative_share()
+            st.caption(i18n.t("common.notice.illustrative_all", lang, n=illustrative, total=total))
+            st.caption(md_escape(atlas.region.attribution))
+        else:
+            st.caption(i18n.t("common.notice.attribution_fallback", lang))
+        st.caption(i18n.t("common.notice.privacy", lang))
+
+
+def data_error_page(err: DataError, lang: str) -> None:
+    """The app refuses to start on invalid data and shows the validator's messages."""
+    st.error(i18n.t("common.data_error.title", lang), icon="⛔")
+    st.write(i18n.t("common.data_error.body", lang))
+    st.code("\n".join(err.messages[:200]), language=None)

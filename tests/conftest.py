@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+VALID_MINI = FIXTURES / "regions" / "valid_mini"
+SHIPPED = ROOT / "data" / "regions" / "kennemerland"
+
+
+@pytest.fixture
+def mini_region(tmp_path: Path) -> Path:
+    """A writable copy of the small valid fixture region."""
+    target = tmp_path / "valid_mini"
+    shutil.copytree(VALID_MINI, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def shipped_atlas():
+    from socialmap.loader import load_region
+
+    return load_region(SHIPPED)

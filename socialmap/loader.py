@@ -34,7 +34,7 @@ DEFAULT_REGION = "kennemerland"
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _CBS = re.compile(r"^(GM\d{4}|WK\d{6}|BU\d{8})$")
-_PHONE = re.compile(r"^(112|113|14 ?0\d{2,3}|(\+31|0)[0-9][0-9 -]{7,13}[0-9])$")
+_PHONE = re.compile(r"^(112|113|14 ?0\d{2,3}|(\+31|0)[0-9][0-9 -]{6,13}[0-9])$")
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[a-z]{2,}$", re.IGNORECASE)
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")

@@ -1,0 +1,495 @@
+"""The route advisor (Hulpwijzer) without Streamlit: questions, URL encoding, texts, route card.
+
+- ``QUESTIONS``: the questions as data records, in the order of the step-by-step mode (the
+  safety question first). The answers they collect are the triage contract's keys.
+- ``encode_answers`` / ``decode_answers``: a compact, URL-safe string for ``?a=`` so a route card
+  can be reopened from a link or QR code. Nothing is stored on the server: the URL *is* the state.
+- ``route_query`` / ``parse_route_query``: the whole route-card query string (answers, chosen
+  services, the professional's choice, language).
+- ``advise_answers``: advice for possibly incomplete answers (a red flag needs nothing else).
+- ``service_card`` / ``build_route_card``: what the result and the route card show per service.
+- ``bridging_needed``: the quickest option at the advised level waits more than 4 weeks.
+
+Nothing here writes the answers anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+from urllib.parse import urlencode
+
+from . import i18n, vocab
+from .errors import InputError
+from .matching import Match, match
+from .model import Area, Atlas
+from .rules import default_rules
+from .triage import Advice, advise, parse_answers
+
+#: Bridging advice is shown when the quickest option at the advised level waits longer than this.
+BRIDGE_WEEKS = 4
+#: Service cards on the result: at least 3 where the data has them, at most 5.
+MAX_SERVICES = 5
+DEFAULT_PICKED = 3
+MODES: tuple[str, ...] = ("snel", "stap")
+#: Levels a family can say it already tried (the heaviest useful one is basic_mh).
+TRIED_OPTIONS: tuple[str, ...] = ("self_help", "open_access", "gp_practice", "wijkteam", "basic_mh")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question. Texts are ``advisor.q.<id>.title|help|examples|short`` in the catalogues."""
+
+    id: str  # the answers key (triage contract)
+    kind: str  # "multi", "single", "postcode", "age", "safety"
+    options: tuple[str, ...] = ()
+    label_kind: str | None = None  # labels: common.<label_kind>.<option>
+    required: bool = False
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question("red_flags", "safety", vocab.RED_FLAGS, "red_flag"),
+    Question("postcode", "postcode"),
+    Question("age", "age", required=True),
+    Question("concerns", "multi", vocab.CONCERNS, "concern", required=True),
+    Question("impact", "single", vocab.IMPACTS, "impact", required=True),
+    Question("duration", "single", vocab.DURATIONS, "duration", required=True),
+    Question("tried", "multi", TRIED_OPTIONS, "level"),
+    Question("context", "multi", vocab.CONTEXTS, "context"),
+)
+QUESTION_BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
+REQUIRED: tuple[str, ...] = tuple(q.id for q in QUESTIONS if q.required)
+
+
+def empty_answers() -> dict[str, Any]:
+    return {"red_flags": [], "postcode": "", "age": None, "concerns": [], "impact": None,
+            "duration": None, "tried": [], "context": []}
+
+
+def missing_required(answers: Mapping[str, Any]) -> list[str]:
+    """Required question ids without an answer (empty list = ready for advice)."""
+    out = []
+    for qid in REQUIRED:
+        value = answers.get(qid)
+        if value is None or value == [] or value == () or value == "":
+            out.append(qid)
+    return out
+
+
+def answered(answers: Mapping[str, Any], qid: str) -> bool:
+    value = answers.get(qid)
+    return not (value is None or value == [] or value == () or value == "")
+
+
+# ---- compact URL encoding ------------------------------------------------------------------
+# Format (version 1): fields joined by "-", list items by ".":
+#   1-<age>-<concerns>-<impact>-<duration>-<red_flags>-<tried>-<context>-<postcode>
+# impact and duration are digits (index in the vocabulary); list values are two-letter codes
+# fixed below (never reuse a code). Example: 1-13-an.lm-2-1----2035AB
+
+_CODES: dict[str, dict[str, str]] = {
+    "concerns": {
+        "parenting": "pa", "behaviour": "be", "anxiety": "an", "low_mood": "lm", "withdrawal": "wd",
+        "self_esteem": "se", "social": "so", "development": "de", "school": "sc", "sleep": "sl",
+        "eating": "ea", "trauma": "tr", "divorce": "di", "substance_use": "su",
+        "adhd_medication": "am", "assessment": "as",
+    },
+    "red_flags": {
+        "suicidality": "su", "self_harm": "sh", "psychosis": "ps", "severe_eating": "se",
+        "unsafe_home": "uh", "danger_to_others": "do", "acute_crisis": "ac",
+    },
+    "tried": {
+        "self_help": "sh", "open_access": "oa", "gp_practice": "gp", "wijkteam": "wt",
+        "basic_mh": "bm", "specialist_mh": "sm", "crisis": "cr",
+    },
+    "context": {
+        "debts": "de", "housing": "ho", "parent_mental_health": "pm", "parent_addiction": "pa",
+        "divorce_conflict": "dc", "caregiver_overload": "co", "lvb": "lv",
+    },
+}
+_DECODE: dict[str, dict[str, str]] = {k: {c: v for v, c in m.items()} for k, m in _CODES.items()}
+_VERSION = "1"
+_FIELDS = ("age", "concerns", "impact", "duration", "red_flags", "tried", "context", "postcode")
+_PC = re.compile(r"^\s*([1-9]\d{3})\s*([A-Za-z]{2})?\s*$")
+
+
+def normalise_postcode(text: str | None) -> str:
+    """``2035 ab`` → ``2035AB``; anything not shaped like a postcode is returned stripped."""
+    text = (text or "").strip()
+    m = _PC.match(text)
+    if not m:
+        return text
+    return m.group(1) + (m.group(2) or "").upper()
+
+
+def is_postcode_shape(text: str | None) -> bool:
+    return bool(_PC.match(text or ""))
+
+
+def encode_answers(answers: Mapping[str, Any]) -> str:
+    """The answers as a short URL-safe string (unknown values are left out)."""
+    parts = [_VERSION]
+    age = answers.get("age")
+    parts.append("" if age is None else str(int(age)))
+    parts.append(".".join(_CODES["concerns"][c] for c in answers.get("concerns") or () if c in _CODES["concerns"]))
+    impact, duration = answers.get("impact"), answers.get("duration")
+    parts.append(str(vocab.IMPACTS.index(impact)) if impact in vocab.IMPACTS else "")
+    parts.append(str(vocab.DURATIONS.index(duration)) if duration in vocab.DURATIONS else "")
+    for key in ("red_flags", "tried", "context"):
+        parts.append(".".join(_CODES[key][v] for v in answers.get(key) or () if v in _CODES[key]))
+    postcode = normalise_postcode(answers.get("postcode"))
+    parts.append(postcode if is_postcode_shape(postcode) else "")
+    return "-".join(parts)
+
+
+def _bad_link(lang: str, detail: str) -> InputError:
+    return InputError(i18n.t("advisor.error.bad_link", lang, detail=detail), field="a", value=detail)
+
+
+def decode_answers(text: str, lang: str = "nl") -> dict[str, Any]:
+    """Inverse of :func:`encode_answers`; ``InputError`` with a plain message on a broken link.
+
+    Missing answers come back as ``None`` / empty; validation against the contract is
+    :func:`socialmap.triage.parse_answers`' job.
+    """
+    text = (text or "").strip()
+    parts = text.split("-")
+    if len(parts) != len(_FIELDS) + 1 or parts[0] != _VERSION:
+        raise _bad_link(lang, text[:40])
+    out = empty_answers()
+    age, concerns, impact, duration, red, tried, context, postcode = parts[1:]
+    if age:
+        if not age.isdigit() or not 0 <= int(age) <= vocab.AGE_MAX_YEARS:
+            raise _bad_link(lang, f"age={age}")
+        out["age"] = int(age)
+    for key, raw in (("concerns", concerns), ("red_flags", red), ("tried", tried), ("context", context)):
+        values = []
+        for code in filter(None, raw.split(".")):
+            if code not in _DECODE[key]:
+                raise _bad_link(lang, f"{key}={code}")
+            if _DECODE[key][code] not in values:
+                values.append(_DECODE[key][code])
+        out[key] = values
+    for key, raw, choices in (("impact", impact, vocab.IMPACTS), ("duration", duration, vocab.DURATIONS)):
+        if raw:
+            if not raw.isdigit() or int(raw) >= len(choices):
+                raise _bad_link(lang, f"{key}={raw}")
+            out[key] = choices[int(raw)]
+    if postcode:
+        if not is_postcode_shape(postcode):
+            raise _bad_link(lang, f"postcode={postcode}")
+        out["postcode"] = normalise_postcode(postcode)
+    return out
+
+
+@dataclass(frozen=True)
+class RouteRequest:
+    """Everything a route card needs, as carried by its URL."""
+
+    answers: dict[str, Any]
+    services: tuple[str, ...] = ()
+    override: str | None = None
+    reason: str = ""
+    lang: str = "nl"
+
+
+_SERVICE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def route_query(answers: Mapping[str, Any], services: Sequence[str] = (), override: str | None = None,
+                reason: str = "", lang: str = "nl") -> dict[str, str]:
+    """The query parameters of a route card (``a``, ``s``, ``o``, ``r``, ``lang``)."""
+    params = {"a": encode_answers(answers)}
+    if services:
+        params["s"] = ".".join(services)
+    if override and override in vocab.LEVELS:
+        params["o"] = override
+        if reason.strip():
+            params["r"] = reason.strip()[:200]
+    if lang != i18n.DEFAULT_LANGUAGE:
+        params["lang"] = lang
+    return params
+
+
+def route_url(base: str, params: Mapping[str, str]) -> str:
+    """Absolute URL of the route card page for these parameters."""
+    return base.rstrip("/") + "/routekaart?" + urlencode(params)
+
+
+def parse_route_query(params: Mapping[str, Any], lang: str = "nl") -> RouteRequest:
+    """Read a route card's query parameters back; ``InputError`` with a plain message."""
+    def one(key: str) -> str:
+        value = params.get(key, "")
+        if isinstance(value, (list, tuple)):
+            value = value[0] if value else ""
+        return str(value or "")
+
+    answers = decode_answers(one("a"), lang)
+    services = tuple(s for s in one("s").split(".") if s)
+    for sid in services:
+        if not _SERVICE_ID.match(sid):
+            raise _bad_link(lang, f"s={sid[:30]}")
+    override = one("o") or None
+    if override is not None and override not in vocab.LEVELS:
+        raise _bad_link(lang, f"o={override[:30]}")
+    req_lang = one("lang") or lang
+    if req_lang not in i18n.LANGUAGES:
+        req_lang = i18n.DEFAULT_LANGUAGE
+    return RouteRequest(answers, services, override, one("r")[:200], req_lang)
+
+
+# ---- advice ----------------------------------------------------------------------------------
+
+def advise_answers(answers: Mapping[str, Any], lang: str = "nl") -> Advice | None:
+    """The advice, or None while required answers are missing. A red flag needs nothing else."""
+    data = {k: answers.get(k) for k in ("age", "concerns", "impact", "duration", "red_flags", "tried", "context")}
+    if data.get("red_flags"):
+        # Safety first: the crisis route needs no other answer. Fill neutral values for the engine.
+        data["age"] = data["age"] if data["age"] is not None else 0
+        data["concerns"] = data["concerns"] or ["behaviour"]
+        data["impact"] = data["impact"] or "severe"
+        data["duration"] = data["duration"] or "weeks"
+    elif missing_required(answers):
+        return None
+    data = {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in data.items() if v is not None}
+    return advise(parse_answers(data), lang=lang)
+
+
+def resolve_area(atlas: Atlas, postcode: str | None, lang: str = "nl") -> Area | None:
+    """The area of a postcode; ``InputError`` with a plain message naming the value and what is allowed."""
+    text = (postcode or "").strip()
+    if not text:
+        return None
+    if not is_postcode_shape(text):
+        raise InputError(i18n.t("advisor.error.postcode_format", lang, value=text), field="postcode", value=text)
+    pc4 = normalise_postcode(text)[:4]
+    if pc4 not in atlas.postcodes.index:
+        names = ", ".join(m.name for m in atlas.region.municipalities)
+        raise InputError(
+            i18n.t("advisor.error.postcode_outside", lang, value=text, region=atlas.region.name, places=names,
+                   first=atlas.postcodes.index.min(), last=atlas.postcodes.index.max()),
+            field="postcode", value=text)
+    return atlas.resolve_postcode(pc4)
+
+
+def fallback_area(atlas: Atlas) -> Area:
+    """The region's first municipality: used to list crisis services without a postcode."""
+    return atlas.area(atlas.region.municipalities[0].code)
+
+
+def local_services(atlas: Atlas, area: Area, level: str, also: Sequence[str], age: int | None,
+                   concerns: Sequence[str], now: dt.datetime | None = None,
+                   limit: int = MAX_SERVICES) -> list[Match]:
+    """3-5 services: the (chosen) level first, then one or two of the levels in ``also``."""
+    main = match(atlas, area, [level], age, concerns, now=now, limit=limit)
+    extra: list[Match] = []
+    for other in also:
+        if other != level:
+            extra.extend(match(atlas, area, [other], age, concerns, now=now, limit=2))
+    keep_main = max(limit - min(len(extra), 2), 3)
+    out = main[:keep_main]
+    out.extend(extra[: max(limit - len(out), 0)])
+    return out
+
+
+def bridging_needed(waits: Sequence[int | None]) -> bool:
+    """True when the quickest known option waits longer than ``BRIDGE_WEEKS`` weeks."""
+    known = [w for w in waits if w is not None]
+    return bool(known) and min(known) > BRIDGE_WEEKS
+
+
+def todo_text(level: str, lang: str = "nl") -> str:
+    """What to do now at a level ("U kunt zelf bellen of langsgaan", "Via uw huisarts", ...)."""
+    return i18n.t(f"advisor.todo.{level}", lang)
+
+
+# ---- service cards ---------------------------------------------------------------------------
+
+def _age_text(lo: Any, hi: Any, lang: str) -> str:
+    def months(v: Any) -> int | None:
+        try:
+            if v is None or v != v:  # NaN / NA
+                return None
+            return int(v)
+        except (TypeError, ValueError):
+            return None
+
+    lo_m, hi_m = months(lo), months(hi)
+    if lo_m is None and hi_m is None:
+        return i18n.t("advisor.card.ages_all", lang)
+    lo_m = lo_m or 0
+    if hi_m is not None and hi_m < 24:
+        return i18n.t("advisor.card.ages_months", lang, lo=lo_m, hi=hi_m)
+    hi_y = vocab.AGE_MAX_YEARS if hi_m is None else hi_m // 12
+    return i18n.t("advisor.card.ages_years", lang, lo=lo_m // 12, hi=hi_y)
+
+
+def _hours(atlas: Atlas, service_id: str, lang: str) -> tuple[str, ...]:
+    sched = atlas.schedules
+    if not len(sched):
+        return ()
+    rows = sched[sched["service_id"] == service_id]
+    if not len(rows):
+        return ()
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for row in rows.to_dict("records"):
+        if row.get("weekday") not in vocab.WEEKDAYS:
+            continue
+        key = (str(row.get("kind") or "open"), str(row.get("opens")), str(row.get("closes")))
+        groups.setdefault(key, []).append(row["weekday"])
+    out = []
+    for (kind, opens, closes), days in sorted(groups.items(), key=lambda kv: (kv[0][0] != "open",
+                                                                                min(vocab.WEEKDAYS.index(d) for d in kv[1]))):
+        days = sorted(set(days), key=vocab.WEEKDAYS.index)
+        day_text = ", ".join(i18n.t(f"advisor.day.{d}", lang) for d in days)
+        if len(days) == 7:
+            day_text = i18n.t("advisor.day.all", lang)
+        times = i18n.t("advisor.card.day_and_night", lang) if (opens, closes) == ("00:00", "24:00") else f"{opens}-{closes}"
+        prefix = i18n.t("advisor.card.walk_in_prefix", lang) if kind == "walk_in" else ""
+        out.append(f"{prefix}{day_text} {times}")
+    return tuple(out)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    try:
+        if value != value:  # NaN
+            return ""
+    except (TypeError, ValueError):
+        pass
+    text = str(value)
+    return "" if text in ("<NA>", "nan", "None", "NaT") else text
+
+
+@dataclass(frozen=True)
+class ServiceCard:
+    id: str
+    name: str
+    description: str
+    organization: str
+    level: str
+    access_route: str
+    ages: str
+    phone: str
+    tel: str
+    email: str
+    url: str
+    address: str
+    hours: tuple[str, ...]
+    open_now: bool | None
+    walk_in_today: bool
+    waiting_weeks: int | None
+    distance_km: float | None
+    verified_at: str
+    status: str
+
+
+def service_card(atlas: Atlas, service_id: str, lang: str = "nl", found: Match | None = None) -> ServiceCard:
+    """The facts a card shows for one service (from the atlas, plus a match's distance and times)."""
+    row = atlas.services.loc[service_id]
+    org = ""
+    if row["organization_id"] in atlas.organizations.index:
+        org = _text(atlas.organizations.at[row["organization_id"], "name"])
+    address = ""
+    sal = atlas.service_at_location
+    loc_ids = list(sal.loc[sal["service_id"] == service_id, "location_id"]) if len(sal) else []
+    if loc_ids and loc_ids[0] in atlas.locations.index:
+        loc = atlas.locations.loc[loc_ids[0]]
+        address = ", ".join(p for p in (_text(loc["address"]), _text(loc["postcode"]), _text(loc["city"])) if p)
+        if len(loc_ids) > 1:
+            address += " " + i18n.t("advisor.card.more_locations", lang, n=len(loc_ids) - 1)
+    phone = _text(row["phone"])
+    waiting = found.waiting_weeks if found is not None else (None if _text(row["waiting_weeks"]) == "" else int(row["waiting_weeks"]))
+    distance = None if found is None or found.distance_m is None else round(found.distance_m / 1000.0, 1)
+    verified = row["verified_at"]
+    return ServiceCard(
+        id=service_id, name=_text(row["name"]), description=_text(row["description"]), organization=org,
+        level=str(row["level"]), access_route=_text(row["access_route"]),
+        ages=_age_text(row["age_min_months"], row["age_max_months"], lang),
+        phone=phone, tel="".join(ch for ch in phone if ch.isdigit()), email=_text(row["email"]),
+        url=_text(row["url"]), address=address, hours=_hours(atlas, service_id, lang),
+        open_now=None if found is None else found.open_now,
+        walk_in_today=False if found is None else found.walk_in_today,
+        waiting_weeks=waiting, distance_km=distance,
+        verified_at=verified.isoformat() if hasattr(verified, "isoformat") else _text(verified),
+        status=_text(row["status"]) or "to_verify",
+    )
+
+
+# ---- the route card --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RouteCard:
+    """Everything on the parent's route card. Built in memory per request; never stored."""
+
+    lang: str
+    engine_level: str
+    level: str  # the level the route follows (the professional's choice when given)
+    override_reason: str
+    also: tuple[str, ...]
+    next_step: str | None
+    reasons: tuple[str, ...]
+    area_name: str
+    services: tuple[ServiceCard, ...]
+    bridging: bool
+    crisis_lines: tuple[tuple[str, str], ...]
+    url: str
+    created: str
+    notes: str = ""
+    red_flags: tuple[str, ...] = field(default=())
+
+    @property
+    def overridden(self) -> bool:
+        return self.level != self.engine_level
+
+
+def build_route_card(atlas: Atlas, request: RouteRequest, url: str,
+                     crisis_lines: Sequence[tuple[str, str]], now: dt.datetime | None = None) -> RouteCard:
+    """The route card for a request (``InputError`` for incomplete answers or a bad postcode)."""
+    lang = request.lang
+    advice = advise_answers(request.answers, lang)
+    if advice is None:
+        raise _bad_link(lang, ", ".join(missing_required(request.answers)))
+    area = resolve_area(atlas, request.answers.get("postcode"), lang)
+    level = request.override if request.override and advice.level != "crisis" else advice.level
+    search_area = area or (fallback_area(atlas) if level == "crisis" else None)
+    found: dict[str, Match] = {}
+    ranked: list[Match] = []
+    if search_area is not None:
+        ranked = local_services(atlas, search_area, level, advice.also, request.answers.get("age"),
+                                request.answers.get("concerns") or (), now=now, limit=50)
+        found = {m.service_id: m for m in ranked}
+    ids = [s for s in request.services if s in atlas.services.index]
+    if not request.services:
+        ids = [m.service_id for m in ranked[:DEFAULT_PICKED]]
+    cards = tuple(service_card(atlas, sid, lang, found.get(sid)) for sid in ids)
+    at_level = [c.waiting_weeks for c in cards if c.level == level] or [
+        m.waiting_weeks for m in ranked if m.level == level][:MAX_SERVICES]
+    area_name = f"{area.name} ({area.municipality_name})" if area is not None else ""
+    when = (now or dt.datetime.now()).date().isoformat()
+    return RouteCard(
+        lang=lang, engine_level=advice.level, level=level,
+        override_reason=request.reason if level != advice.level else "",
+        also=advice.also, next_step=advice.next_step if level == advice.level else _next_of(level),
+        reasons=advice.reasons, area_name=area_name, services=cards,
+        bridging=level != "crisis" and bridging_needed(at_level),
+        crisis_lines=tuple(crisis_lines), url=url, created=when,
+        red_flags=tuple(request.answers.get("red_flags") or ()),
+    )
+
+
+def _next_of(level: str) -> str | None:
+    """Where to go next from a level, per the route rules."""
+    return default_rules().next_step.get(level)
+
+
+__all__ = [
+    "Question", "QUESTIONS", "QUESTION_BY_ID", "REQUIRED", "MODES", "BRIDGE_WEEKS", "RouteRequest",
+    "RouteCard", "ServiceCard", "empty_answers", "missing_required", "encode_answers", "decode_answers",
+    "route_query", "route_url", "parse_route_query", "advise_answers", "resolve_area", "fallback_area",
+    "local_services", "bridging_needed", "todo_text", "service_card", "build_route_card",
+    "normalise_postcode",
+]

@@ -1,0 +1,152 @@
+"""'Meld een fout': corrections anyone may send for a service, for a curator to accept or reject.
+
+A suggestion holds only: which service, which field, a suggested value and a short note. There
+are no fields for names, e-mail addresses or other personal data of the sender, and nothing about
+the sender is stored. Suggestions are JSON lines in ``<region>/.suggestions/suggestions.jsonl``
+(gitignored); a decision is appended as a new line (the file is append-only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from . import records, store
+from .auth import Curator, require_curator
+
+SUGGESTIONS_DIR = ".suggestions"
+FILE = "suggestions.jsonl"
+#: Service fields a visitor may suggest a correction for.
+FIELDS: tuple[str, ...] = ("name", "description", "phone", "email", "url", "age_min", "age_max",
+                           "languages", "waiting_weeks", "access_route", "cost", "other")
+MAX_VALUE = 200
+MAX_NOTE = 500
+MAX_OPEN = 500  # per region: beyond this, new suggestions are refused (disk-flood guard)
+RATE_LIMIT = 3  # suggestions ...
+RATE_WINDOW_S = 600  # ... per 10 minutes per session
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass
+class Suggestion:
+    id: str
+    service_id: str
+    field: str
+    value: str
+    note: str
+    created_at: str
+    status: str = "open"  # open / accepted / rejected
+    decided_by: str = ""
+    decided_at: str = ""
+
+
+def _clean(text: str, limit: int, name: str) -> str:
+    text = _CONTROL.sub("", (text or "").replace("\r", "")).strip()
+    if len(text) > limit:
+        raise InputError(f"{name} is {len(text)} characters long (at most {limit} allowed)", field=name, value=text[:40])
+    return text
+
+
+def _path(folder: Path) -> Path:
+    return folder / SUGGESTIONS_DIR / FILE
+
+
+def rate_limited(timestamps: list[float], now: float | None = None) -> bool:
+    """True when a session already sent ``RATE_LIMIT`` suggestions in the last ``RATE_WINDOW_S`` seconds."""
+    now = time.time() if now is None else now
+    return sum(1 for t in timestamps if now - t < RATE_WINDOW_S) >= RATE_LIMIT
+
+
+def submit(folder: str | Path, service_id: str, field: str, value: str, note: str,
+           known_services: set[str] | None = None, now: dt.datetime | None = None) -> Suggestion:
+    """Store a suggestion (anyone may; no login). ``InputError`` on a bad or too long input."""
+    folder = Path(folder)
+    if known_services is not None and service_id not in known_services:
+        raise InputError(f"service_id '{service_id}' does not exist", field="service_id", value=service_id)
+    if field not in FIELDS:
+        raise InputError(f"field '{field}' is not allowed (allowed: {', '.join(FIELDS)})", field="field", value=field)
+    value = _clean(value, MAX_VALUE, "value")
+    note = _clean(note, MAX_NOTE, "note")
+    if not value and not note:
+        raise InputError("value and note are both empty (write the correct value or a short note)", field="value")
+    if len([s for s in load(folder) if s.status == "open"]) >= MAX_OPEN:
+        raise InputError(f"there are already {MAX_OPEN} open suggestions; try again later", field="service_id")
+    stamp = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
+    item = Suggestion(id=uuid.uuid4().hex[:12], service_id=service_id, field=field, value=value,
+                      note=note, created_at=stamp)
+    store.append_line(_path(folder), {"type": "suggestion", **asdict(item)})
+    return item
+
+
+def load(folder: str | Path) -> list[Suggestion]:
+    """All suggestions with their latest decision, oldest first."""
+    path = _path(Path(folder))
+    if not path.exists():
+        return []
+    items: dict[str, Suggestion] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if rec.get("type") == "suggestion":
+            fields = {k: rec.get(k, "") for k in Suggestion.__dataclass_fields__}
+            items[rec["id"]] = Suggestion(**fields)
+        elif rec.get("type") == "decision" and rec.get("id") in items:
+            s = items[rec["id"]]
+            s.status, s.decided_by, s.decided_at = rec["status"], rec.get("by", ""), rec.get("at", "")
+    return list(items.values())
+
+
+def open_suggestions(folder: str | Path) -> list[Suggestion]:
+    return [s for s in load(folder) if s.status == "open"]
+
+
+def _decide(folder: Path, suggestion_id: str, status: str, curator: Curator) -> None:
+    stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    store.append_line(_path(folder), {"type": "decision", "id": suggestion_id, "status": status,
+                                      "by": curator.name, "at": stamp})
+
+
+def _find(folder: Path, suggestion_id: str) -> Suggestion:
+    for s in load(folder):
+        if s.id == suggestion_id:
+            if s.status != "open":
+                raise InputError(f"suggestion '{suggestion_id}' was already {s.status}", field="id", value=suggestion_id)
+            return s
+    raise InputError(f"suggestion '{suggestion_id}' does not exist", field="id", value=suggestion_id)
+
+
+def reject(folder: str | Path, suggestion_id: str, curator: Curator) -> None:
+    who = require_curator(curator)
+    folder = Path(folder)
+    _find(folder, suggestion_id)
+    _decide(folder, suggestion_id, "rejected", who)
+
+
+def accept(folder: str | Path, suggestion_id: str, curator: Curator, expected_version: str,
+           value: str | None = None, today: dt.date | None = None) -> Any:
+    """Apply the suggested value (or the curator's corrected ``value``) to the service and mark it accepted.
+
+    Validated like every edit; ``field == 'other'`` suggestions can only be marked accepted
+    (the curator edits the record by hand).
+    """
+    who = require_curator(curator)
+    folder = Path(folder)
+    s = _find(folder, suggestion_id)
+    result = None
+    if s.field != "other":
+        row = records.record(folder, "service", s.service_id)
+        if row is None:
+            raise InputError(f"service '{s.service_id}' does not exist any more", field="service_id", value=s.service_id)
+        row[s.field] = s.value if value is None else value
+        result, _ = records.upsert(folder, "service", row, who, expected_version, original_id=s.service_id, today=today)
+    _decide(folder, suggestion_id, "accepted", who)
+    return result

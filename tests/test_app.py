@@ -1,0 +1,64 @@
+"""The app starts on the shipped data, shows the crisis panel on every page, and refuses bad data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import FIXTURES, ROOT, SHIPPED
+
+PAGES = ["start", "hulpwijzer", "routekaart", "sociale_kaart", "wijkprofiel", "zorgroutes", "dekking", "beheer"]
+
+
+def _app(monkeypatch: pytest.MonkeyPatch, region: Path = SHIPPED) -> AppTest:
+    monkeypatch.setenv("SOCIALMAP_REGION", str(region))
+    monkeypatch.setenv("SOCIALMAP_TILES", "none")
+    monkeypatch.chdir(ROOT)
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+
+
+def _text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [m.value for m in at.warning] + [m.value for m in at.error]
+    parts += [m.value for m in at.caption] + [m.value for m in at.title]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_exception_and_shows_the_crisis_numbers(monkeypatch, page):
+    at = _app(monkeypatch)
+    at.run()
+    if page != "start":
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = _text(at)
+    for number in ("112", "0800-0113", "0800-0432", "0800-2000"):
+        assert number in text
+    assert "CBS" in text  # attribution on every page
+
+
+def test_the_start_page_says_how_much_is_illustrative(monkeypatch):
+    at = _app(monkeypatch)
+    at.run()
+    assert "voorbeelden" in _text(at)
+
+
+def test_the_app_switches_to_english(monkeypatch):
+    at = _app(monkeypatch)
+    at.run()
+    at.sidebar.radio[0].set_value("en").run()
+    assert "Need help right now?" in _text(at)
+
+
+def test_the_app_refuses_to_start_on_invalid_data_and_shows_the_messages(monkeypatch, tmp_path):
+    region = tmp_path / "broken"
+    shutil.copytree(FIXTURES / "regions" / "valid_mini", region)
+    shutil.copy(FIXTURES / "invalid" / "age_text__services.csv", region / "services.csv")
+    at = _app(monkeypatch, region)
+    at.run()
+    assert not at.exception
+    assert "De gegevens van de sociale kaart kloppen niet" in _text(at)
+    assert "services.csv line 3: age_max 'ten' is not a number" in at.code[0].value
+    assert "112" in _text(at)  # crisis numbers still shown

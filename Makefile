@@ -34,6 +34,7 @@ validate: $(VENV)/.installed
 	$(PY) -m socialmap validate
 
 bench: $(VENV)/.installed-dev
+	$(PY) benchmarks/bench_advice.py
 	$(PY) benchmarks/run_all.py
 
 clean-venv:

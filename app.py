@@ -15,8 +15,7 @@ from socialmap.ui import common
 st.set_page_config(page_title="Sociale kaart jeugd", page_icon="🧭", layout="wide",
                    initial_sidebar_state="expanded")
 
-lang = common.current_lang()
-common.language_switch()
+lang = common.language_switch()
 
 atlas = None
 error: DataError | None = None

@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 from . import i18n, vocab
 from .errors import InputError
-from .rules import MAX_RUNG, Rules, default_rules
+from .rules import MAX_RUNG, Rules, default_rules, load_rules
 
 REQUIRED_KEYS: tuple[str, ...] = ("age", "concerns", "impact", "duration")
 _POSTCODE = re.compile(r"^\s*[1-9]\d{3}\s*(?:[A-Za-z]{2})?\s*$")
@@ -320,4 +320,4 @@ def _finish(
     return Advice(level, also, next_step, tuple(reasons), tuple(rule_ids), rung)
 
 
-__all__ = ["Answers", "Advice", "parse_answers", "advise", "REQUIRED_KEYS", "show"]
+__all__ = ["Answers", "Advice", "parse_answers", "advise", "load_rules", "REQUIRED_KEYS", "show"]

@@ -46,19 +46,15 @@ def current_lang() -> str:
 
 
 def language_switch() -> str:
-    lang = current_lang()
-    choice = st.sidebar.radio(
-        i18n.t("common.language", lang),
+    """The language radio in the sidebar; its widget key is the session's language."""
+    current_lang()
+    return st.sidebar.radio(
+        i18n.t("common.language", st.session_state[state.LANG]),
         options=list(i18n.LANGUAGES),
-        index=list(i18n.LANGUAGES).index(lang),
-        format_func=lambda code: i18n.t(f"common.language_name.{code}", lang),
+        format_func=lambda code: i18n.t(f"common.language_name.{code}", code),
         horizontal=True,
-        key="_lang_radio",
+        key=state.LANG,
     )
-    if choice != lang:
-        st.session_state[state.LANG] = choice
-        st.rerun()
-    return choice
 
 
 def md_escape(text: object) -> str:

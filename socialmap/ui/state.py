@@ -14,11 +14,30 @@ ADVISOR_ANSWERS = "advisor_answers"
 ADVISOR_OVERRIDE = "advisor_override"
 ADVISOR_CHOSEN = "advisor_chosen_services"
 ADVISOR_NOTES = "advisor_notes"
+ADVISOR_LOADED_LINK = "advisor_loaded_link"  # the ?a= value already copied into the answers
+ADVISOR_DANGER = "advisor_danger"  # step mode: "yes" / "no" to the safety question
+ADVISOR_NEED = "advisor_need_answer"  # step mode: show "choose an answer first"
+ADVISOR_OVERRIDE_REASON = "advisor_override_reason"
 
 # -- map (Sociale kaart / Wijkprofiel / Dekking) --
 MAP_FILTERS = "map_filters"
 MAP_SELECTED_AREA = "map_selected_area"
 MAP_SELECTED_SERVICE = "map_selected_service"
+MAP_QUERY = "map_query"  # keyword search text (widget)
+MAP_POSTCODE = "map_postcode"  # postcode search text (widget)
+MAP_LEVELS = "map_levels"  # filter widgets
+MAP_CONCERNS = "map_concerns"
+MAP_AGE = "map_age"
+MAP_ACCESS = "map_access"
+MAP_OPEN_NOW = "map_open_now"
+MAP_WALK_IN = "map_walk_in"
+MAP_LANGUAGES = "map_languages"
+MAP_HIDE_ILLUSTRATIVE = "map_hide_illustrative"
+MAP_URL_SEEN = "map_url_seen"  # the query parameters last applied to / written from the widgets
+MAP_LAST_CLICK = "map_last_click"  # the last map click handled (so a stale click is not re-applied)
+MAP_PROFILE_CODE = "map_profile_code"  # Wijkprofiel select box
+MAP_PROFILE_DISTANCE = "map_profile_distance"
+MAP_DEKKING_DISTANCE = "map_dekking_distance"
 
 # -- atlas (Zorgroutes) --
 ATLAS_PRACTICE_INDEX = "atlas_practice_index"

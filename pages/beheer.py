@@ -1,5 +1,6 @@
-"""Placeholder: this page is being built (see the open issues)."""
+"""Beheer: data quality for everyone; editing, suggestions, import and history for a logged-in curator."""
 
-import streamlit as st
+from socialmap.ui import common
+from socialmap.ui.curation import page
 
-st.title("beheer")
+page(common.current_lang())

@@ -1,5 +1,5 @@
-"""Placeholder: this page is being built (see the open issues)."""
+"""Hulpwijzer: the route advisor (quick mode for GP/POH, step by step for parents)."""
 
-import streamlit as st
+from socialmap.ui import advisor
 
-st.title("hulpwijzer")
+advisor.hulpwijzer_page()

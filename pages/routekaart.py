@@ -1,5 +1,5 @@
-"""Placeholder: this page is being built (see the open issues)."""
+"""Routekaart: the printable route card, rebuilt from the URL (nothing is stored)."""
 
-import streamlit as st
+from socialmap.ui import advisor
 
-st.title("routekaart")
+advisor.routekaart_page()

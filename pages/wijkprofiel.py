@@ -1,5 +1,165 @@
-"""Placeholder: this page is being built (see the open issues)."""
+"""Wijkprofiel: one wijk or buurt (``?code=WK…`` / ``BU…``) and a comparison of all wijken."""
 
+from __future__ import annotations
+
+import pandas as pd
 import streamlit as st
 
-st.title("wijkprofiel")
+from socialmap import i18n, profiles, vocab
+from socialmap.errors import InputError
+from socialmap.i18n import t
+from socialmap.ui import common, state
+from socialmap.ui import maps as ui_maps
+
+lang = common.current_lang()
+region = common.region_id()
+atlas = common.get_atlas(region)
+md = common.md_escape
+
+
+def _km(metres: float | None) -> str:
+    if metres is None or pd.isna(metres):
+        return t("map.profile.remote", lang)
+    return f"{metres / 1000:.1f} km".replace(".", ",") if lang == "nl" else f"{metres / 1000:.1f} km"
+
+
+def _num(value: int | None) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:,}"
+    return text.replace(",", ".") if lang == "nl" else text
+
+
+st.title(t("map.profile.title", lang))
+st.caption(t("map.profile.intro", lang))
+
+areas = atlas.areas
+choices = [c for kind in ("wijk", "buurt") for c in areas.index[areas["kind"] == kind]]
+kind_label = {kind: t(f"map.kind.{kind}", lang) for kind in ("gemeente", "wijk", "buurt")}
+labels = {c: f"{areas.at[c, 'name']} ({kind_label[areas.at[c, 'kind']]}, {c})" for c in choices}
+
+requested = str(st.query_params.get("code", "") or "").strip().upper()
+if requested and requested != st.session_state.get("_map_profile_url"):
+    st.session_state["_map_profile_url"] = requested
+    if requested in choices:
+        st.session_state[state.MAP_PROFILE_CODE] = requested
+    else:
+        try:
+            atlas.area(requested)
+            st.error(t("map.profile.not_wijk", lang, code=md(requested)), icon="⚠️")
+        except InputError as exc:
+            st.error(md(exc), icon="⚠️")
+if st.session_state.get(state.MAP_PROFILE_CODE) not in choices:
+    st.session_state[state.MAP_PROFILE_CODE] = choices[0] if choices else None
+
+reach = int(atlas.region.reach_m)
+if state.MAP_PROFILE_DISTANCE not in st.session_state:
+    st.session_state[state.MAP_PROFILE_DISTANCE] = reach
+
+col_pick, col_dist = st.columns([3, 2])
+with col_pick:
+    code = st.selectbox(t("map.profile.pick", lang), choices, key=state.MAP_PROFILE_CODE,
+                        format_func=lambda c: labels.get(c, c))
+with col_dist:
+    distance = st.slider(t("map.profile.distance", lang), min_value=500, max_value=10000, step=250,
+                         key=state.MAP_PROFILE_DISTANCE, help=t("map.profile.distance_help", lang, reach=reach))
+if code and st.query_params.get("code") != code:
+    st.query_params["code"] = code
+    st.session_state["_map_profile_url"] = code
+
+if not code:
+    st.info(t("map.profile.no_areas", lang))
+    st.stop()
+
+profile = profiles.area_profile(atlas, code, distance)
+area = profile.area
+st.header(f"{md(area.name)}")
+parent = atlas.area(area.parent_code).name if area.parent_code else ""
+st.caption(t("map.profile.where", lang, kind=t(f"map.kind.{area.kind}", lang), code=area.code,
+             parent=md(parent), municipality=md(area.municipality_name)))
+st.page_link("pages/sociale_kaart.py", label=t("map.profile.on_map", lang), icon="🗺️",
+             query_params={"area": area.code})
+
+# ---- figures --------------------------------------------------------------------------------
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(t("map.profile.population", lang), _num(profile.population))
+c2.metric(t("map.profile.age_0_14", lang), _num(profile.age_0_14))
+c3.metric(t("map.profile.age_15_24", lang), _num(profile.age_15_24))
+c4.metric(t("map.profile.services_serving", lang), str(len(profile.services)))
+if profile.figures_code != area.code:
+    st.caption(t("map.profile.figures_of_wijk", lang, name=md(atlas.area(profile.figures_code).name)))
+st.caption(t("map.profile.source_cbs", lang))
+
+# ---- gaps -----------------------------------------------------------------------------------
+if profile.gaps:
+    st.warning(t("map.profile.gaps", lang, km=_km(distance), levels=", ".join(
+        i18n.label("level", g, lang) for g in profile.gaps)), icon="🕳️")
+else:
+    st.success(t("map.profile.no_gaps", lang, km=_km(distance)), icon="✅")
+
+# ---- contacts -------------------------------------------------------------------------------
+st.subheader(t("map.profile.contacts", lang))
+if profile.contacts:
+    for item in profile.contacts:
+        parts = [f"**{md(item.name)}**", md(i18n.label("level", item.level, lang))]
+        if item.phone:
+            digits = "".join(ch for ch in item.phone if ch.isdigit())
+            parts.append(f"[{md(item.phone)}](tel:{digits})")
+        if item.email:
+            parts.append(md(item.email))
+        badge = common.status_badge(item.status, lang)
+        st.markdown(" · ".join(parts) + (f" {badge}" if badge else ""))
+else:
+    st.info(t("map.profile.no_contacts", lang))
+
+# ---- services per level ---------------------------------------------------------------------
+st.subheader(t("map.profile.services", lang))
+by_level = profile.by_level()
+for level in vocab.LEVELS:
+    items = by_level.get(level, [])
+    if not items:
+        continue
+    with st.expander(f"{i18n.label('level', level, lang)} ({len(items)})", expanded=level in profiles.LIGHT_LEVELS):
+        st.dataframe(pd.DataFrame({
+            t("map.list.name", lang): [s.name for s in items],
+            t("map.profile.distance_col", lang): [_km(s.distance_m) for s in items],
+            t("map.list.waiting", lang): pd.array([s.waiting_weeks for s in items], dtype="Int64"),
+            t("map.profile.waiting_as_of", lang): [str(s.waiting_as_of or "") for s in items],
+            t("map.card.access", lang): [i18n.label("access", s.access_route, lang) for s in items],
+            t("map.list.status", lang): [i18n.label("status", s.status, lang) for s in items],
+        }), hide_index=True, width="stretch")
+
+# ---- GP practices ---------------------------------------------------------------------------
+st.subheader(t("map.profile.practices", lang, km=_km(distance)))
+if profile.practices:
+    st.dataframe(pd.DataFrame({
+        t("map.profile.practice", lang): [p.name for p in profile.practices],
+        t("map.profile.address", lang): [p.address for p in profile.practices],
+        t("map.profile.youth_professional", lang): [i18n.label("professional", p.youth_professional, lang)
+                                                     for p in profile.practices],
+        t("map.profile.youth_days", lang): [", ".join(i18n.label("weekday", d, lang) for d in p.youth_days) or "–"
+                                             for p in profile.practices],
+        t("map.profile.distance_col", lang): [_km(p.distance_m) for p in profile.practices],
+    }), hide_index=True, width="stretch")
+else:
+    st.info(t("map.profile.no_practices", lang, km=_km(distance)))
+
+# ---- all wijken -----------------------------------------------------------------------------
+st.subheader(t("map.profile.compare", lang))
+table = ui_maps.comparison_table(region, int(distance))
+shown = table.copy()
+shown["gaps"] = [", ".join(i18n.label("level", g, lang) for g in str(v).split(";") if g) for v in shown["gaps"]]
+shown["youth_per_light_service"] = shown["youth_per_light_service"].round(0).astype("Int64")
+shown["nearest_light_m"] = shown["nearest_light_m"].round(0).astype("Int64")
+columns = {"code": t("map.compare.code", lang), "name": t("map.compare.name", lang),
+           "municipality": t("map.compare.municipality", lang), "population": t("map.profile.population", lang),
+           "age_0_14": t("map.profile.age_0_14", lang), "age_15_24": t("map.profile.age_15_24", lang),
+           **{level: i18n.label("level", level, lang) for level in vocab.LEVELS},
+           "youth_per_light_service": t("map.compare.youth_per_light", lang),
+           "nearest_light_m": t("map.compare.nearest_light_m", lang), "gaps": t("map.compare.gaps", lang)}
+shown = shown.rename(columns=columns)
+st.dataframe(shown, hide_index=True, width="stretch")
+st.caption(t("map.compare.help", lang, km=_km(distance)))
+st.download_button(t("map.compare.download", lang), data=shown.to_csv(index=False).encode("utf-8"),
+                   file_name=f"wijken_{atlas.region.id}.csv", mime="text/csv", key="map_compare_csv")
+common.illustrative_notice(atlas, lang, [s.service_id for s in profile.services] or None)

@@ -1,5 +1,289 @@
-"""Placeholder: this page is being built (see the open issues)."""
+"""Zorgroutes: the route atlas for new POH Jeugd staff.
 
+Five tabs: the ladder of care levels with the routes between them and the region's services per
+level; what the evaluations found (plots with named sources); "wie bel ik voor ...?"; practice
+mode with case vignettes scored against the route engine; and the onboarding sheet per wijk
+(printable view and PDF). The content is data (``data/atlas``) read through
+``socialmap.routeatlas`` and ``socialmap.onboarding``; nothing the learner does is stored.
+"""
+
+from __future__ import annotations
+
+import altair as alt
 import streamlit as st
 
-st.title("zorgroutes")
+from socialmap import i18n, onboarding, routeatlas, vocab
+from socialmap.errors import DataError, InputError
+from socialmap.rules import load_rules
+from socialmap.triage import advise, parse_answers
+from socialmap.ui import common, state
+
+lang = common.current_lang()
+atlas = common.get_atlas(common.region_id())
+
+
+def t(key: str, **fmt: object) -> str:
+    return i18n.t(key, lang, **fmt)
+
+
+def md(text: object) -> str:
+    """``common.md_escape``, with quotes kept readable (its ``#`` escaping breaks ``&#x27;``)."""
+    return common.md_escape(text).replace("&\\#x27;", "'").replace("&quot;", '"')
+
+
+def level_label(level: str) -> str:
+    return i18n.label("level", level, lang)
+
+
+@st.cache_data(show_spinner=False)
+def _sheet_pdf(region: str, wijk_code: str, language: str) -> bytes:
+    return onboarding.to_pdf(onboarding.build_sheet(common.get_atlas(region), wijk_code), language)
+
+
+st.title(t("atlas.title"))
+st.caption(t("atlas.subtitle"))
+
+try:
+    levels = routeatlas.load_levels()
+    studies = routeatlas.load_evaluations()
+    vignettes = routeatlas.load_vignettes()
+except DataError as err:
+    common.data_error_page(err, lang)
+    st.stop()
+
+tab_ladder, tab_eval, tab_call, tab_practice, tab_sheet = st.tabs(
+    [t("atlas.tabs.ladder"), t("atlas.tabs.evaluations"), t("atlas.tabs.call"), t("atlas.tabs.practice"), t("atlas.tabs.sheet")]
+)
+
+# ---- 1. the ladder ---------------------------------------------------------------------------
+with tab_ladder:
+    st.write(t("atlas.ladder.intro"))
+    st.graphviz_chart(routeatlas.route_dot(levels, lang))
+    st.caption(t("atlas.ladder.legend"))
+    for info in levels:
+        services = routeatlas.level_services(atlas, info.id)
+        stats = routeatlas.waiting_stats(atlas, info.id)
+        with st.container(border=True):
+            heading = level_label(info.id)
+            if info.id == "crisis":
+                st.subheader(f"🚨 {heading}")
+            else:
+                st.subheader(f"{info.rung} · {heading}")
+            left, right = st.columns([3, 2], gap="large")
+            with left:
+                st.markdown(f"**{t('atlas.ladder.what')}** {md(info.text('what', lang))}")
+                st.markdown(f"**{t('atlas.ladder.who')}** " + ", ".join(md(w) for w in info.text("who", lang)))
+                st.markdown(f"**{t('atlas.ladder.questions')}**\n" +
+                            "\n".join(f"- {md(q)}" for q in info.text("questions", lang)))
+            with right:
+                st.markdown(f"**{t('atlas.ladder.talks')}** {md(info.text('talks', lang))}")
+                st.markdown(f"**{t('atlas.ladder.access')}** {md(info.text('access', lang))}")
+                if stats.known:
+                    low_high = (t("atlas.ladder.waiting_single", weeks=stats.low) if stats.low == stats.high
+                                else t("atlas.ladder.waiting_range", low=stats.low, high=stats.high))
+                    median = f"{stats.median:g}"
+                    st.markdown(f"**{t('atlas.ladder.waiting')}** " +
+                                t("atlas.ladder.waiting_value", median=median, range=low_high, known=stats.known,
+                                  n=stats.services))
+                else:
+                    st.markdown(f"**{t('atlas.ladder.waiting')}** {t('atlas.ladder.waiting_unknown')}")
+                if info.next_step:
+                    st.markdown(f"**{t('atlas.ladder.next')}** " + ", ".join(level_label(x) for x in info.next_step))
+            with st.expander(t("atlas.ladder.services", n=len(services))):
+                if services.empty:
+                    st.write(t("atlas.ladder.no_services"))
+                for sid, row in services.iterrows():
+                    contact = " · ".join(md(x) for x in (row["phone"], row["url"]) if x)
+                    st.markdown(
+                        f"{common.status_badge(row['status'], lang)} **{md(row['name'])}** — "
+                        f"{i18n.label('access', row['access_route'], lang)}" + (f" · {contact}" if contact else "")
+                    )
+                if not services.empty:
+                    common.illustrative_notice(atlas, lang, list(services.index))
+
+# ---- 2. what the evaluations found -------------------------------------------------------------
+with tab_eval:
+    st.write(t("atlas.eval.intro"))
+    for study in studies:
+        with st.container(border=True):
+            st.subheader(md(study.place) if study.place else t("atlas.eval.unknown_place"))
+            frame = routeatlas.chart_frame(study, lang)
+            if not frame.empty:
+                base = alt.Chart(frame).encode(
+                    y=alt.Y("label:N", sort=frame["label"].tolist(), title=None,
+                            axis=alt.Axis(labelLimit=360, labelFontSize=12)),
+                    x=alt.X("value:Q", title=t("atlas.eval.axis_percent"), scale=alt.Scale(domain=[0, 100])),
+                    tooltip=[alt.Tooltip("label:N", title=t("atlas.eval.tooltip_label")),
+                             alt.Tooltip("shown:N", title=t("atlas.eval.tooltip_value"))],
+                )
+                bars = base.mark_bar(color="#1f4e79")
+                text = base.mark_text(align="left", dx=4, color="#1a1a1a").encode(text="shown:N")
+                chart = (bars + text).properties(height=alt.Step(34))
+                st.altair_chart(chart, width="stretch")
+            for fig in study.figures:
+                if fig.unit == "count":
+                    st.metric(routeatlas.figure_label(fig, lang), routeatlas.figure_text(fig, lang))
+            st.markdown(f"**{t('atlas.eval.source')}** {md(routeatlas.source_text(study, lang))}")
+            for url in study.urls:
+                st.markdown(f"- [{md(url)}]({url})")
+            unchecked = [f for f in study.figures if not f.checked]
+            if unchecked:
+                st.markdown(f":orange-badge[{t('atlas.eval.unchecked')}]")
+            st.caption(md(study.note.get(lang) or study.note["nl"]))
+
+# ---- 3. who do I call for ...? ---------------------------------------------------------------
+with tab_call:
+    st.write(t("atlas.call.intro"))
+    wijk_options = onboarding.wijken(atlas)
+    wijk_names = {code: f"{name} ({muni})" for code, name, muni in wijk_options}
+    c1, c2, c3, c4 = st.columns([3, 1, 2, 2])
+    concern = c1.selectbox(t("atlas.call.concern"), options=list(vocab.CONCERNS),
+                           format_func=lambda c: i18n.label("concern", c, lang), key=state.ATLAS_CALL_CONCERN)
+    age = c2.number_input(t("atlas.call.age"), min_value=0, max_value=vocab.AGE_MAX_YEARS, value=8, step=1,
+                          key=state.ATLAS_CALL_AGE)
+    wijk = c3.selectbox(t("atlas.call.wijk"), options=["", *wijk_names], key=state.ATLAS_CALL_WIJK,
+                        format_func=lambda c: wijk_names.get(c, t("atlas.call.whole_region")))
+    postcode = c4.text_input(t("atlas.call.postcode"), key=state.ATLAS_CALL_POSTCODE, placeholder="2031 AB")
+    area = None
+    try:
+        area = atlas.resolve(postcode=postcode.strip() or None, area_code=None if postcode.strip() else (wijk or None))
+    except InputError as err:
+        st.warning(str(err), icon="⚠️")
+    if area is not None:
+        st.caption(t("atlas.call.for_area", name=md(area.name), municipality=md(area.municipality_name)))
+    options = routeatlas.who_to_call(atlas, concern, int(age), area=area)
+    if not options:
+        st.info(t("atlas.call.none"))
+    first = options[0].level if options else None
+    shown_levels = [lvl for lvl in vocab.LADDER if any(o.level == lvl for o in options)]
+    for lvl in shown_levels:
+        marker = f" — {t('atlas.call.start_here')}" if lvl == first else ""
+        st.markdown(f"#### {level_label(lvl)}{marker}")
+        for o in [o for o in options if o.level == lvl]:
+            with st.container(border=True):
+                st.markdown(f"{common.status_badge(o.status, lang)} **{md(o.name)}**" +
+                            (f" · {md(o.organization)}" if o.organization and o.organization != o.name else ""))
+                details = [f"**{t('atlas.call.access')}** {i18n.label('access', o.access_route, lang)}"]
+                if o.phone:
+                    digits = "".join(ch for ch in o.phone if ch.isdigit())
+                    details.append(f"**{t('atlas.call.phone')}** [{md(o.phone)}](tel:{digits})")
+                if o.email:
+                    details.append(f"**{t('atlas.call.email')}** {md(o.email)}")
+                if o.url:
+                    details.append(f"[{t('atlas.call.website')}]({o.url})")
+                if o.waiting_weeks is not None:
+                    details.append(t("atlas.call.waiting", weeks=o.waiting_weeks))
+                if o.distance_m is not None:
+                    details.append(t("atlas.call.distance", km=f"{o.distance_m / 1000:.1f}"))
+                st.markdown(" · ".join(details))
+                if not (o.phone or o.email or o.url):
+                    st.caption(t("atlas.call.no_contact"))
+    if options:
+        common.illustrative_notice(atlas, lang, [o.service_id for o in options])
+    st.caption(t("atlas.call.crisis_hint"))
+
+# ---- 4. practice mode --------------------------------------------------------------------------
+SCORE_ZERO = {"points": 0, "max": 0, "cases": 0}
+
+
+def _check(vignette_id: str, advised: str) -> None:
+    picked = st.session_state.get(state.ATLAS_PRACTICE_PICK)
+    if picked is None:
+        return
+    result = routeatlas.score(picked, advised)
+    tally = dict(st.session_state.get(state.ATLAS_PRACTICE_SCORE, SCORE_ZERO))
+    tally = {"points": tally["points"] + result.points, "max": tally["max"] + result.max_points,
+             "cases": tally["cases"] + 1}
+    st.session_state[state.ATLAS_PRACTICE_SCORE] = tally
+    st.session_state[state.ATLAS_PRACTICE_ANSWER] = {"vignette": vignette_id, "picked": picked}
+
+
+def _next(count: int) -> None:
+    st.session_state[state.ATLAS_PRACTICE_INDEX] = (st.session_state.get(state.ATLAS_PRACTICE_INDEX, 0) + 1) % count
+    st.session_state[state.ATLAS_PRACTICE_ANSWER] = None
+    st.session_state.pop(state.ATLAS_PRACTICE_PICK, None)
+
+
+def _reset() -> None:
+    st.session_state[state.ATLAS_PRACTICE_SCORE] = dict(SCORE_ZERO)
+    st.session_state[state.ATLAS_PRACTICE_ANSWER] = None
+    st.session_state[state.ATLAS_PRACTICE_INDEX] = 0
+    st.session_state.pop(state.ATLAS_PRACTICE_PICK, None)
+
+
+with tab_practice:
+    st.write(t("atlas.practice.intro"))
+    index = st.session_state.get(state.ATLAS_PRACTICE_INDEX, 0) % len(vignettes)
+    case = vignettes[index]
+    answer = st.session_state.get(state.ATLAS_PRACTICE_ANSWER)
+    done = bool(answer) and answer.get("vignette") == case.id
+    tally = st.session_state.get(state.ATLAS_PRACTICE_SCORE, SCORE_ZERO)
+    st.caption(t("atlas.practice.progress", n=index + 1, total=len(vignettes), points=tally["points"],
+                 max=tally["max"], cases=tally["cases"]))
+    rules = load_rules(atlas.region.path)
+    advice = advise(parse_answers(case.answers), rules=rules, lang=lang)
+    with st.container(border=True):
+        st.subheader(md(case.text("title", lang)))
+        st.write(md(case.text("story", lang)))
+        a = case.answers
+        facts = [
+            f"{t('atlas.practice.age')} {a['age'] if a['age'] else t('atlas.practice.under_one')}",
+            f"{t('atlas.practice.concerns')} " + ", ".join(i18n.label("concern", c, lang) for c in a["concerns"]),
+            f"{t('atlas.practice.impact')} {i18n.label('impact', a['impact'], lang)}",
+            f"{t('atlas.practice.duration')} {i18n.label('duration', a['duration'], lang)}",
+        ]
+        if a.get("red_flags"):
+            facts.append(f"{t('atlas.practice.red_flags')} " + ", ".join(i18n.label("red_flag", r, lang) for r in a["red_flags"]))
+        if a.get("context"):
+            facts.append(f"{t('atlas.practice.context')} " + ", ".join(i18n.label("context", c, lang) for c in a["context"]))
+        if a.get("tried"):
+            facts.append(f"{t('atlas.practice.tried')} " + ", ".join(level_label(x) for x in a["tried"]))
+        st.caption(" · ".join(facts))
+    st.radio(t("atlas.practice.pick"), options=list(vocab.LEVELS), format_func=level_label, index=None,
+             key=state.ATLAS_PRACTICE_PICK, disabled=done)
+    b1, b2, b3 = st.columns([1, 1, 3])
+    b1.button(t("atlas.practice.check"), type="primary", disabled=done, on_click=_check, args=(case.id, advice.level),
+              key="atlas_practice_check")
+    b2.button(t("atlas.practice.next"), on_click=_next, args=(len(vignettes),), key="atlas_practice_next")
+    b3.button(t("atlas.practice.reset"), on_click=_reset, key="atlas_practice_reset", type="tertiary")
+    if done:
+        result = routeatlas.score(answer["picked"], advice.level)
+        message = t(f"atlas.practice.verdict.{result.verdict}", points=result.points, max=result.max_points,
+                    picked=level_label(result.picked), advised=level_label(result.advised))
+        if result.verdict == "exact":
+            st.success(message, icon="✅")
+        elif result.verdict == "close":
+            st.info(message + " " + t(f"atlas.practice.direction.{result.direction}"), icon="➖")
+        elif result.crisis_missed:
+            st.error(message, icon="🚨")
+            st.warning(t("atlas.practice.crisis_warning"), icon="⚠️")
+        else:
+            st.warning(message + " " + t(f"atlas.practice.direction.{result.direction}"), icon="❌")
+        with st.container(border=True):
+            st.markdown(f"**{t('atlas.practice.advice')}** {level_label(advice.level)}")
+            if advice.also:
+                st.markdown(f"**{t('atlas.practice.also')}** " + ", ".join(level_label(x) for x in advice.also))
+            if advice.next_step:
+                st.markdown(f"**{t('atlas.practice.next_step')}** {level_label(advice.next_step)}")
+            st.markdown(f"**{t('atlas.practice.reasons')}**\n" + "\n".join(f"- {md(r)}" for r in advice.reasons))
+            st.markdown(f"**{t('atlas.practice.lesson')}** {md(case.text('lesson', lang))}")
+    st.caption(t("atlas.practice.privacy"))
+
+# ---- 5. onboarding sheet per wijk ----------------------------------------------------------------
+with tab_sheet:
+    st.write(t("atlas.sheet.page_intro"))
+    if not wijk_options:
+        st.info(t("atlas.sheet.no_wijken"))
+    else:
+        code = st.selectbox(t("atlas.sheet.wijk"), options=list(wijk_names), format_func=lambda c: wijk_names[c],
+                            key=state.ATLAS_SHEET_WIJK)
+        sheet = onboarding.build_sheet(atlas, code)
+        d1, d2, _ = st.columns([1, 1, 3])
+        d1.download_button(t("atlas.sheet.download_pdf"), data=_sheet_pdf(common.region_id(), code, lang),
+                           file_name=f"inwerkblad-{code}.pdf", mime="application/pdf", icon="📄",
+                           key="atlas_sheet_pdf", on_click="ignore")
+        d2.download_button(t("atlas.sheet.download_md"), data=onboarding.to_markdown(sheet, lang).encode("utf-8"),
+                           file_name=f"inwerkblad-{code}.md", mime="text/markdown", icon="📝",
+                           key="atlas_sheet_md", on_click="ignore")
+        with st.container(border=True):
+            st.html(onboarding.to_html(sheet, lang))

@@ -326,29 +326,66 @@ def _age_text(lo: Any, hi: Any, lang: str) -> str:
     return i18n.t("advisor.card.ages_years", lang, lo=lo_m // 12, hi=hi_y)
 
 
+def _day_list(days: list[str], lang: str) -> str:
+    """``mo, tu, we, th, fr`` → ``ma-vr``; gaps listed: ``ma, wo``; all seven → ``elke dag``."""
+    if len(days) == 7:
+        return i18n.t("advisor.day.all", lang)
+    idx = sorted(vocab.WEEKDAYS.index(d) for d in days)
+    runs: list[list[int]] = []
+    for i in idx:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    name = lambda i: i18n.t(f"advisor.day.{vocab.WEEKDAYS[i]}", lang)  # noqa: E731
+    parts = [f"{name(r[0])}-{name(r[-1])}" if len(r) >= 3 else ", ".join(name(i) for i in r) for r in runs]
+    return ", ".join(parts)
+
+
+def _union(spans: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Overlapping or touching time spans merged (``17:00-23:00`` + ``17:00-24:00`` → ``17:00-24:00``)."""
+    def minutes(text: str) -> int:
+        return int(text[:2]) * 60 + int(text[3:5]) if len(text) >= 5 and text[2] == ":" else -1
+    clean = sorted((minutes(a), minutes(b), a, b) for a, b in spans)
+    merged: list[list] = []
+    for lo, hi, a, b in clean:
+        if lo < 0 or hi < 0 or hi <= lo:  # unknown or past midnight: keep as it is
+            merged.append([lo, hi, a, b])
+        elif merged and merged[-1][0] >= 0 and merged[-1][1] > merged[-1][0] and lo <= merged[-1][1]:
+            if hi > merged[-1][1]:
+                merged[-1][1], merged[-1][3] = hi, b
+        else:
+            merged.append([lo, hi, a, b])
+    return tuple((a, b) for _, _, a, b in merged)
+
+
 def _hours(atlas: Atlas, service_id: str, lang: str) -> tuple[str, ...]:
+    """Opening and walk-in hours as short lines: ``ma-vr 08:30-17:00``, ``Inloop: wo 09:00-11:00``."""
     sched = atlas.schedules
     if not len(sched):
         return ()
     rows = sched[sched["service_id"] == service_id]
     if not len(rows):
         return ()
-    groups: dict[tuple[str, str, str], list[str]] = {}
+    per_day: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for row in rows.to_dict("records"):
         if row.get("weekday") not in vocab.WEEKDAYS:
             continue
-        key = (str(row.get("kind") or "open"), str(row.get("opens")), str(row.get("closes")))
-        groups.setdefault(key, []).append(row["weekday"])
+        kind = str(row.get("kind") or "open")
+        per_day.setdefault((kind, row["weekday"]), []).append((str(row.get("opens")), str(row.get("closes"))))
+    groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[str]] = {}
+    for (kind, day), spans in per_day.items():
+        groups.setdefault((kind, _union(spans)), []).append(day)
     out = []
-    for (kind, opens, closes), days in sorted(groups.items(), key=lambda kv: (kv[0][0] != "open",
-                                                                                min(vocab.WEEKDAYS.index(d) for d in kv[1]))):
-        days = sorted(set(days), key=vocab.WEEKDAYS.index)
-        day_text = ", ".join(i18n.t(f"advisor.day.{d}", lang) for d in days)
-        if len(days) == 7:
-            day_text = i18n.t("advisor.day.all", lang)
-        times = i18n.t("advisor.card.day_and_night", lang) if (opens, closes) == ("00:00", "24:00") else f"{opens}-{closes}"
+    order = sorted(groups.items(), key=lambda kv: (kv[0][0] != "open", min(vocab.WEEKDAYS.index(d) for d in kv[1])))
+    for (kind, spans), days in order:
+        if len(days) == 7 and spans == (("00:00", "24:00"),):
+            out.append(i18n.t("advisor.card.always", lang))
+            continue
+        times = " + ".join(i18n.t("advisor.card.day_and_night", lang) if span == ("00:00", "24:00")
+                           else f"{span[0]}-{span[1]}" for span in spans)
         prefix = i18n.t("advisor.card.walk_in_prefix", lang) if kind == "walk_in" else ""
-        out.append(f"{prefix}{day_text} {times}")
+        out.append(f"{prefix}{_day_list(days, lang)} {times}")
     return tuple(out)
 
 

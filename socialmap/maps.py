@@ -202,8 +202,9 @@ class _Legend(MacroElement):
             var legend = L.control({position: "bottomright"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "socialmap-legend");
-                div.style.cssText = "background: rgba(255,255,255,0.92); padding: 6px 9px; font: 12px/1.5 sans-serif; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);";
+                div.style.cssText = "background: rgba(255,255,255,0.92); padding: 4px 8px; font: 11px/1.45 sans-serif; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-width: 240px;";
                 div.innerHTML = {{ this.html_json }};
+                L.DomEvent.disableClickPropagation(div);
                 return div;
             };
             legend.addTo({{ this._parent.get_name() }});
@@ -214,13 +215,15 @@ class _Legend(MacroElement):
     def __init__(self, title: str, items: Iterable[tuple[str, str]]):
         super().__init__()
         self._name = "Legend"
-        rows = [f"<b>{html.escape(title)}</b>"]
+        rows = []
         for colour, label in items:
-            rows.append(f'<span style="display:inline-block;width:11px;height:11px;border-radius:50%;'
+            rows.append(f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
                         f'background:{html.escape(colour)};border:1px solid #fff;margin-right:5px;'
                         f'vertical-align:middle"></span>{html.escape(label)}')
+        body = ("<details open><summary style=\"cursor:pointer;font-weight:bold\">" + html.escape(title)
+                + "</summary>" + "<br>".join(rows) + "</details>")
         # json.dumps escapes quotes; "</" is split so the string can never close the script tag
-        self.html_json = json.dumps("<br>".join(rows)).replace("</", "<\\/")
+        self.html_json = json.dumps(body).replace("</", "<\\/")
 
 
 def legend_items(lang: str, levels: Iterable[str] = vocab.LEVELS) -> list[tuple[str, str]]:
@@ -293,7 +296,7 @@ def service_map(
 
     _Legend(i18n.t("map.legend_title", lang), legend_items(lang)).add_to(m)
     bounds = data.area_bounds.get(focus) if focus else None
-    m.fit_bounds(bounds or data.bounds)
+    m.fit_bounds(bounds or data.bounds, max_zoom=15, padding=(12, 12))
     return m
 
 
@@ -306,16 +309,17 @@ def map_html(m: folium.Map) -> str:
 
 #: Choropleth classes of youth (0-24) per light-help service: (upper bound, RGBA). Light = good.
 COVERAGE_CLASSES: tuple[tuple[float, tuple[int, int, int, int]], ...] = (
-    (500, (237, 248, 233, 200)),
-    (1000, (186, 228, 179, 200)),
-    (2000, (116, 196, 118, 200)),
-    (4000, (49, 163, 84, 210)),
-    (math.inf, (0, 109, 44, 220)),
+    (100, (237, 248, 233, 210)),
+    (200, (186, 228, 179, 210)),
+    (300, (116, 196, 118, 210)),
+    (400, (49, 163, 84, 220)),
+    (math.inf, (0, 109, 44, 230)),
 )
 NO_SERVICE_COLOUR = (189, 0, 38, 220)
 NO_DATA_COLOUR = (200, 200, 200, 160)
 FAR_LINE = (189, 0, 38, 255)
 NORMAL_LINE = (60, 60, 60, 200)
+BLANK_STYLE_PATH = "basemap/blank-style.json"  # under static/vendor: a background-only map style
 
 
 def coverage_colour(youth_per_service: float, n_services: int) -> tuple[int, int, int, int]:
@@ -340,13 +344,15 @@ def coverage_legend(lang: str) -> list[tuple[tuple[int, int, int, int], str]]:
             label = i18n.t("map.dekking.class_range", lang, lower=f"{lower:,}".replace(",", "."),
                            upper=f"{int(upper):,}".replace(",", "."))
         rows.append((colour, label))
-        lower = int(upper)
+        if not math.isinf(upper):
+            lower = int(upper)
     rows.append((NO_SERVICE_COLOUR, i18n.t("map.dekking.class_none", lang)))
     rows.append((NO_DATA_COLOUR, i18n.t("map.dekking.class_unknown", lang)))
     return rows
 
 
-def coverage_deck(atlas: Atlas, coverage: pd.DataFrame, lang: str = "nl", height: int = 520) -> pdk.Deck:
+def coverage_deck(atlas: Atlas, coverage: pd.DataFrame, lang: str = "nl", height: int = 520,
+                  asset_base: str = DEFAULT_ASSET_BASE) -> pdk.Deck:
     """A pydeck choropleth of light-help coverage per wijk (no base map, no API key).
 
     ``coverage`` is :func:`socialmap.profiles.coverage` for the chosen distance. Fill: youth per
@@ -377,7 +383,7 @@ def coverage_deck(atlas: Atlas, coverage: pd.DataFrame, lang: str = "nl", height
                 "far_text": html.escape(i18n.t("map.dekking.far_flag", lang)) if far else "",
                 "fill": list(coverage_colour(per, n)),
                 "line": list(FAR_LINE if far else NORMAL_LINE),
-                "line_width": 60 if far else 15,
+                "line_width": 90 if far else 12,
             },
         })
     layer = pdk.Layer(
@@ -390,8 +396,7 @@ def coverage_deck(atlas: Atlas, coverage: pd.DataFrame, lang: str = "nl", height
         get_fill_color="properties.fill",
         get_line_color="properties.line",
         get_line_width="properties.line_width",
-        line_width_units="meters",
-        line_width_min_pixels=1,
+        line_width_min_pixels=1,  # widths are in metres (deck.gl's default unit)
     )
     (south, west), (north, east) = data.bounds
     lat, lon = (south + north) / 2, (west + east) / 2
@@ -408,7 +413,10 @@ def coverage_deck(atlas: Atlas, coverage: pd.DataFrame, lang: str = "nl", height
     return pdk.Deck(
         layers=[layer],
         initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=round(zoom, 2)),
-        map_style=None,
+        # A local style with only a plain background: no tiles, no token, no request elsewhere.
+        # (With map_style=None Streamlit substitutes a CARTO basemap from basemaps.cartocdn.com;
+        # its frontend needs a style URL, not an inline dict.)
+        map_style=f"{asset_base.rstrip('/')}/{BLANK_STYLE_PATH}",
         map_provider=None,
         tooltip=tooltip,
         height=height,

@@ -353,6 +353,10 @@ def figure_text(fig: Figure, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     return shown
 
 
+def figure_label(fig: Figure, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    return _pick(fig.label, lang)
+
+
 def evaluation_records(studies: Sequence[Study], lang: str = i18n.DEFAULT_LANGUAGE,
                        chart_only: bool = False) -> list[dict[str, Any]]:
     """One record per figure, with its source: what the page plots and lists."""
@@ -600,7 +604,7 @@ def who_to_call(atlas: Atlas, concern: str, age_years: int, area: Area | None = 
 
 __all__ = [
     "CallOption", "Edge", "Figure", "LevelInfo", "Score", "Study", "Vignette", "WaitingStats",
-    "chart_frame", "dot_escape", "evaluation_records", "figure_text", "level_info", "level_services",
+    "chart_frame", "dot_escape", "evaluation_records", "figure_label", "figure_text", "level_info", "level_services",
     "load_evaluations", "load_levels", "load_vignettes", "route_dot", "route_edges", "score",
     "source_text", "waiting_stats", "who_to_call", "year_text",
 ]

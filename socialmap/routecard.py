@@ -21,7 +21,8 @@ _REPLACE = {
     "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2018": "'", "\u2019": "'", "\u201a": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2022": "-", "\u2026": "...", "\u20ac": "EUR",
     "\u00a0": " ", "\u2192": "->", "\u2190": "<-", "\u2264": "<=", "\u2265": ">=", "\u2009": " ",
-    "\u200b": "",
+    "\u200b": "", "\u0141": "L", "\u0142": "l", "\u0153": "oe", "\u0152": "OE", "\u0131": "i",
+    "\u0111": "d", "\u0110": "D",
 }
 
 
@@ -51,8 +52,13 @@ def qr_png(url: str, scale: int = 5) -> bytes:
 
 
 def qr_svg(url: str, scale: int = 4) -> str:
-    """An inline ``<svg>`` for the HTML page (segno's own markup, no user text in it)."""
+    """An inline ``<svg>`` (segno's own markup)."""
     return qr_code(url).svg_inline(scale=scale, border=2)
+
+
+def qr_data_uri(url: str, scale: int = 4) -> str:
+    """A ``data:image/png;base64,...`` URI of the QR code, for an ``<img>`` in HTML."""
+    return qr_code(url).png_data_uri(scale=scale, border=2)
 
 
 class _PDF(FPDF):
@@ -84,7 +90,8 @@ def _service_lines(card: ServiceCard, lang: str) -> list[str]:
     elif card.waiting_weeks == 0:
         lines.append(t("advisor.card.waiting_none"))
     else:
-        lines.append(t("advisor.card.waiting", weeks=card.waiting_weeks))
+        lines.append(t("advisor.card.waiting_one" if card.waiting_weeks == 1 else "advisor.card.waiting",
+                       weeks=card.waiting_weeks))
     if card.url:
         lines.append(f"{t('advisor.card.website')}: {card.url}")
     return lines
@@ -190,4 +197,4 @@ def pdf_bytes(card: RouteCard, notes: str = "", compress: bool = True) -> bytes:
     return bytes(pdf.output())
 
 
-__all__ = ["latin1", "qr_code", "qr_png", "qr_svg", "pdf_bytes"]
+__all__ = ["latin1", "qr_code", "qr_png", "qr_svg", "qr_data_uri", "pdf_bytes"]

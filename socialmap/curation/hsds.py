@@ -67,7 +67,7 @@ TABULAR: dict[str, tuple[str, ...]] = {
                  "byyearday", "description", "opens_at", "closes_at", "schedule_link", "attending_type", "notes"),
     "service_area": ("id", "service_id", "name", "description", "extent", "extent_type", "uri"),
     "language": ("id", "service_id", "location_id", "phone_id", "name", "code", "note"),
-    "taxonomy_term": ("id", "code", "name", "description", "parent_id", "taxonomy_id", "language", "term_uri"),
+    "taxonomy_term": ("id", "code", "name", "description", "parent_id", "language", "taxonomy_id", "term_uri"),
     "taxonomy": ("id", "name", "description", "uri"),
 }
 HSDS_FILES = ("organizations.csv", "locations.csv", "services.csv", "service_at_location.csv",

@@ -12,20 +12,11 @@ import os
 import streamlit as st
 
 from .. import i18n
+from ..crisis import CRISIS_LINES
 from ..errors import DataError
 from ..loader import DEFAULT_REGION, load_region
 from ..model import Atlas
 from . import state
-
-#: National crisis numbers, always shown (also when the data cannot be loaded).
-CRISIS_LINES: tuple[tuple[str, str, str], ...] = (
-    # (label key, number shown, tel: target)
-    ("common.crisis.line_112", "112", "112"),
-    ("common.crisis.line_113", "113 / 0800-0113", "113"),
-    ("common.crisis.line_kindertelefoon", "0800-0432", "08000432"),
-    ("common.crisis.line_veilig_thuis", "0800-2000", "08002000"),
-)
-
 
 def region_id() -> str:
     return os.environ.get("SOCIALMAP_REGION", DEFAULT_REGION)
@@ -59,7 +50,7 @@ def language_switch() -> str:
 
 def md_escape(text: object) -> str:
     """Escape text from data for Streamlit markdown (no HTML, no markdown injection)."""
-    out = html.escape(str(text), quote=True)
+    out = html.escape(str(text), quote=False)
     for ch in "\\`*_{}[]()#+!|~>":
         out = out.replace(ch, "\\" + ch)
     return out

@@ -34,6 +34,7 @@ MAP_WALK_IN = "map_walk_in"
 MAP_LANGUAGES = "map_languages"
 MAP_HIDE_ILLUSTRATIVE = "map_hide_illustrative"
 MAP_URL_SEEN = "map_url_seen"  # the query parameters last applied to / written from the widgets
+MAP_LIST_SEEN = "map_list_seen"  # the last list row handled
 MAP_LAST_CLICK = "map_last_click"  # the last map click handled (so a stale click is not re-applied)
 MAP_PROFILE_CODE = "map_profile_code"  # Wijkprofiel select box
 MAP_PROFILE_DISTANCE = "map_profile_distance"
@@ -42,6 +43,13 @@ MAP_DEKKING_DISTANCE = "map_dekking_distance"
 # -- atlas (Zorgroutes) --
 ATLAS_PRACTICE_INDEX = "atlas_practice_index"
 ATLAS_PRACTICE_ANSWER = "atlas_practice_answer"
+ATLAS_PRACTICE_PICK = "atlas_practice_pick"  # radio widget: the learner's level
+ATLAS_PRACTICE_SCORE = "atlas_practice_score"  # {"points", "max", "cases"} for this tab only
+ATLAS_CALL_CONCERN = "atlas_call_concern"
+ATLAS_CALL_AGE = "atlas_call_age"
+ATLAS_CALL_WIJK = "atlas_call_wijk"
+ATLAS_CALL_POSTCODE = "atlas_call_postcode"
+ATLAS_SHEET_WIJK = "atlas_sheet_wijk"
 
 # -- curation (Beheer) --
 CURATOR_USER = "curator_user"

@@ -163,14 +163,15 @@ def launch_chromium(playwright):  # -> playwright.sync_api.Browser
 
 _COUNT_RUNS_JS = """
 () => {
+  // Counts finished script runs: every change of data-test-script-state away from 'running'.
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app) return -1;
   if (window.__smObserved !== app) {
     window.__smRuns = window.__smRuns || 0;
-    const obs = new MutationObserver(() => {
-      if (app.getAttribute('data-test-script-state') === 'running') window.__smRuns += 1;
+    const obs = new MutationObserver((records) => {
+      for (const r of records) if (r.oldValue === 'running') window.__smRuns += 1;
     });
-    obs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    obs.observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
     window.__smObserved = app;
   }
   return window.__smRuns;
@@ -204,10 +205,10 @@ def rerun(page, action: Callable[[], object], timeout_ms: int = RERUN_TIMEOUT_MS
     before = page.evaluate(_COUNT_RUNS_JS)
     action()
     try:
-        page.wait_for_function(f"() => window.__smRuns > {before}", timeout=3_000 if not expect_run else 10_000)
+        page.wait_for_function(f"() => window.__smRuns > {before}", timeout=timeout_ms if expect_run else 3_000)
     except Exception:
         if expect_run:
-            raise AssertionError("the action did not start a rerun of the app within 10 s")
+            raise AssertionError(f"the action did not lead to a finished rerun of the app within {timeout_ms / 1000:.0f} s")
     wait_idle(page, timeout_ms)
 
 

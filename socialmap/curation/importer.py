@@ -1,0 +1,282 @@
+"""Import CSV / XLSX uploads (with column mapping) and HSDS JSON: preview first, write on confirm.
+
+``preview_*`` never writes: it merges the upload into a copy of the table(s) (by ``id``: new ids
+are added, existing ids changed in the mapped columns, and, only when asked, ids missing from the
+upload are retired), checks every cell with the loader's parser and the whole region with
+``check_region``, and reports errors by upload line. ``apply`` writes the previewed change through
+``store.save`` (validated again, refused if the data changed since the preview).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import loader
+from ..schema import TABLES, columns
+from . import hsds, records, store
+from .auth import Curator, require_curator
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20000
+IMPORTABLE = ("organizations.csv", "locations.csv", "services.csv", "service_at_location.csv", "schedules.csv",
+              "gp_practices.csv")
+
+
+class ImportError_(ValueError):
+    """The upload cannot be read (wrong type, too large, no header)."""
+
+
+@dataclass
+class TableDiff:
+    added: list[str] = field(default_factory=list)
+    changed: dict[str, list[str]] = field(default_factory=dict)  # id -> changed columns
+    retired: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    base_version: str
+    diffs: dict[str, TableDiff]
+    errors: list[str]
+    warnings: list[str]
+    new_texts: dict[str, str]
+    retired_rows: dict[str, list[dict[str, str]]]
+    source: str
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def has_changes(self) -> bool:
+        return any(d.added or d.changed or d.retired for d in self.diffs.values())
+
+
+# ---- reading uploads ---------------------------------------------------------------------------
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_upload(name: str, data: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    """Header and rows of an uploaded CSV (UTF-8, comma or semicolon) or XLSX (first sheet)."""
+    if len(data) > MAX_BYTES:
+        raise ImportError_(f"{name}: file is {len(data) // 1024} KB (at most {MAX_BYTES // 1024} KB allowed)")
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a broken file
+            raise ImportError_(f"{name}: not a readable .xlsx file ({exc.__class__.__name__})") from None
+        sheet = book.worksheets[0]
+        grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        book.close()
+    elif lower.endswith(".csv"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ImportError_(f"{name}: is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}); save it as UTF-8") from None
+        first = text.split("\n", 1)[0]
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        try:
+            grid = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)]
+        except csv.Error as exc:
+            raise ImportError_(f"{name}: broken CSV ({exc})") from None
+    else:
+        raise ImportError_(f"{name}: file type not allowed (allowed: .csv, .xlsx)")
+    if not grid or not any(c.strip() for c in grid[0]):
+        raise ImportError_(f"{name}: file is empty (expected a header row)")
+    header = [c.strip() for c in grid[0]]
+    rows = []
+    for cells in grid[1:]:
+        if len(rows) >= MAX_ROWS:
+            raise ImportError_(f"{name}: more than {MAX_ROWS} rows")
+        rows.append({h: (cells[i].strip() if i < len(cells) and cells[i] is not None else "") for i, h in enumerate(header) if h})
+    return header, rows
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def suggest_mapping(header: list[str], file: str) -> dict[str, str | None]:
+    """Target column -> upload column, matched by name (case and punctuation ignored)."""
+    by_norm = {_norm(h): h for h in header if h}
+    return {col: by_norm.get(_norm(col)) for col in columns(file)}
+
+
+# ---- preview -----------------------------------------------------------------------------------
+
+def _same(col: Any, old: str, new: str) -> bool:
+    """Equal cell values (numbers compared as numbers: 4.646790 == 4.64679)."""
+    if old.strip() == new.strip():
+        return True
+    if col is not None and col.kind in ("float", "lat", "lon"):
+        try:
+            return float(old) == float(new)
+        except ValueError:
+            return False
+    return False
+
+
+_WHERE = re.compile(r"^([a-z_]+\.csv) line (\d+):")
+
+
+def _merge(folder: Path, file: str, incoming: list[tuple[int, dict[str, str]]], mapped: list[str],
+           retire_missing: bool, diff: TableDiff) -> tuple[list[str], list[dict[str, str]], dict[int, int], list[dict[str, str]]]:
+    header, rows = store.read_rows(folder, file)
+    header = header or list(columns(file))
+    spec = columns(file)
+    key = TABLES[file][0].name
+    index = {r.get(key): i for i, r in enumerate(rows)}
+    line_map: dict[int, int] = {}
+    seen: set[str] = set()
+    for upload_line, values in incoming:
+        rid = values.get(key, "")
+        seen.add(rid)
+        if rid in index:
+            old = rows[index[rid]]
+            changes = [c for c in mapped if not _same(spec.get(c), old.get(c) or "", values.get(c, ""))]
+            if changes:
+                diff.changed[rid] = changes
+                rows[index[rid]] = old | {c: values.get(c, "") for c in mapped}
+            line_map[index[rid] + 2] = upload_line
+        else:
+            diff.added.append(rid)
+            rows.append({h: "" for h in header} | {c: values.get(c, "") for c in mapped})
+            index[rid] = len(rows) - 1
+            line_map[len(rows) + 1] = upload_line
+    retired_rows: list[dict[str, str]] = []
+    if retire_missing:
+        keep = []
+        for r in rows:
+            if r.get(key) in seen:
+                keep.append(r)
+            else:
+                diff.retired.append(r.get(key, ""))
+                retired_rows.append(r)
+        # line numbers shift after removals: rebuild the map
+        new_index = {r.get(key): i for i, r in enumerate(keep)}
+        old_by_id = {rows[line - 2].get(key): up for line, up in line_map.items()}
+        line_map = {new_index[rid] + 2: up for rid, up in old_by_id.items() if rid in new_index}
+        rows = keep
+    return header, rows, line_map, retired_rows
+
+
+def preview_tables(folder: str | Path, incoming: dict[str, list[tuple[int, dict[str, str]]]],
+                   mapped: dict[str, list[str]], retire_missing: bool = False, source: str = "upload",
+                   today: dt.date | None = None) -> Preview:
+    """Preview merging ``incoming`` rows ((upload line, values) per file) into the region."""
+    folder = Path(folder)
+    store.recover(folder)
+    today = today or dt.date.today()
+    base = store.version_token(folder)
+    errors: list[str] = []
+    diffs: dict[str, TableDiff] = {}
+    new_texts: dict[str, str] = {}
+    retired: dict[str, list[dict[str, str]]] = {}
+    line_maps: dict[str, dict[int, int]] = {}
+    for file, rows in incoming.items():
+        if file not in IMPORTABLE:
+            errors.append(f"{file}: cannot be imported (allowed: {', '.join(IMPORTABLE)})")
+            continue
+        key = TABLES[file][0].name
+        report = loader._Report()
+        ids_seen: dict[str, int] = {}
+        label = source if len(incoming) == 1 else f"{source} ({file})"
+        for line, values in rows:
+            where = f"{label} line {line}"
+            for col in TABLES[file]:
+                if col.name in mapped[file]:
+                    loader._parse_cell(col, values.get(col.name, ""), where, report, today)
+            rid = values.get(key, "")
+            if rid in ids_seen:
+                report.error(f"{where}: {key} '{rid}' is used twice (first at line {ids_seen[rid]})")
+            ids_seen.setdefault(rid, line)
+        if key not in mapped[file]:
+            report.error(f"{label}: no column is mapped to '{key}' (needed to match records)")
+        errors += report.errors
+        if report.errors:
+            continue
+        diff = TableDiff()
+        header, merged, line_map, gone = _merge(folder, file, rows, mapped[file], retire_missing, diff)
+        diffs[file] = diff
+        new_texts[file] = store.rows_to_csv(header, merged)
+        line_maps[file] = line_map
+        if gone:
+            retired[file] = gone
+    warnings: list[str] = []
+    if not errors and new_texts:
+        region_errors, warnings = store.check_with(folder, new_texts, today=today)
+        for message in region_errors:
+            match = _WHERE.match(message)
+            if match and match.group(1) in line_maps and int(match.group(2)) in line_maps[match.group(1)]:
+                upload_line = line_maps[match.group(1)][int(match.group(2))]
+                message = f"{source} line {upload_line} → {message}"
+            errors.append(message)
+    return Preview(base, diffs, errors, warnings, new_texts, retired, source)
+
+
+def preview_upload(folder: str | Path, file: str, name: str, data: bytes, mapping: dict[str, str | None] | None = None,
+                   retire_missing: bool = False, today: dt.date | None = None) -> Preview:
+    """Preview a CSV/XLSX upload for one table with a column mapping (target -> upload column)."""
+    header, rows = read_upload(name, data)
+    mapping = mapping or suggest_mapping(header, file)
+    mapped = [target for target, source in mapping.items() if source]
+    incoming = [(number + 2, {target: row.get(source or "", "") for target, source in mapping.items() if source})
+                for number, row in enumerate(rows)]
+    return preview_tables(folder, {file: incoming}, {file: mapped}, retire_missing, source=name, today=today)
+
+
+def preview_hsds(folder: str | Path, name: str, data: bytes, retire_missing: bool = False,
+                 today: dt.date | None = None) -> Preview:
+    """Preview an HSDS 3.0 JSON (organization_package or service list) or tabular zip import."""
+    try:
+        if name.lower().endswith(".zip"):
+            package = hsds.tabular_zip_to_package(data)
+        else:
+            package = json.loads(data.decode("utf-8-sig"))
+        tables = hsds.package_to_rows(package)
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        return Preview(store.version_token(Path(folder)), {}, [f"{name}: not HSDS 3.0 data ({exc})"], [], {}, {}, name)
+    incoming = {f: [(i + 1, r) for i, r in enumerate(rows)] for f, rows in tables.items()}
+    mapped = {f: list(columns(f)) for f in tables}
+    return preview_tables(folder, incoming, mapped, retire_missing, source=f"{name} record", today=today)
+
+
+def apply(folder: str | Path, preview: Preview, curator: Curator, today: dt.date | None = None) -> store.SaveResult:
+    """Write a previewed import (refused when the preview has errors or the data changed since)."""
+    who = require_curator(curator)
+    if not preview.ok:
+        raise store.ValidationFailed(preview.errors)
+    folder = Path(folder)
+    extra: dict[str, str] = {}
+    stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    for file, rows in preview.retired_rows.items():
+        rel = f"{store.RETIRED_DIR}/{file}"
+        old_header, old_rows = store.read_rows(folder, rel)
+        header = old_header or [*columns(file), *records.RETIRED_EXTRA]
+        extra[rel] = store.rows_to_csv(header, old_rows + [r | {"retired_at": stamp, "retired_by": who.name,
+                                                                  "reason": f"import {preview.source}"} for r in rows])
+    summary = {f: {"added": d.added, "changed": sorted(d.changed), "retired": d.retired} for f, d in preview.diffs.items()}
+    return store.save(folder, preview.new_texts, who, preview.base_version, "import",
+                      {"source": preview.source, "summary": summary}, extra_texts=extra, today=today)

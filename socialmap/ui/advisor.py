@@ -1,0 +1,656 @@
+"""Streamlit views of the route advisor: the Hulpwijzer (quick and step-by-step) and the route card.
+
+The answers live only in ``st.session_state`` (this browser tab) and in the route card's URL.
+Nothing is written to disk or logged. Widgets are bound to the answers dict through on_change
+callbacks, so answers survive switching mode or step (Streamlit forgets widgets not on screen).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import os
+from typing import Any
+
+import streamlit as st
+
+from .. import advisor, i18n, routecard, vocab
+from ..errors import InputError
+from ..matching import Match
+from ..model import Area, Atlas
+from ..triage import Advice
+from . import common, state
+
+_MISSING = object()
+_PICK_PREFIX = "_adv_pick_"
+DEFAULT_BASE_URL = "http://localhost:8501"
+
+
+# ---- answers in session state ----------------------------------------------------------------
+
+def answers() -> dict[str, Any]:
+    if state.ADVISOR_ANSWERS not in st.session_state:
+        st.session_state[state.ADVISOR_ANSWERS] = advisor.empty_answers()
+    return st.session_state[state.ADVISOR_ANSWERS]
+
+
+def _sync(qid: str, key: str) -> None:
+    value = st.session_state.get(key)
+    if isinstance(value, tuple):
+        value = list(value)
+    if qid == "age" and value is not None:
+        value = int(value)
+    answers()[qid] = value
+    st.session_state[state.ADVISOR_NEED] = False
+
+
+def _bind(qid: str, key: str) -> dict[str, Any]:
+    """Put the stored answer into the widget's state; returns the on_change kwargs."""
+    value = answers().get(qid)
+    if isinstance(value, list):
+        value = list(value)
+    if st.session_state.get(key, _MISSING) != value:
+        st.session_state[key] = value
+    return {"on_change": _sync, "args": (qid, key)}
+
+
+def _fmt(kind: str, lang: str):
+    return lambda value: i18n.label(kind, value, lang)
+
+
+def _load_link(lang: str) -> None:
+    """Copy ``?a=`` (a reopened advice) into the answers once; ``?mode=`` picks the mode."""
+    link = st.query_params.get("a")
+    if link and st.session_state.get(state.ADVISOR_LOADED_LINK) != link:
+        st.session_state[state.ADVISOR_LOADED_LINK] = link
+        try:
+            st.session_state[state.ADVISOR_ANSWERS] = advisor.decode_answers(link, lang)
+        except InputError as err:
+            st.error(str(err), icon="⚠️")
+
+
+# ---- the page --------------------------------------------------------------------------------
+
+def hulpwijzer_page() -> None:
+    lang = common.current_lang()
+    atlas = common.get_atlas(common.region_id())
+    _load_link(lang)
+    if state.ADVISOR_MODE not in st.session_state:
+        requested = st.query_params.get("mode", "snel")
+        st.session_state[state.ADVISOR_MODE] = requested if requested in advisor.MODES else "snel"
+
+    head, switch = st.columns([3, 2], vertical_alignment="bottom")
+    with head:
+        st.title(i18n.t("advisor.title", lang))
+    with switch:
+        mode = st.segmented_control(
+            i18n.t("advisor.mode.label", lang), advisor.MODES, key=state.ADVISOR_MODE, required=True,
+            format_func=lambda m: i18n.t(f"advisor.mode.{m}", lang),
+        ) or "snel"
+    if st.query_params.get("mode") != mode:
+        st.query_params["mode"] = mode
+    st.caption(i18n.t("advisor.intro", lang))
+    if mode == "stap":
+        step_mode(lang, atlas)
+    else:
+        quick_mode(lang, atlas)
+
+
+def quick_mode(lang: str, atlas: Atlas) -> None:
+    """Every question on one screen with defaults; the result appears below as soon as it can."""
+    q = lambda qid: i18n.t(f"advisor.q.{qid}.short", lang)  # noqa: E731
+    c1, c2, c3, c4 = st.columns([1.1, 0.9, 3, 2.4])
+    with c1:
+        st.text_input(q("postcode"), key="_adv_q_postcode", placeholder=i18n.t("advisor.q.postcode.placeholder", lang),
+                      max_chars=10, help=i18n.t("advisor.q.postcode.help", lang), **_bind("postcode", "_adv_q_postcode"))
+    with c2:
+        st.number_input(q("age"), min_value=0, max_value=vocab.AGE_MAX_YEARS, step=1, key="_adv_q_age",
+                        placeholder=i18n.t("advisor.q.age.placeholder", lang), **_bind("age", "_adv_q_age"))
+    with c3:
+        st.multiselect(q("concerns"), vocab.CONCERNS, key="_adv_q_concerns", format_func=_fmt("concern", lang),
+                       placeholder=i18n.t("advisor.q.concerns.placeholder", lang), **_bind("concerns", "_adv_q_concerns"))
+    with c4:
+        st.multiselect(q("red_flags"), vocab.RED_FLAGS, key="_adv_q_red_flags", format_func=_fmt("red_flag", lang),
+                       placeholder=i18n.t("advisor.q.red_flags.placeholder", lang),
+                       **_bind("red_flags", "_adv_q_red_flags"))
+    c5, c6 = st.columns([11, 9])
+    with c5:
+        st.segmented_control(q("impact"), vocab.IMPACTS, key="_adv_q_impact", format_func=_fmt("impact", lang),
+                             **_bind("impact", "_adv_q_impact"))
+    with c6:
+        st.segmented_control(q("duration"), vocab.DURATIONS, key="_adv_q_duration",
+                             format_func=_fmt("duration", lang), **_bind("duration", "_adv_q_duration"))
+    c7, c8 = st.columns(2)
+    with c7:
+        st.multiselect(q("tried"), advisor.TRIED_OPTIONS, key="_adv_q_tried", format_func=_fmt("level", lang),
+                       placeholder=i18n.t("advisor.q.tried.placeholder", lang), **_bind("tried", "_adv_q_tried"))
+    with c8:
+        st.multiselect(q("context"), vocab.CONTEXTS, key="_adv_q_context", format_func=_fmt("context", lang),
+                       placeholder=i18n.t("advisor.q.context.placeholder", lang), **_bind("context", "_adv_q_context"))
+    st.divider()
+    render_result(lang, atlas, answers(), professional=True)
+
+
+# ---- step by step ----------------------------------------------------------------------------
+
+def _go(delta: int) -> None:
+    steps = len(advisor.QUESTIONS)
+    current = st.session_state.get(state.ADVISOR_STEP, 0)
+    if delta > 0 and current < steps:
+        question = advisor.QUESTIONS[current]
+        if question.kind == "safety" and st.session_state.get(state.ADVISOR_DANGER) is None:
+            st.session_state[state.ADVISOR_NEED] = True
+            return
+        if question.required and not advisor.answered(answers(), question.id):
+            st.session_state[state.ADVISOR_NEED] = True
+            return
+        if question.id == "postcode" and answers().get("postcode"):
+            try:
+                advisor.resolve_area(common.get_atlas(common.region_id()), answers()["postcode"])
+            except InputError:
+                st.session_state[state.ADVISOR_NEED] = True
+                return
+    st.session_state[state.ADVISOR_NEED] = False
+    st.session_state[state.ADVISOR_STEP] = min(max(current + delta, 0), steps)
+
+
+def _restart() -> None:
+    st.session_state[state.ADVISOR_ANSWERS] = advisor.empty_answers()
+    st.session_state[state.ADVISOR_STEP] = 0
+    st.session_state[state.ADVISOR_DANGER] = None
+    st.session_state[state.ADVISOR_NEED] = False
+
+
+def _sync_danger() -> None:
+    danger = st.session_state.get("_adv_s_danger")
+    st.session_state[state.ADVISOR_DANGER] = danger
+    if danger == "yes":
+        flags = [f for f in st.session_state.get("_adv_s_red_flags") or [] if f in vocab.RED_FLAGS]
+        answers()["red_flags"] = flags or ["acute_crisis"]
+    else:
+        answers()["red_flags"] = []
+    st.session_state[state.ADVISOR_NEED] = False
+
+
+def step_mode(lang: str, atlas: Atlas) -> None:
+    """One question per screen, plain Dutch, the safety question first."""
+    questions = advisor.QUESTIONS
+    total = len(questions)
+    step = min(max(int(st.session_state.get(state.ADVISOR_STEP, 0)), 0), total)
+    st.session_state[state.ADVISOR_STEP] = step
+    if step < total:
+        st.progress((step + 1) / (total + 1), text=i18n.t("advisor.step.progress", lang, n=step + 1, total=total))
+    else:
+        st.progress(1.0, text=i18n.t("advisor.step.progress_result", lang))
+
+    if step == total:
+        render_result(lang, atlas, answers(), professional=False)
+        b1, b2, _ = st.columns([1, 1, 3])
+        b1.button(i18n.t("advisor.step.back", lang), key="_adv_back_result", on_click=_go, args=(-1,))
+        b2.button(i18n.t("advisor.step.restart", lang), key="_adv_restart", on_click=_restart)
+        return
+
+    question = questions[step]
+    qid = question.id
+    if question.kind == "safety" and st.session_state.get(state.ADVISOR_DANGER) == "yes":
+        # Safety first: the emphasised crisis numbers above everything else.
+        common.crisis_panel(lang, atlas, emphasise=True)
+    with st.container(border=True):
+        st.subheader(i18n.t(f"advisor.q.{qid}.title", lang))
+        st.write(i18n.t(f"advisor.q.{qid}.help", lang))
+        st.caption(i18n.t(f"advisor.q.{qid}.examples", lang))
+        key = f"_adv_s_{qid}"
+        title = i18n.t(f"advisor.q.{qid}.title", lang)
+        danger = False
+        if question.kind == "safety":
+            if st.session_state.get(state.ADVISOR_DANGER) is None and answers().get("red_flags"):
+                st.session_state[state.ADVISOR_DANGER] = "yes"
+            current = st.session_state.get(state.ADVISOR_DANGER)
+            if st.session_state.get("_adv_s_danger", _MISSING) != current:
+                st.session_state["_adv_s_danger"] = current
+            st.radio(title, ("no", "yes"), key="_adv_s_danger", index=None, label_visibility="collapsed",
+                     format_func=lambda v: i18n.t(f"advisor.q.red_flags.answer_{v}", lang), on_change=_sync_danger)
+            danger = st.session_state.get(state.ADVISOR_DANGER) == "yes"
+            if danger:
+                flags = [f for f in answers().get("red_flags") or [] if f != "acute_crisis"]
+                if st.session_state.get("_adv_s_red_flags", _MISSING) != flags:
+                    st.session_state["_adv_s_red_flags"] = flags
+                st.pills(i18n.t("advisor.q.red_flags.which", lang), vocab.RED_FLAGS[:-1], selection_mode="multi",
+                         key="_adv_s_red_flags", format_func=_fmt("red_flag", lang), on_change=_sync_danger)
+        elif question.kind == "postcode":
+            st.text_input(title, key=key, placeholder=i18n.t("advisor.q.postcode.placeholder", lang), max_chars=10,
+                          label_visibility="collapsed", **_bind(qid, key))
+            _postcode_message(lang, atlas, answers().get("postcode"))
+        elif question.kind == "age":
+            st.number_input(title, min_value=0, max_value=vocab.AGE_MAX_YEARS, step=1, key=key,
+                            placeholder=i18n.t("advisor.q.age.placeholder", lang), label_visibility="collapsed",
+                            **_bind(qid, key))
+        elif question.kind == "single":
+            st.radio(title, question.options, key=key, index=None, format_func=_fmt(question.label_kind, lang),
+                     label_visibility="collapsed", **_bind(qid, key))
+        else:
+            st.pills(title, question.options, selection_mode="multi", key=key, label_visibility="collapsed",
+                     format_func=_fmt(question.label_kind, lang), **_bind(qid, key))
+            if not question.required:
+                st.caption(i18n.t("advisor.step.skip_ok", lang))
+        if st.session_state.get(state.ADVISOR_NEED) and question.kind != "postcode":
+            st.warning(i18n.t("advisor.step.need_answer", lang), icon="👉")
+
+    if danger:
+        # Safety first: the crisis panel and the crisis route straight away, no more questions needed.
+        render_result(lang, atlas, answers(), professional=False, crisis_shown=True)
+        st.button(i18n.t("advisor.step.restart", lang), key="_adv_restart_crisis", on_click=_restart)
+        return
+    b1, b2, _ = st.columns([1, 1, 3])
+    b1.button(i18n.t("advisor.step.back", lang), key="_adv_back", on_click=_go, args=(-1,), disabled=step == 0,
+              use_container_width=True)
+    last = step == total - 1
+    b2.button(i18n.t("advisor.step.to_result" if last else "advisor.step.next", lang), key="_adv_next",
+              on_click=_go, args=(1,), type="primary", use_container_width=True)
+
+
+def _postcode_message(lang: str, atlas: Atlas, postcode: str | None) -> Area | None:
+    try:
+        return advisor.resolve_area(atlas, postcode, lang)
+    except InputError as err:
+        st.error(str(err), icon="⚠️")
+        return None
+
+
+# ---- the result ------------------------------------------------------------------------------
+
+def _override(lang: str, advice: Advice) -> tuple[str, str]:
+    """The professional's choice: (level, reason); the engine's level when none (or no reason)."""
+    with st.expander(i18n.t("advisor.override.title", lang),
+                     expanded=bool(st.session_state.get("_adv_override_level"))):
+        options = [""] + [lv for lv in vocab.LADDER]
+        c1, c2 = st.columns([1, 2])
+        chosen = c1.selectbox(i18n.t("advisor.override.level", lang), options, key="_adv_override_level",
+                              format_func=lambda v: i18n.label("level", v, lang) if v else i18n.t("advisor.override.none", lang))
+        reason = c2.text_input(i18n.t("advisor.override.reason", lang), key="_adv_override_reason",
+                               placeholder=i18n.t("advisor.override.reason_placeholder", lang), max_chars=200)
+        if chosen and chosen == advice.level:
+            st.caption(i18n.t("advisor.override.same", lang))
+        elif chosen and not (reason or "").strip():
+            st.warning(i18n.t("advisor.override.need_reason", lang), icon="✍️")
+    if chosen and chosen != advice.level and (reason or "").strip():
+        return chosen, reason.strip()
+    return advice.level, ""
+
+
+def ladder_html(lang: str, advised: str, level: str, next_step: str | None, also: tuple[str, ...]) -> str:
+    """The ladder of levels (lightest left), the route's level highlighted, the next step marked."""
+    def box(lv: str) -> str:
+        classes, tags = ["sm-rung"], []
+        if lv == level:
+            classes.append("sm-on")
+            tags.append(i18n.t("advisor.result.ladder_chosen" if level != advised else "advisor.result.ladder_advised", lang))
+        elif lv == advised:
+            classes.append("sm-engine")
+            tags.append(i18n.t("advisor.result.ladder_advised", lang))
+        if lv == next_step:
+            classes.append("sm-next")
+            tags.append(i18n.t("advisor.result.ladder_next", lang))
+        if lv in also:
+            classes.append("sm-also")
+            tags.append(i18n.t("advisor.result.ladder_also", lang))
+        tag = f'<span class="sm-tag">{html.escape(" · ".join(tags))}</span>' if tags else ""
+        current = ' aria-current="step"' if lv == level else ""
+        return (f'<div class="{" ".join(classes)}"{current}>'
+                f'{html.escape(i18n.label("level", lv, lang))}{tag}</div>')
+
+    columns = []
+    for rung in range(5):
+        levels = [lv for lv in vocab.LADDER if vocab.LEVEL_RUNG[lv] == rung]
+        columns.append('<div class="sm-col">' + "".join(box(lv) for lv in levels) + "</div>")
+    crisis_classes = "sm-rung sm-crisis" + (" sm-on" if level == "crisis" else "")
+    crisis_tag = (f'<span class="sm-tag">{html.escape(i18n.t("advisor.result.ladder_advised", lang))}</span>'
+                  if level == "crisis" else "")
+    crisis = (f'<div class="sm-col sm-lane"><div class="sm-lanehead">{html.escape(i18n.t("advisor.result.ladder_crisis", lang))}</div>'
+              f'<div class="{crisis_classes}">{html.escape(i18n.label("level", "crisis", lang))}{crisis_tag}</div></div>')
+    style = """<style>
+.sm-ladder{display:flex;gap:6px;align-items:flex-end;font-family:inherit;margin:4px 0 8px 0}
+.sm-col{display:flex;flex-direction:column;gap:4px;flex:1;min-width:0}
+.sm-ladder .sm-col:nth-child(2){margin-bottom:14px}.sm-ladder .sm-col:nth-child(3){margin-bottom:28px}
+.sm-ladder .sm-col:nth-child(4){margin-bottom:42px}.sm-ladder .sm-col:nth-child(5){margin-bottom:56px}
+.sm-rung{border:1px solid #b8c4d6;border-radius:6px;padding:6px 8px;background:#f4f7fb;color:#1d2a3a;font-size:.86rem;line-height:1.2}
+.sm-rung.sm-on{background:#1f5fa8;color:#fff;border-color:#1f5fa8;font-weight:700;box-shadow:0 0 0 3px #9cc0ea}
+.sm-rung.sm-engine{border:2px solid #1f5fa8}
+.sm-rung.sm-next{border:2px dashed #1f5fa8}
+.sm-rung.sm-also{border:2px solid #2e8540}
+.sm-tag{display:block;font-size:.72rem;font-weight:600;margin-top:2px;text-transform:uppercase;letter-spacing:.02em}
+.sm-lane{flex:0.9;border-left:3px solid #c62828;padding-left:6px;margin-left:4px}
+.sm-lanehead{font-size:.72rem;color:#c62828;font-weight:700;text-transform:uppercase}
+.sm-rung.sm-crisis{background:#fdecea;border-color:#c62828;color:#7f1d1d}
+.sm-rung.sm-crisis.sm-on{background:#c62828;color:#fff;box-shadow:0 0 0 3px #f3b4ae}
+</style>"""
+    title = html.escape(i18n.t("advisor.result.ladder_title", lang))
+    return (f'{style}<div role="list" aria-label="{title}" class="sm-ladder">' + "".join(columns) + crisis + "</div>")
+
+
+def render_result(lang: str, atlas: Atlas, data: dict[str, Any], professional: bool,
+                  crisis_shown: bool = False) -> None:
+    """Advice, ladder, why, what to do now, local services, bridging advice, route card link."""
+    try:
+        advice = advisor.advise_answers(data, lang)
+    except InputError as err:
+        st.error(i18n.t("advisor.error.generic", lang, message=str(err)), icon="⚠️")
+        return
+    if advice is None:
+        st.info(i18n.t("advisor.snel.waiting", lang), icon="📝")
+        if professional and data.get("postcode"):
+            _postcode_message(lang, atlas, data.get("postcode"))
+        return
+    crisis = advice.level == "crisis"
+    if crisis and not crisis_shown:
+        common.crisis_panel(lang, atlas, emphasise=True)
+
+    area = _postcode_message(lang, atlas, data.get("postcode"))
+    # The advice block is filled after the professional's choice (rendered below it) is known.
+    advice_block = st.container()
+    level, reason = (advice.level, "")
+    if professional and not crisis:
+        level, reason = _override(lang, advice)
+    next_step = advice.next_step if level == advice.level else advisor.default_rules().next_step.get(level)
+    with advice_block:
+        _advice_view(lang, advice, level, reason, next_step)
+
+    search_area = area or (advisor.fallback_area(atlas) if crisis else None)
+    matches: list[Match] = []
+    if search_area is None:
+        if not data.get("postcode"):
+            st.info(i18n.t("advisor.snel.no_postcode", lang), icon="📍")
+    else:
+        matches = advisor.local_services(atlas, search_area, level, advice.also, data.get("age"),
+                                         data.get("concerns") or ())
+        _services(lang, atlas, matches, area)
+    at_level = [m.waiting_weeks for m in matches if m.level == level]
+    if not crisis and advisor.bridging_needed(at_level):
+        bridging_advice(lang)
+    _routecard_link(lang, data, matches, level if level != advice.level else None, reason)
+
+
+def _advice_view(lang: str, advice: Advice, level: str, reason: str, next_step: str | None) -> None:
+    crisis = advice.level == "crisis"
+    if level != advice.level:
+        c1, c2 = st.columns(2)
+        with c1, st.container(border=True):
+            st.caption(i18n.t("advisor.result.engine", lang))
+            st.markdown(f"**{common.md_escape(i18n.label('level', advice.level, lang))}**")
+        with c2, st.container(border=True):
+            st.caption(i18n.t("advisor.result.professional", lang))
+            st.markdown(f"**{common.md_escape(i18n.label('level', level, lang))}**")
+            st.markdown(f"{i18n.t('advisor.result.reason_label', lang)}: {common.md_escape(reason)}")
+    else:
+        st.subheader(f"{i18n.t('advisor.result.title', lang)}: {i18n.label('level', level, lang)}")
+    st.html(ladder_html(lang, advice.level, level, next_step, advice.also))
+
+    why, todo = st.columns(2)
+    with why:
+        st.markdown(f"**{i18n.t('advisor.result.why', lang)}**")
+        st.markdown("\n".join(f"- {common.md_escape(r)}" for r in advice.reasons))
+    with todo:
+        st.markdown(f"**{i18n.t('advisor.result.todo', lang)}**")
+        st.markdown(common.md_escape(advisor.todo_text(level, lang)))
+        if advice.also:
+            st.markdown(common.md_escape(i18n.t("advisor.result.also", lang, levels=", ".join(
+                i18n.label("level", lv, lang) for lv in advice.also))))
+        if next_step:
+            st.caption(common.md_escape(i18n.t("advisor.result.next_step", lang,
+                                               level=i18n.label("level", next_step, lang))))
+        elif not crisis:
+            st.caption(i18n.t("advisor.result.no_next_step", lang))
+
+
+def _services(lang: str, atlas: Atlas, matches: list[Match], area: Area | None) -> None:
+    title = (i18n.t("advisor.result.services_area", lang, area=f"{area.name} ({area.municipality_name})")
+             if area is not None else i18n.t("advisor.result.services", lang))
+    st.markdown(f"#### {common.md_escape(title)}")
+    if not matches:
+        st.warning(i18n.t("advisor.result.no_services", lang))
+        return
+    st.caption(i18n.t("advisor.result.pick_help", lang))
+    cols = st.columns(3)
+    for i, m in enumerate(matches):
+        card = advisor.service_card(atlas, m.service_id, lang, m)
+        key = _PICK_PREFIX + m.service_id
+        if key not in st.session_state:
+            st.session_state[key] = i < advisor.DEFAULT_PICKED
+        with cols[i % 3], st.container(border=True):
+            service_card_view(lang, card)
+            st.checkbox(i18n.t("advisor.card.pick", lang), key=key)
+    common.illustrative_notice(atlas, lang, [m.service_id for m in matches])
+
+
+def service_card_view(lang: str, card: advisor.ServiceCard) -> None:
+    """One service: name, what, for whom, how to get in, phone, hours, waiting, distance, checked."""
+    esc = common.md_escape
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    badge = "" if card.status == "verified" else " " + common.status_badge(card.status, lang)
+    st.markdown(f"**{esc(card.name)}**{badge}")
+    where = i18n.label("level", card.level, lang)
+    if card.distance_km is not None:
+        where += " · " + t("advisor.card.distance", km=card.distance_km)
+    st.caption(esc(where))
+    lines = []
+    if card.description:
+        lines.append(f"{t('advisor.card.what')}: {esc(card.description)}")
+    lines.append(f"{t('advisor.card.for_whom')}: {esc(card.ages)}")
+    if card.access_route:
+        lines.append(f"{t('advisor.card.access')}: {esc(i18n.label('access', card.access_route, lang))}")
+    if card.phone:
+        lines.append(f"{t('advisor.card.phone')}: [{esc(card.phone)}](tel:{card.tel})")
+    if card.hours:
+        lines.append(f"{t('advisor.card.hours')}: {esc('; '.join(card.hours))}")
+    now = []
+    if card.open_now is True:
+        now.append(f":green[{t('advisor.card.open_now')}]")
+    elif card.open_now is False:
+        now.append(t("advisor.card.closed_now"))
+    if card.walk_in_today:
+        now.append(f":green[**{t('advisor.card.walk_in_today')}**]")
+    if now:
+        lines.append(" · ".join(now))
+    if card.waiting_weeks is None:
+        lines.append(t("advisor.card.waiting_unknown"))
+    elif card.waiting_weeks == 0:
+        lines.append(t("advisor.card.waiting_none"))
+    else:
+        text = t("advisor.card.waiting_one" if card.waiting_weeks == 1 else "advisor.card.waiting", weeks=card.waiting_weeks)
+        lines.append(f":orange[{text}]" if card.waiting_weeks > advisor.BRIDGE_WEEKS else text)
+    lines.append(t("advisor.card.verified", date=card.verified_at) if card.verified_at else t("advisor.card.not_verified"))
+    st.markdown("  \n".join(lines))
+
+
+def bridging_advice(lang: str) -> None:
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    with st.container(border=True):
+        st.markdown(f"#### ⏳ {t('advisor.bridge.title')}")
+        st.write(t("advisor.bridge.intro"))
+        c1, c2 = st.columns(2)
+        with c1:
+            st.markdown(f"**{t('advisor.bridge.meanwhile')}**\n\n" + "\n".join(
+                f"- {t('advisor.bridge.' + k)}" for k in ("m1", "m2", "m3", "m4")))
+        with c2:
+            st.markdown(f"**{t('advisor.bridge.warning')}**\n\n" + "\n".join(
+                f"- {t('advisor.bridge.' + k)}" for k in ("w1", "w2", "w3", "w4")))
+        st.markdown(t("advisor.bridge.call"))
+
+
+def _routecard_link(lang: str, data: dict[str, Any], matches: list[Match], override: str | None, reason: str) -> None:
+    picked = [m.service_id for m in matches if st.session_state.get(_PICK_PREFIX + m.service_id)]
+    if matches and not picked:
+        st.caption(i18n.t("advisor.result.none_picked", lang, n=advisor.DEFAULT_PICKED))
+    params = advisor.route_query(data, picked, override, reason, lang)
+    with st.container(border=True):
+        st.page_link("pages/routekaart.py", label=f"**{i18n.t('advisor.result.routecard', lang)}**", icon="🗒️",
+                     query_params=params)
+        st.caption(i18n.t("advisor.result.routecard_help", lang))
+
+
+# ---- the route card page ---------------------------------------------------------------------
+
+def base_url() -> str:
+    """Absolute base URL of the app: env ``SOCIALMAP_PUBLIC_URL``, else the browser's URL."""
+    env = os.environ.get("SOCIALMAP_PUBLIC_URL", "").strip()
+    if env:
+        return env.rstrip("/")
+    try:
+        url = st.context.url
+    except Exception:  # noqa: BLE001 - no browser context (tests, bare mode)
+        url = None
+    if not url:
+        return DEFAULT_BASE_URL
+    url = url.split("?")[0].split("#")[0].rstrip("/")
+    for page in ("routekaart", "hulpwijzer"):
+        if url.endswith("/" + page):
+            url = url[: -len(page) - 1]
+    return url or DEFAULT_BASE_URL
+
+
+def crisis_lines(lang: str, atlas: Atlas) -> list[tuple[str, str]]:
+    lines = [(i18n.t(key, lang), number) for key, number, _ in common.CRISIS_LINES]
+    post = common.huisartsenpost(atlas)
+    if post and post[1]:
+        lines.append((i18n.t("common.crisis.line_huisartsenpost", lang), post[1]))
+    return lines
+
+
+_PRINT_CSS = """<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], header, [data-testid="stToolbar"],
+  [data-testid="stDecoration"], .stButton, [data-testid="stDownloadButton"], [data-testid="stTextArea"],
+  [data-testid="stPageLink"], [data-testid="stAlert"], [data-testid="stExpander"], .sm-noprint,
+  [data-testid="stSidebarCollapsedControl"], [data-testid="stMainMenu"],
+  [data-testid="stCaptionContainer"] { display: none !important; }
+  .sm-card { border: none !important; box-shadow: none !important; }
+  [data-testid="stAppViewContainer"] .block-container { padding-top: 0 !important; }
+}
+.sm-card{border:1px solid #d5dbe3;border-radius:10px;padding:18px 22px;background:#fff;color:#1d2a3a;max-width:900px}
+.sm-card h2{margin:0 0 2px 0;font-size:1.6rem}.sm-card h3{margin:16px 0 6px 0;font-size:1.1rem;color:#1f5fa8}
+.sm-card .sm-top{display:flex;justify-content:space-between;gap:16px;align-items:flex-start}
+.sm-card .sm-meta{color:#555;font-size:.85rem}
+.sm-card .sm-level{font-size:1.2rem;font-weight:700}
+.sm-card .sm-svc{border-top:1px solid #e3e7ee;padding:8px 0}
+.sm-card .sm-svc b{font-size:1.02rem}
+.sm-card .sm-badge{display:inline-block;font-size:.72rem;border-radius:4px;padding:1px 6px;margin-left:6px;background:#f3e8ff;color:#5b21b6}
+.sm-card .sm-badge.to_verify{background:#fff4e5;color:#9a3412}
+.sm-card .sm-crisis{background:#fdecea;border-radius:8px;padding:8px 12px;margin-top:14px}
+.sm-card .sm-notes{white-space:pre-wrap;border:1px dashed #aaa;border-radius:6px;padding:8px}
+.sm-card .sm-url{font-size:.75rem;word-break:break-all;color:#444}
+.sm-card ul{margin:0 0 0 1.1rem;padding:0}
+.sm-card .sm-qr{image-rendering:pixelated;flex:none}
+</style>"""
+
+
+def card_html(card: advisor.RouteCard, notes: str, qr_uri: str) -> str:
+    """The printable route card; every text from data or answers is escaped."""
+    lang = card.lang
+    e = html.escape
+    t = lambda key, **kw: e(i18n.t(key, lang, **kw))  # noqa: E731
+    lab = lambda kind, v: e(i18n.label(kind, v, lang))  # noqa: E731
+    out = ['<div class="sm-card"><div class="sm-top"><div>',
+           f'<h2>{t("advisor.routecard.title")}</h2><div>{t("advisor.routecard.subtitle")}</div>',
+           f'<div class="sm-meta">{t("advisor.routecard.created", date=card.created)}']
+    if card.area_name:
+        out.append(" · " + t("advisor.routecard.area", area=card.area_name))
+    alt = t("advisor.routecard.qr_alt")
+    out.append(f'</div></div><img class="sm-qr" src="{e(qr_uri)}" alt="{alt}" width="132" height="132"></div>')
+    crisis = ('<div class="sm-crisis"><b>' + t("advisor.routecard.crisis") + "</b> " + " · ".join(
+        f'{e(label)}: <a href="tel:{e("".join(ch for ch in number.split("/")[0] if ch.isdigit()))}">{e(number)}</a>'
+        for label, number in card.crisis_lines) + "</div>")
+    if card.level == "crisis":
+        out.append(crisis)
+    out.append(f'<h3>{t("advisor.routecard.advice")}</h3>')
+    if card.overridden:
+        out.append(f'<div class="sm-level">{t("advisor.result.professional")}: {lab("level", card.level)}</div>')
+        if card.override_reason:
+            out.append(f'<div>{t("advisor.result.reason_label")}: {e(card.override_reason)}</div>')
+        out.append(f'<div class="sm-meta">{t("advisor.result.engine")}: {lab("level", card.engine_level)}</div>')
+    else:
+        out.append(f'<div class="sm-level">{lab("level", card.level)}</div>')
+    out.append(f'<p>{t("advisor.todo." + card.level)}</p>')
+    if card.also:
+        out.append(f'<p>{t("advisor.result.also", levels=", ".join(i18n.label("level", lv, lang) for lv in card.also))}</p>')
+    if card.next_step:
+        out.append(f'<p class="sm-meta">{t("advisor.result.next_step", level=i18n.label("level", card.next_step, lang))}</p>')
+    out.append(f'<h3>{t("advisor.result.why")}</h3><ul>' + "".join(f"<li>{e(r)}</li>" for r in card.reasons) + "</ul>")
+    out.append(f'<h3>{t("advisor.routecard.services")}</h3>')
+    if not card.services:
+        out.append(f'<p>{t("advisor.routecard.no_services")}</p>')
+    for svc in card.services:
+        badge = "" if svc.status == "verified" else f'<span class="sm-badge {e(svc.status)}">{lab("status", svc.status)}</span>'
+        lines = [f'<b>{e(svc.name)}</b>{badge} <span class="sm-meta">· {lab("level", svc.level)}</span>']
+        if svc.description:
+            lines.append(f'{t("advisor.card.what")}: {e(svc.description)}')
+        lines.append(f'{t("advisor.card.for_whom")}: {e(svc.ages)}')
+        if svc.access_route:
+            lines.append(f'{t("advisor.card.access")}: {lab("access", svc.access_route)}')
+        if svc.phone:
+            lines.append(f'{t("advisor.card.phone")}: <a href="tel:{e(svc.tel)}">{e(svc.phone)}</a>')
+        if svc.address:
+            lines.append(f'{t("advisor.card.address")}: {e(svc.address)}')
+        if svc.hours:
+            lines.append(f'{t("advisor.card.hours")}: {e("; ".join(svc.hours))}')
+        if svc.waiting_weeks is None:
+            lines.append(t("advisor.card.waiting_unknown"))
+        elif svc.waiting_weeks == 0:
+            lines.append(t("advisor.card.waiting_none"))
+        else:
+            lines.append(t("advisor.card.waiting_one" if svc.waiting_weeks == 1 else "advisor.card.waiting",
+                           weeks=svc.waiting_weeks))
+        out.append('<div class="sm-svc">' + "<br>".join(lines) + "</div>")
+    if card.bridging:
+        out.append(f'<h3>{t("advisor.bridge.title")}</h3><p>{t("advisor.bridge.intro")}</p>')
+        out.append(f'<b>{t("advisor.bridge.meanwhile")}</b><ul>' + "".join(
+            f'<li>{t("advisor.bridge." + k)}</li>' for k in ("m1", "m2", "m3", "m4")) + "</ul>")
+        out.append(f'<b>{t("advisor.bridge.warning")}</b><ul>' + "".join(
+            f'<li>{t("advisor.bridge." + k)}</li>' for k in ("w1", "w2", "w3", "w4")) + "</ul>")
+        out.append(f'<p>{t("advisor.bridge.call")}</p>')
+    if notes.strip():
+        out.append(f'<h3>{t("advisor.routecard.notes")}</h3><div class="sm-notes">{e(notes.strip())}</div>')
+    if card.level != "crisis":
+        out.append(crisis)
+    out.append(f'<p class="sm-meta">{t("advisor.routecard.reopen")}</p><div class="sm-url">{e(card.url)}</div>')
+    out.append(f'<p class="sm-meta">{t("advisor.routecard.footer")}</p></div>')
+    return "".join(out)
+
+
+def routekaart_page() -> None:
+    lang = common.current_lang()
+    atlas = common.get_atlas(common.region_id())
+    params = st.query_params.to_dict()
+    if not params.get("a"):
+        st.title(i18n.t("advisor.routecard.title", lang))
+        st.info(i18n.t("advisor.routecard.empty", lang), icon="🧭")
+        st.page_link("pages/hulpwijzer.py", label=i18n.t("advisor.routecard.open_advisor", lang), icon="🧭")
+        return
+    try:
+        request = advisor.parse_route_query(params, lang)
+        request = dataclasses.replace(request, lang=lang)
+        probe = advisor.build_route_card(atlas, request, "", crisis_lines(lang, atlas))
+        chosen = [s.id for s in probe.services]
+        url = advisor.route_url(base_url(), advisor.route_query(
+            request.answers, chosen, probe.level if probe.overridden else None, probe.override_reason, lang))
+        card = dataclasses.replace(probe, url=url)
+    except InputError as err:
+        st.title(i18n.t("advisor.routecard.title", lang))
+        st.error(str(err), icon="⚠️")
+        st.page_link("pages/hulpwijzer.py", label=i18n.t("advisor.routecard.open_advisor", lang), icon="🧭")
+        return
+    if card.level == "crisis":
+        common.crisis_panel(lang, atlas, emphasise=True)
+    notes = st.session_state.get(state.ADVISOR_NOTES) or ""
+    st.html(_PRINT_CSS + card_html(card, notes, routecard.qr_data_uri(card.url)))
+    st.caption(i18n.t("advisor.routecard.private", lang))
+    st.text_area(i18n.t("advisor.routecard.notes_label", lang), key=state.ADVISOR_NOTES, max_chars=1500,
+                 placeholder=i18n.t("advisor.routecard.notes_placeholder", lang))
+    c1, c2 = st.columns([1, 2])
+    with c1:
+        st.download_button(i18n.t("advisor.routecard.download", lang), data=routecard.pdf_bytes(card, notes),
+                           file_name=i18n.t("advisor.routecard.file_name", lang), mime="application/pdf",
+                           type="primary", icon="📄", on_click="ignore")
+    with c2:
+        st.caption(i18n.t("advisor.routecard.print", lang))
+    st.page_link("pages/hulpwijzer.py", label=i18n.t("advisor.routecard.open_advisor", lang), icon="🧭",
+                 query_params={"a": params["a"], **({"lang": lang} if lang != i18n.DEFAULT_LANGUAGE else {})})

@@ -1,0 +1,474 @@
+"""Streamlit pieces of the Beheer (curation) page, and the "Meld een fout" button for service cards.
+
+Other pages call :func:`report_error_button` under a service card::
+
+    from socialmap.ui.curation import report_error_button
+    report_error_button(service_id, lang)
+
+Writing is only reachable with a logged-in curator (:func:`current_curator`); every write call in
+the core also requires the ``Curator`` object itself.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from .. import i18n, vocab
+from ..curation import auth, hsds, importer, quality, records, store, suggestions
+from ..errors import DataError, InputError
+from ..loader import region_path
+from ..schema import TABLES, columns
+from . import common, state
+
+_LOGIN_FAILS = "_curator_login_fails"
+_SUGGEST_TIMES = "_curator_suggest_times"
+_IMPORT_PREVIEW = "_curator_import_preview"
+_FLASH = "_curator_flash"
+LOGIN_LIMIT = 5
+LOGIN_WINDOW_S = 600
+
+
+def t(key: str, lang: str, **fmt: Any) -> str:
+    return i18n.t(key, lang, **fmt)
+
+
+def region_folder() -> Path:
+    return region_path(common.region_id())
+
+
+# ---- login -----------------------------------------------------------------------------------
+
+def oidc_configured() -> bool:
+    """True when ``[auth]`` is in st.secrets; never raises (no secrets file is fine)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # StreamlitSecretNotFoundError, parse errors: treat as not configured
+        return False
+
+
+def current_curator() -> auth.Curator | None:
+    """The logged-in curator of this session, or None (read-only)."""
+    curator = st.session_state.get(state.CURATOR_USER)
+    if curator is not None:
+        try:
+            return auth.require_curator(curator)
+        except auth.NotAuthenticated:
+            return None
+    if oidc_configured():
+        try:
+            user = st.user.to_dict()
+        except Exception:
+            return None
+        return auth.curator_from_oidc(user)
+    return None
+
+
+def _do_password_login() -> None:
+    password = st.session_state.get("curator_password", "")
+    name = st.session_state.get("curator_name", "")
+    st.session_state["curator_password"] = ""  # never kept in the session
+    now = time.time()
+    fails = [ts for ts in st.session_state.get(_LOGIN_FAILS, []) if now - ts < LOGIN_WINDOW_S]
+    if len(fails) >= LOGIN_LIMIT:
+        st.session_state[_FLASH] = ("error", "curation.login.too_many")
+        return
+    try:
+        curator = auth.login_with_password(password, name)
+    except InputError:
+        st.session_state[_FLASH] = ("error", "curation.login.name_needed")
+        return
+    if curator is None:
+        st.session_state[_LOGIN_FAILS] = [*fails, now]
+        st.session_state[_FLASH] = ("error", "curation.login.wrong")
+        return
+    st.session_state[state.CURATOR_USER] = curator
+    st.session_state[_FLASH] = ("success", "curation.login.ok")
+
+
+def _logout() -> None:
+    st.session_state.pop(state.CURATOR_USER, None)
+    st.session_state.pop(state.CURATOR_DRAFT, None)
+
+
+def flash(lang: str) -> None:
+    message = st.session_state.pop(_FLASH, None)
+    if message:
+        kind, key = message[0], message[1]
+        getattr(st, kind)(t(key, lang, **(message[2] if len(message) > 2 else {})))
+
+
+def login_box(lang: str) -> None:
+    """The login (or logout) control; shows how to configure a login when none is."""
+    curator = current_curator()
+    if curator is not None:
+        cols = st.columns([4, 1])
+        cols[0].success(t("curation.login.as", lang, name=common.md_escape(curator.name)))
+        if curator.method == "oidc":
+            if cols[1].button(t("curation.login.logout", lang), key="curator_logout_oidc"):
+                st.logout()
+        else:
+            cols[1].button(t("curation.login.logout", lang), key="curator_logout", on_click=_logout)
+        return
+    st.info(t("curation.login.read_only", lang), icon="🔒")
+    if oidc_configured():
+        if st.button(t("curation.login.oidc", lang), key="curator_oidc_login"):
+            st.login()
+    elif auth.password_configured():
+        with st.form("curator_login"):
+            st.text_input(t("curation.login.name", lang), key="curator_name", max_chars=80)
+            st.text_input(t("curation.login.password", lang), type="password", key="curator_password", max_chars=72)
+            st.form_submit_button(t("curation.login.submit", lang), on_click=_do_password_login)
+    else:
+        st.caption(t("curation.login.not_configured", lang))
+
+
+# ---- dashboard (read-only) -----------------------------------------------------------------------
+
+def _table(frame: pd.DataFrame, lang: str) -> None:
+    shown = frame.rename(columns={c: t(f"curation.col.{c}", lang) for c in frame.columns})
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def dashboard(lang: str, folder: Path) -> None:
+    report = quality.quality_report(folder)
+    cols = st.columns(5)
+    cols[0].metric(t("curation.dash.errors", lang), len(report.errors))
+    cols[1].metric(t("curation.dash.warnings", lang), len(report.warnings))
+    cols[2].metric(t("curation.dash.stale", lang), len(report.stale))
+    cols[3].metric(t("curation.dash.no_contact", lang),
+                   int(report.missing_contact["no_contact"].sum()) if len(report.missing_contact) else 0)
+    cols[4].metric(t("curation.dash.duplicates", lang), len(report.duplicates))
+    if report.errors:
+        st.error(t("curation.dash.invalid", lang), icon="⛔")
+        st.code("\n".join(report.errors[:200]), language=None, wrap_lines=True)
+    else:
+        st.success(t("curation.dash.valid", lang), icon="✅")
+    if report.warnings:
+        with st.expander(t("curation.dash.warnings_title", lang, n=len(report.warnings))):
+            st.code("\n".join(report.warnings[:200]), language=None, wrap_lines=True)
+    if report.atlas is None:
+        return
+    with st.expander(t("curation.dash.stale_title", lang, n=len(report.stale)), expanded=False):
+        st.caption(t("curation.dash.stale_help", lang))
+        _table(report.stale, lang)
+    with st.expander(t("curation.dash.levels_title", lang), expanded=True):
+        by_level = report.status_by_level.copy()
+        by_level.index = [i18n.label("level", v, lang) for v in by_level.index]
+        by_level.columns = [i18n.label("status", c, lang) for c in by_level.columns]
+        st.dataframe(by_level, width="stretch")
+    with st.expander(t("curation.dash.wijk_title", lang)):
+        by_wijk = report.status_by_wijk.copy()
+        by_wijk.columns = [t("curation.col.name", lang) if c == "name" else i18n.label("status", c, lang) for c in by_wijk.columns]
+        st.dataframe(by_wijk, width="stretch")
+    with st.expander(t("curation.dash.contact_title", lang, n=len(report.missing_contact))):
+        _table(report.missing_contact.drop(columns=["no_contact"]), lang)
+    with st.expander(t("curation.dash.duplicates_title", lang, n=len(report.duplicates)),
+                     expanded=bool(len(report.duplicates))):
+        st.caption(t("curation.dash.duplicates_help", lang, threshold=quality.DUPLICATE_THRESHOLD))
+        _table(report.duplicates, lang)
+
+
+# ---- exports (read-only, open data) ----------------------------------------------------------------
+
+def exports(lang: str, folder: Path) -> None:
+    st.caption(t("curation.export.help", lang))
+    name = folder.name
+    cols = st.columns(3)
+    cols[0].download_button(t("curation.export.hsds_json", lang), data=hsds.export_json(folder),
+                            file_name=f"{name}-hsds.json", mime="application/json", key="dl_hsds_json")
+    cols[1].download_button(t("curation.export.hsds_csv", lang), data=hsds.export_tabular_zip(folder),
+                            file_name=f"{name}-hsds-tabular.zip", mime="application/zip", key="dl_hsds_zip")
+    cols[2].download_button(t("curation.export.geojson", lang), data=hsds.export_geojson(folder),
+                            file_name=f"{name}-locations.geojson", mime="application/geo+json", key="dl_geojson")
+
+
+# ---- editing (curator only) ------------------------------------------------------------------------
+
+def _after_save() -> None:
+    common.get_atlas.clear()
+    st.session_state.pop(state.CURATOR_DRAFT, None)
+
+
+def _show_failure(exc: Exception, lang: str) -> None:
+    if isinstance(exc, store.ConcurrentEditError):
+        st.error(t("curation.edit.conflict", lang), icon="⚠️")
+    elif isinstance(exc, DataError):
+        st.error(t("curation.edit.invalid", lang), icon="⛔")
+        st.code("\n".join(exc.messages[:50]), language=None, wrap_lines=True)
+    else:
+        st.error(str(exc))
+
+
+_LABEL_KIND = {"level": "level", "access_route": "access", "status": "status", "cost": "cost",
+               "concerns": "concern", "kind": "schedule_kind", "weekday": "weekday"}
+
+
+def _ref_options(folder: Path, table: str) -> list[str]:
+    _, rows = store.read_rows(folder, f"{table}.csv")
+    return [r.get("id") or r.get("code") or "" for r in rows]
+
+
+def _field(col: Any, value: str, lang: str, key: str, folder: Path) -> str:
+    label = col.name + (" *" if col.required else "")
+    kind = _LABEL_KIND.get(col.name)
+    fmt = (lambda v: i18n.label(kind, v, lang) if v else "") if kind else (lambda v: v)
+    if col.kind == "enum":
+        options = ([] if col.required else [""]) + list(col.choices)
+        index = options.index(value) if value in options else None  # a new record starts empty
+        return st.selectbox(label, options, index=index, key=key, format_func=fmt,
+                            placeholder=t("curation.edit.choose_one", lang)) or ""
+    if col.kind == "ref" and col.ref in ("organizations", "locations", "services"):
+        options = ([] if col.required else [""]) + _ref_options(folder, col.ref)
+        if value and value not in options:
+            options.append(value)
+        index = options.index(value) if value in options else None
+        return st.selectbox(label, options, index=index, key=key, placeholder=t("curation.edit.choose_one", lang)) or ""
+    if col.kind == "list" and col.choices:
+        current = [v for v in value.split(";") if v in col.choices]
+        return ";".join(st.multiselect(label, list(col.choices), default=current, key=key, format_func=fmt,
+                                       placeholder=t("curation.edit.choose", lang)))
+    if col.name == "description":
+        return st.text_area(label, value=value, key=key, max_chars=2000)
+    return st.text_input(label, value=value, key=key, max_chars=500,
+                         help=t(f"curation.help.{col.kind}", lang) if i18n.has(f"curation.help.{col.kind}") else None)
+
+
+def edit_panel(lang: str, folder: Path, curator: auth.Curator) -> None:
+    kind = st.radio(t("curation.edit.kind", lang), list(records.KINDS), horizontal=True,
+                    format_func=lambda k: t(f"curation.kind.{k}", lang), key="curator_kind")
+    file = records.KINDS[kind]
+    _, rows = store.read_rows(folder, file)
+    new_label = t("curation.edit.new", lang)
+    options = [new_label] + [r["id"] for r in rows]
+    names = {r["id"]: r.get("name", "") for r in rows}
+    choice = st.selectbox(t("curation.edit.record", lang), options, key=f"curator_pick_{kind}",
+                          format_func=lambda v: v if v == new_label else f"{names.get(v, '')} ({v})")
+    record_id = None if choice == new_label else choice
+    draft = st.session_state.get(state.CURATOR_DRAFT)
+    if not draft or draft.get("kind") != kind or draft.get("id") != record_id:
+        draft = {"kind": kind, "id": record_id, "version": store.version_token(folder)}
+        st.session_state[state.CURATOR_DRAFT] = draft
+    values = records.record(folder, kind, record_id) if record_id else {c: "" for c in columns(file)}
+    values = values or {c: "" for c in columns(file)}
+    form_key = f"curator_form_{kind}_{record_id or 'new'}_{draft['version']}"
+    with st.form(form_key):
+        out: dict[str, str] = {}
+        grid = st.columns(2)
+        for number, col in enumerate(TABLES[file]):
+            with grid[number % 2]:
+                if col.name == "id" and record_id:
+                    st.text_input("id", value=record_id, disabled=True, key=f"{form_key}_id")
+                    out["id"] = record_id
+                else:
+                    out[col.name] = _field(col, values.get(col.name, ""), lang, f"{form_key}_{col.name}", folder)
+        submitted = st.form_submit_button(t("curation.edit.save", lang), type="primary")
+    if submitted:
+        try:
+            result, change = records.upsert(folder, kind, out, curator, draft["version"], original_id=record_id)
+        except (DataError, InputError, store.ConcurrentEditError) as exc:
+            _show_failure(exc, lang)
+        else:
+            _after_save()
+            st.session_state[_FLASH] = ("success", "curation.edit.saved",
+                                        {"id": change.record_id, "fields": ", ".join(change.fields) or "-"})
+            st.rerun()
+    if record_id:
+        with st.expander(t("curation.retire.title", lang)):
+            st.caption(t("curation.retire.help", lang))
+            with st.form(f"curator_retire_{kind}_{record_id}"):
+                reason = st.text_input(t("curation.retire.reason", lang), max_chars=300)
+                confirm = st.checkbox(t("curation.retire.confirm", lang, id=record_id))
+                go = st.form_submit_button(t("curation.retire.button", lang))
+            if go:
+                if not confirm:
+                    st.warning(t("curation.retire.need_confirm", lang))
+                else:
+                    try:
+                        records.retire(folder, kind, record_id, reason, curator, draft["version"])
+                    except (DataError, InputError, store.ConcurrentEditError) as exc:
+                        _show_failure(exc, lang)
+                    else:
+                        _after_save()
+                        st.session_state[_FLASH] = ("success", "curation.retire.done", {"id": record_id})
+                        st.rerun()
+
+
+def suggestions_panel(lang: str, folder: Path, curator: auth.Curator) -> None:
+    items = suggestions.open_suggestions(folder)
+    if not items:
+        st.caption(t("curation.suggest.none_open", lang))
+        return
+    version = store.version_token(folder)
+    for s in items:
+        with st.container(border=True):
+            st.markdown(t("curation.suggest.item", lang, service=common.md_escape(s.service_id),
+                          field=common.md_escape(s.field), when=s.created_at))
+            if s.value:
+                st.markdown(t("curation.suggest.value", lang, value=common.md_escape(s.value)))
+            if s.note:
+                st.markdown(t("curation.suggest.note", lang, note=common.md_escape(s.note)))
+            cols = st.columns(2)
+            if cols[0].button(t("curation.suggest.accept", lang), key=f"sugg_accept_{s.id}"):
+                try:
+                    suggestions.accept(folder, s.id, curator, version)
+                except (DataError, InputError, store.ConcurrentEditError) as exc:
+                    _show_failure(exc, lang)
+                else:
+                    _after_save()
+                    st.session_state[_FLASH] = ("success", "curation.suggest.accepted")
+                    st.rerun()
+            if cols[1].button(t("curation.suggest.reject", lang), key=f"sugg_reject_{s.id}"):
+                suggestions.reject(folder, s.id, curator)
+                st.session_state[_FLASH] = ("info", "curation.suggest.rejected")
+                st.rerun()
+
+
+def _preview_summary(preview: importer.Preview, lang: str) -> None:
+    rows = [{t("curation.col.table", lang): f, t("curation.import.added", lang): len(d.added),
+             t("curation.import.changed", lang): len(d.changed), t("curation.import.retired", lang): len(d.retired)}
+            for f, d in preview.diffs.items()]
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    for f, d in preview.diffs.items():
+        details = [*(f"+ {i}" for i in d.added), *(f"~ {i}: {', '.join(c)}" for i, c in d.changed.items()),
+                   *(f"- {i}" for i in d.retired)]
+        if details:
+            with st.expander(f):
+                st.code("\n".join(details[:500]), language=None, wrap_lines=True)
+    if preview.errors:
+        st.error(t("curation.import.has_errors", lang, n=len(preview.errors)), icon="⛔")
+        st.code("\n".join(preview.errors[:200]), language=None, wrap_lines=True)
+
+
+def import_panel(lang: str, folder: Path, curator: auth.Curator) -> None:
+    kind = st.radio(t("curation.import.kind", lang), ["table", "hsds"], horizontal=True,
+                    format_func=lambda k: t(f"curation.import.kind_{k}", lang), key="curator_import_kind")
+    retire_missing = st.checkbox(t("curation.import.retire_missing", lang), key="curator_import_retire")
+    preview = None
+    if kind == "table":
+        file = st.selectbox(t("curation.import.table", lang), list(importer.IMPORTABLE), key="curator_import_table")
+        upload = st.file_uploader(t("curation.import.file", lang), type=["csv", "xlsx"], key="curator_upload_table")
+        if upload is not None:
+            data = upload.getvalue()
+            try:
+                header, _ = importer.read_upload(upload.name, data)
+            except importer.ImportError_ as exc:
+                st.error(str(exc))
+                return
+            guess = importer.suggest_mapping(header, file)
+            st.caption(t("curation.import.mapping_help", lang))
+            mapping: dict[str, str | None] = {}
+            grid = st.columns(3)
+            choices = [""] + header
+            for number, col in enumerate(columns(file)):
+                default = guess.get(col) or ""
+                picked = grid[number % 3].selectbox(col, choices, index=choices.index(default),
+                                                    key=f"curator_map_{file}_{col}")
+                mapping[col] = picked or None
+            if st.button(t("curation.import.preview", lang), key="curator_import_preview_btn"):
+                preview = importer.preview_upload(folder, file, upload.name, data, mapping, retire_missing)
+    else:
+        upload = st.file_uploader(t("curation.import.file_hsds", lang), type=["json", "zip"], key="curator_upload_hsds")
+        if upload is not None and st.button(t("curation.import.preview", lang), key="curator_import_preview_hsds"):
+            preview = importer.preview_hsds(folder, upload.name, upload.getvalue(), retire_missing)
+    if preview is not None:
+        st.session_state[_IMPORT_PREVIEW] = preview
+    preview = st.session_state.get(_IMPORT_PREVIEW)
+    if preview is None:
+        return
+    st.subheader(t("curation.import.preview_title", lang, source=common.md_escape(preview.source)))
+    _preview_summary(preview, lang)
+    if preview.ok and preview.has_changes:
+        if st.button(t("curation.import.apply", lang), type="primary", key="curator_import_apply"):
+            try:
+                importer.apply(folder, preview, curator)
+            except (DataError, InputError, store.ConcurrentEditError) as exc:
+                _show_failure(exc, lang)
+            else:
+                _after_save()
+                st.session_state.pop(_IMPORT_PREVIEW, None)
+                st.session_state[_FLASH] = ("success", "curation.import.applied")
+                st.rerun()
+    elif preview.ok:
+        st.info(t("curation.import.no_changes", lang))
+
+
+def history_panel(lang: str, folder: Path) -> None:
+    entries = store.history(folder, limit=100)
+    if not entries:
+        st.caption(t("curation.history.empty", lang))
+        return
+    rows = [{t("curation.col.at", lang): e.get("at"), t("curation.col.who", lang): e.get("who"),
+             t("curation.col.action", lang): e.get("action"), t("curation.col.table", lang): e.get("table", ""),
+             t("curation.col.id", lang): e.get("record_id", e.get("source", "")),
+             t("curation.col.fields", lang): ", ".join(e.get("fields", []) or e.get("files", []))} for e in entries]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+# ---- "Meld een fout" (public) ----------------------------------------------------------------------
+
+def report_error_button(service_id: str, lang: str) -> None:
+    """A small "Meld een fout" popover for a service card: anyone may suggest a correction.
+
+    No fields for personal data; at most 3 per 10 minutes per browser session; value ≤ 200 and
+    note ≤ 500 characters. Stored for a curator in ``<region>/.suggestions/``.
+    """
+    with st.popover(t("curation.report.button", lang), icon="✏️"):
+        st.caption(t("curation.report.help", lang))
+        with st.form(f"report_error_{service_id}", clear_on_submit=True):
+            field = st.selectbox(t("curation.report.field", lang), list(suggestions.FIELDS),
+                                 format_func=lambda f: t(f"curation.report.fields.{f}", lang))
+            value = st.text_input(t("curation.report.value", lang), max_chars=suggestions.MAX_VALUE)
+            note = st.text_area(t("curation.report.note", lang), max_chars=suggestions.MAX_NOTE)
+            sent = st.form_submit_button(t("curation.report.send", lang))
+        if sent:
+            times = st.session_state.setdefault(_SUGGEST_TIMES, [])
+            if suggestions.rate_limited(times):
+                st.warning(t("curation.report.rate_limited", lang))
+                return
+            try:
+                known = set(common.get_atlas(common.region_id()).services.index)
+            except DataError:
+                known = None
+            try:
+                suggestions.submit(region_folder(), service_id, field, value, note, known_services=known)
+            except InputError as exc:
+                st.error(t("curation.report.invalid", lang, reason=str(exc)))
+                return
+            times.append(time.time())
+            st.success(t("curation.report.thanks", lang))
+
+
+# ---- the page ----------------------------------------------------------------------------------
+
+def page(lang: str) -> None:
+    folder = region_folder()
+    store.recover(folder) if (folder / store.HISTORY_DIR).is_dir() else None
+    st.title(t("curation.title", lang))
+    st.caption(t("curation.intro", lang))
+    flash(lang)
+    login_box(lang)
+    curator = current_curator()
+    names = ["dashboard", "export"] if curator is None else ["dashboard", "edit", "suggestions", "import", "export", "history"]
+    if st.session_state.get("curator_section") not in names:
+        st.session_state["curator_section"] = "dashboard"
+    section = st.radio(t("curation.section", lang), names, horizontal=True, key="curator_section",
+                       format_func=lambda n: t(f"curation.tab.{n}", lang), label_visibility="collapsed")
+    st.divider()
+    if section == "dashboard":
+        dashboard(lang, folder)
+    elif section == "export":
+        exports(lang, folder)
+    elif curator is not None and section == "edit":
+        edit_panel(lang, folder, curator)
+    elif curator is not None and section == "suggestions":
+        suggestions_panel(lang, folder, curator)
+    elif curator is not None and section == "import":
+        import_panel(lang, folder, curator)
+    elif curator is not None and section == "history":
+        history_panel(lang, folder)

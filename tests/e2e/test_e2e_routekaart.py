@@ -1,0 +1,44 @@
+"""The route card: a print view without the app around it, and a PDF download."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e import flows, harness
+from e2e.flows import nl
+
+
+@pytest.fixture
+def route_card_page(page, base_url):
+    flows.gp_quick_flow(page, base_url)
+    return page
+
+
+def test_the_print_view_shows_only_the_route_card_with_the_crisis_numbers(route_card_page, tmp_path):
+    page = route_card_page
+    page.emulate_media(media="print")
+    card = flows.route_card(page)
+    expect(card).to_be_visible()
+    expect(card.get_by_text(nl("advisor.routecard.crisis")).first).to_be_visible()
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    expect(flows.main(page).locator('[data-testid="stDownloadButton"]')).to_be_hidden()
+    expect(flows.main(page).locator('[data-testid="stTextArea"]')).to_be_hidden()
+    harness.shot(page, "route-card-print")
+    pdf = page.pdf(format="A4", print_background=True)  # what 'Print → Save as PDF' gives
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 5_000
+    (harness.SCREENSHOTS / "route-card-print.pdf").write_bytes(pdf)
+
+
+def test_the_route_card_downloads_as_a_pdf(route_card_page):
+    page = route_card_page
+    button = flows.main(page).locator('[data-testid="stDownloadButton"]').get_by_role("button")
+    expect(button).to_contain_text(nl("advisor.routecard.download"))
+    with page.expect_download(timeout=harness.RERUN_TIMEOUT_MS) as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".pdf"), download.suggested_filename
+    data = open(download.path(), "rb").read()
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    assert len(data) > 2_000
+    assert page.js_errors == []

@@ -1,0 +1,123 @@
+"""The Beheer page: read-only without login, editing only after login; the 'Meld een fout' button."""
+
+from __future__ import annotations
+
+import pytest
+from curation_helpers import HASH, PASSWORD
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+
+from socialmap.curation import auth, store, suggestions
+
+WRITE_FORM_PREFIXES = ("curator_form_", "curator_retire_")
+
+
+@pytest.fixture
+def page_env(mini_region, monkeypatch):
+    monkeypatch.setenv("SOCIALMAP_REGION", str(mini_region))
+    monkeypatch.setenv(auth.HASH_ENV, HASH)
+    return mini_region
+
+
+def _run() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / "beheer.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _forms(at: AppTest) -> list[str]:
+    return [f.proto.form.form_id for f in at.get("form")]
+
+
+def _sections(at: AppTest) -> list[str]:
+    return list(at.radio(key="curator_section").options)
+
+
+def _login(at: AppTest, password: str = PASSWORD) -> AppTest:
+    at.text_input(key="curator_name").input("Anna")
+    at.text_input(key="curator_password").input(password)
+    at.button(key="FormSubmitter:curator_login-Inloggen").click()
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_without_login_the_page_shows_the_dashboard_and_nothing_that_writes(page_env):
+    at = _run()
+    assert _forms(at) == ["curator_login"]
+    assert [b.label for b in at.button] == ["Inloggen"]  # only the login button
+    assert _sections(at) == ["Kwaliteit", "Exporteren"]
+    assert len(at.get("file_uploader")) == 0
+    assert [m.label for m in at.metric] == ["Fouten", "Waarschuwingen", "Niet gecontroleerd (12 mnd)",
+                                            "Zonder contactgegevens", "Mogelijke dubbelen"]
+    assert at.info[0].value == "U kijkt mee zonder in te loggen: alleen lezen. Log in om iets te wijzigen."
+
+
+def test_without_any_login_configured_there_is_no_way_to_write(page_env, monkeypatch):
+    monkeypatch.delenv(auth.HASH_ENV)
+    at = _run()
+    assert _forms(at) == []
+    assert len(at.button) == 0
+    assert "Inloggen is niet ingesteld" in at.caption[1].value
+
+
+def test_a_wrong_password_keeps_the_page_read_only(page_env):
+    at = _login(_run(), password="wrong")
+    assert at.error[0].value == "Wachtwoord klopt niet."
+    assert not any(f.startswith(WRITE_FORM_PREFIXES) for f in _forms(at))
+    assert at.text_input(key="curator_password").value == ""  # the password is not kept
+
+
+def test_after_login_a_curator_can_edit_a_service_and_the_history_says_who(page_env):
+    at = _login(_run())
+    assert at.success[0].value == "U bent ingelogd."
+    assert _sections(at) == ["Kwaliteit", "Bewerken", "Meldingen", "Importeren", "Exporteren", "Geschiedenis"]
+    at.radio(key="curator_section").set_value("edit").run()
+    at.radio(key="curator_kind").set_value("service").run()
+    at.selectbox(key="curator_pick_service").set_value("svc-cjg").run()
+    form = next(f for f in _forms(at) if f.startswith("curator_form_service_svc-cjg"))
+    at.text_input(key=f"{form}_name").input("Opvoedspreekuur CJG Oost")
+    at.button(key=f"FormSubmitter:{form}-Opslaan").click()
+    at.run()
+    assert not at.exception
+    assert at.success[0].value == "Opgeslagen: svc-cjg (gewijzigd: name)."
+    assert "Opvoedspreekuur CJG Oost" in (page_env / "services.csv").read_text(encoding="utf-8")
+    assert store.history(page_env)[0]["who"] == "Anna"
+
+
+def test_the_report_error_button_stores_a_suggestion_without_login(page_env):
+    def card() -> None:
+        from socialmap.ui.curation import report_error_button
+
+        report_error_button("svc-cjg", "nl")
+
+    at = AppTest.from_function(card, default_timeout=60)
+    at.run()
+    assert [f.proto.form.form_id for f in at.get("form")] == ["report_error_svc-cjg"]
+    at.selectbox[0].set_value("phone")
+    at.text_input[0].input("023-1111111")
+    at.text_area[0].input("Het nummer is veranderd.")
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    assert at.success[0].value == "Dank u wel. Een beheerder kijkt ernaar."
+    stored = suggestions.load(page_env)
+    assert [(s.service_id, s.field, s.value, s.note) for s in stored] == [
+        ("svc-cjg", "phone", "023-1111111", "Het nummer is veranderd.")]
+
+
+def test_a_new_service_without_its_required_fields_is_not_saved_and_the_loader_says_why(page_env):
+    at = _login(_run())
+    at.radio(key="curator_section").set_value("edit").run()
+    at.radio(key="curator_kind").set_value("service").run()
+    before = (page_env / "services.csv").read_bytes()
+    form = next(f for f in _forms(at) if f.startswith("curator_form_service_new"))
+    at.text_input(key=f"{form}_id").input("svc-nieuw")
+    at.text_input(key=f"{form}_name").input("Nieuwe dienst")
+    at.button(key=f"FormSubmitter:{form}-Opslaan").click()
+    at.run()
+    assert at.error[0].value == "Niet opgeslagen: met deze wijziging zijn de gegevens niet geldig."
+    assert "services.csv (svc-nieuw): organization_id is empty (a value is required)" in at.code[0].value
+    assert (page_env / "services.csv").read_bytes() == before

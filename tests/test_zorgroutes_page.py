@@ -1,0 +1,129 @@
+"""The Zorgroutes page (AppTest, on the small fixture region)."""
+
+from __future__ import annotations
+
+import io
+
+import pyarrow as pa
+import pytest
+import yaml
+from streamlit.testing.v1 import AppTest
+
+from socialmap import routeatlas
+from socialmap.ui import state
+
+from conftest import ROOT, VALID_MINI
+
+PAGE = str(ROOT / "pages" / "zorgroutes.py")
+
+
+@pytest.fixture
+def app(monkeypatch) -> AppTest:
+    monkeypatch.setenv("SOCIALMAP_REGION", str(VALID_MINI))
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _charts(at: AppTest) -> list:
+    frames = []
+    for chart in at.get("vega_lite_chart"):
+        for ds in chart.proto.datasets:
+            frames.append(pa.ipc.open_stream(io.BytesIO(ds.data.data)).read_all().to_pandas())
+    return frames
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_the_page_shows_all_five_sections_the_ladder_and_the_route_diagram(app):
+    assert [tab.label for tab in app.tabs] == [
+        "De ladder", "Wat de evaluaties vonden", "Wie bel ik voor ...?", "Oefenen", "Inwerkblad per wijk"]
+    dot = app.get("graphviz_chart")[0].proto.spec
+    assert '"gp_practice" -> "basic_mh"' in dot and '"gp_practice" -> "crisis"' in dot
+    subheaders = [s.value for s in app.subheader]
+    assert "2 · Praktijkondersteuner jeugd bij de huisarts" in subheaders
+    assert "🚨 Direct hulp / veiligheid" in subheaders
+    assert "mediaan 2 weken (2 weken; bekend bij 1 van 1 diensten)" in _markdown(app)
+    assert "Diensten in de regio op dit niveau (2)" in [e.label for e in app.expander]
+
+
+def test_the_plotted_numbers_equal_the_data_file_and_every_chart_names_its_source(app):
+    raw = yaml.safe_load((ROOT / "data" / "atlas" / "evaluations.yaml").read_text(encoding="utf-8"))
+    expected = [[f["value"] for f in s["figures"] if f.get("chart") and f["unit"] == "percent"]
+                for s in raw["studies"]]
+    plotted = [frame["value"].tolist() for frame in _charts(app)]
+    assert plotted == [e for e in expected if e]
+    text = _markdown(app)
+    for study in raw["studies"]:
+        assert study["title"] in text.replace("\\", "")
+    assert text.count("jaartal niet bekend") == 2
+
+
+def test_who_do_i_call_shows_the_local_service_access_and_contact_in_one_step(app):
+    app.selectbox(key=state.ATLAS_CALL_CONCERN).set_value("parenting")
+    app.number_input(key=state.ATLAS_CALL_AGE).set_value(6)
+    app.run()
+    text = _markdown(app)
+    assert "#### Vrij toegankelijk — begin hier" in text
+    assert "**Opvoedspreekuur CJG**" in text
+    assert "**Toegang:** Vrij toegankelijk, zonder verwijzing" in text and "(tel:0231234567)" in text
+
+
+def test_who_do_i_call_with_a_postcode_outside_the_region_says_so(app):
+    app.text_input(key=state.ATLAS_CALL_POSTCODE).set_value("1011 AB")
+    app.run()
+    assert [w.value for w in app.warning][0].startswith("postcode '1011 AB' is outside region Testgemeente (fixture)")
+
+
+def test_practice_mode_scores_an_exact_pick_shows_the_reasons_and_moves_on(app):
+    first = routeatlas.load_vignettes()[0]
+    app.radio(key=state.ATLAS_PRACTICE_PICK).set_value(first.expected_level)
+    app.button(key="atlas_practice_check").click()
+    app.run()
+    assert [s.value for s in app.success] == ["Precies goed: Vrij toegankelijk. 2 van 2 punten."]
+    assert "**Waarom:**" in _markdown(app)
+    assert app.session_state[state.ATLAS_PRACTICE_SCORE] == {"points": 2, "max": 2, "cases": 1}
+    app.button(key="atlas_practice_next").click()
+    app.run()
+    assert app.session_state[state.ATLAS_PRACTICE_INDEX] == 1
+    assert app.radio(key=state.ATLAS_PRACTICE_PICK).value is None
+    assert not app.success
+
+
+def test_practice_mode_gives_zero_and_a_warning_when_a_crisis_is_missed(monkeypatch):
+    monkeypatch.setenv("SOCIALMAP_REGION", str(VALID_MINI))
+    index = [v.id for v in routeatlas.load_vignettes()].index("v12-krassen")
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state[state.ATLAS_PRACTICE_INDEX] = index
+    at.run()
+    at.radio(key=state.ATLAS_PRACTICE_PICK).set_value("gp_practice")
+    at.button(key="atlas_practice_check").click()
+    at.run()
+    assert [e.value for e in at.error] == [
+        "Crisis gemist: u koos Praktijkondersteuner jeugd bij de huisarts, maar hier gaat veiligheid voor "
+        "(Direct hulp / veiligheid). 0 punten."]
+    assert any(w.value.startswith("Bij een rode vlag") for w in at.warning)
+    assert at.session_state[state.ATLAS_PRACTICE_SCORE] == {"points": 0, "max": 2, "cases": 1}
+
+
+def test_the_onboarding_tab_shows_the_printable_sheet_and_offers_the_pdf(app):
+    app.selectbox(key=state.ATLAS_SHEET_WIJK).set_value("WK999101")
+    app.run()
+    body = app.get("html")[0].proto.body
+    assert "Inwerkblad jeugd: Westwijk" in body and "POH Jeugd voorbeeld West" in body
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert labels == ["Download PDF", "Download als tekst"]
+
+
+def test_the_page_speaks_english_when_asked(monkeypatch):
+    monkeypatch.setenv("SOCIALMAP_REGION", str(VALID_MINI))
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state[state.LANG] = "en"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Youth care routes"
+    assert [tab.label for tab in at.tabs][1] == "What the evaluations found"
+    assert "year not known" in _markdown(at)

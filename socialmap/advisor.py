@@ -269,9 +269,21 @@ def resolve_area(atlas: Atlas, postcode: str | None, lang: str = "nl") -> Area |
         names = ", ".join(m.name for m in atlas.region.municipalities)
         raise InputError(
             i18n.t("advisor.error.postcode_outside", lang, value=text, region=atlas.region.name, places=names,
-                   first=atlas.postcodes.index.min(), last=atlas.postcodes.index.max()),
+                   ranges=postcode_ranges(atlas.postcodes.index)),
             field="postcode", value=text)
     return atlas.resolve_postcode(pc4)
+
+
+def postcode_ranges(codes: Sequence[str]) -> str:
+    """Known PC4s as short ranges: ``2011-2015, 2019, 2021-2026``."""
+    numbers = sorted({int(c) for c in codes if str(c).isdigit()})
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 def fallback_area(atlas: Atlas) -> Area:

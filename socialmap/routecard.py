@@ -179,10 +179,10 @@ def pdf_bytes(card: RouteCard, notes: str = "", compress: bool = True) -> bytes:
         para(t("advisor.bridge.intro"), 10)
         para(t("advisor.bridge.meanwhile") + ":", 10, "B")
         for key in ("m1", "m2", "m3", "m4"):
-            para(f"- {t('advisor.bridge.' + key)}", 10)
+            para(f"- {t(f'advisor.bridge.{key}')}", 10)
         para(t("advisor.bridge.warning") + ":", 10, "B")
         for key in ("w1", "w2", "w3", "w4"):
-            para(f"- {t('advisor.bridge.' + key)}", 10)
+            para(f"- {t(f'advisor.bridge.{key}')}", 10)
         para(t("advisor.bridge.call"), 10)
 
     if notes.strip():

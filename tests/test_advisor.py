@@ -92,7 +92,7 @@ def test_a_postcode_outside_the_region_names_the_value_and_what_is_allowed(mini)
         advisor.resolve_area(mini, "1011 AB")
     assert str(err.value) == (
         "Postcode '1011 AB' ligt niet in regio Testgemeente (fixture). Deze sociale kaart gaat over Testgemeente "
-        "(postcodes 9991 tot en met 9993). Woont u ergens anders? Vraag uw huisarts of kijk op de website van "
+        "(postcodes 9991-9993). Woont u ergens anders? Vraag uw huisarts of kijk op de website van "
         "uw gemeente.")
 
 

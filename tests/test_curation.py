@@ -118,6 +118,7 @@ def test_an_upload_reports_validation_errors_by_upload_line(mini_region):
     data = b"id,name,phone,organization_id\nsvc-cjg,CJG,bel ons,org-cjg\nsvc-new,Nieuw,,org-nope\n"
     preview = importer.preview_upload(mini_region, "services.csv", "up.csv", data)
     assert preview.errors == ["up.csv line 2: phone 'bel ons' is not a Dutch phone number (expected e.g. 023-7504567, 0800-0432, 112)"]
+    assert preview.diffs["services.csv"].added == ["svc-new"]  # the change is previewed next to the errors
     data = (b"id,name,organization_id,level,access_route,age_min,age_max,service_area,status\n"
             b"svc-new,Nieuw,org-nope,open_access,direct,0,17,GM9991,to_verify\n")
     preview = importer.preview_upload(mini_region, "services.csv", "up.csv", data)
@@ -148,3 +149,9 @@ def test_an_upload_of_the_wrong_type_is_refused_with_a_clear_message():
     with pytest.raises(importer.ImportError_) as err:
         importer.read_upload("data.pdf", b"%PDF")
     assert str(err.value) == "data.pdf: file type not allowed (allowed: .csv, .xlsx)"
+
+
+def test_the_column_mapping_is_guessed_from_english_and_common_dutch_headers():
+    mapping = importer.suggest_mapping(["ID", "Naam", "Telefoon", "E-mail", "Website", "Iets anders"], "services.csv")
+    assert {k: v for k, v in mapping.items() if v} == {"id": "ID", "name": "Naam", "phone": "Telefoon",
+                                                        "email": "E-mail", "url": "Website"}

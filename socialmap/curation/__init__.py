@@ -4,6 +4,24 @@ No module here imports streamlit (the Beheer page and ``socialmap.ui.curation`` 
 function that writes data takes an authenticated :class:`~socialmap.curation.auth.Curator`; one can
 only be obtained through a successful login (``auth.login_with_password`` / ``auth.curator_from_oidc``).
 
+Login (``auth.py``): when ``[auth]`` is configured in ``.streamlit/secrets.toml`` the page uses
+Streamlit's ``st.login`` (OIDC); otherwise one curator password, of which only the bcrypt hash is
+configured, in the environment variable ``SOCIALMAP_CURATOR_PASSWORD_HASH``. Make the hash with::
+
+    python -c "import bcrypt, getpass; print(bcrypt.hashpw(getpass.getpass().encode(), bcrypt.gensalt()).decode())"
+
+Without a login the Beheer page is read-only (quality dashboard and open-data exports). Password
+attempts are limited to 5 per 10 minutes per session; the password is never stored or logged.
+
+"Meld een fout" (``suggestions.py``): anyone may send a correction for a service (which field, a
+suggested value ≤ 200 and a note ≤ 500 characters; no fields for personal data; 3 per 10 minutes
+per session) into ``<region>/.suggestions/suggestions.jsonl`` (gitignored); a curator accepts
+(applied through the same validated edit path) or rejects it.
+
+Exports (``hsds.py``): HSDS 3.0 JSON (organization_package; validates against the Open Referral
+compiled schemas), HSDS tabular CSV (zip) and GeoJSON (WGS84) of the locations. Dutch fields travel
+as HSDS attributes ``socialmap:<column>``; export then import gives back the same data.
+
 Storage decisions (see ``store.py`` for the details):
 
 * Retire = the record is removed from the live CSV and appended, with ``retired_at``,
@@ -14,4 +32,9 @@ Storage decisions (see ``store.py`` for the details):
 * A save of several files is all-or-nothing through a journal: all temp files are written and
   fsynced, then ``.history/journal.json``, then the renames; an interrupted save is rolled forward
   by ``store.recover`` (called before every read of the curation layer, by backup and restore).
+* Every save keeps the previous version of each changed file in ``.history/<stamp>-<txid>/`` and a
+  JSON line in ``.history/log.jsonl`` (who, when, action, table, record id, changed fields, version
+  before/after). ``.history/`` is gitignored; git keeps the long-term history of the CSVs.
+* Concurrent edits: a form remembers the version token (content hash of the region files) it was
+  opened on; a save against another version is refused (``ConcurrentEditError``).
 """

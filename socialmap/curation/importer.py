@@ -118,9 +118,25 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
+#: Common Dutch column names in spreadsheets -> our column.
+SYNONYMS: dict[str, str] = {
+    "naam": "name", "omschrijving": "description", "beschrijving": "description", "telefoon": "phone",
+    "telefoonnummer": "phone", "website": "url", "email": "email", "emailadres": "email", "adres": "address",
+    "plaats": "city", "woonplaats": "city", "organisatie": "organization_id", "organisatieid": "organization_id",
+    "niveau": "level", "toegang": "access_route", "kosten": "cost", "talen": "languages", "wachttijd": "waiting_weeks",
+    "werkgebied": "service_area", "leeftijdvan": "age_min", "leeftijdtot": "age_max", "breedtegraad": "latitude",
+    "lengtegraad": "longitude", "lat": "latitude", "lon": "longitude", "lng": "longitude",
+}
+
+
 def suggest_mapping(header: list[str], file: str) -> dict[str, str | None]:
-    """Target column -> upload column, matched by name (case and punctuation ignored)."""
-    by_norm = {_norm(h): h for h in header if h}
+    """Target column -> upload column, matched by name (case and punctuation ignored, Dutch names known)."""
+    by_norm: dict[str, str] = {}
+    for h in header:
+        if h:
+            by_norm.setdefault(_norm(h), h)
+            if _norm(h) in SYNONYMS:
+                by_norm.setdefault(SYNONYMS[_norm(h)].replace("_", ""), h)
     return {col: by_norm.get(_norm(col)) for col in columns(file)}
 
 
@@ -215,9 +231,9 @@ def preview_tables(folder: str | Path, incoming: dict[str, list[tuple[int, dict[
         if key not in mapped[file]:
             report.error(f"{label}: no column is mapped to '{key}' (needed to match records)")
         errors += report.errors
-        if report.errors:
+        if key not in mapped[file]:
             continue
-        diff = TableDiff()
+        diff = TableDiff()  # shown even when some cells are wrong, so the curator sees the whole change
         header, merged, line_map, gone = _merge(folder, file, rows, mapped[file], retire_missing, diff)
         diffs[file] = diff
         new_texts[file] = store.rows_to_csv(header, merged)

@@ -470,10 +470,10 @@ def bridging_advice(lang: str) -> None:
         c1, c2 = st.columns(2)
         with c1:
             st.markdown(f"**{t('advisor.bridge.meanwhile')}**\n\n" + "\n".join(
-                f"- {t('advisor.bridge.' + k)}" for k in ("m1", "m2", "m3", "m4")))
+                f"- {t(f'advisor.bridge.{k}')}" for k in ("m1", "m2", "m3", "m4")))
         with c2:
             st.markdown(f"**{t('advisor.bridge.warning')}**\n\n" + "\n".join(
-                f"- {t('advisor.bridge.' + k)}" for k in ("w1", "w2", "w3", "w4")))
+                f"- {t(f'advisor.bridge.{k}')}" for k in ("w1", "w2", "w3", "w4")))
         st.markdown(t("advisor.bridge.call"))
 
 
@@ -569,7 +569,7 @@ def card_html(card: advisor.RouteCard, notes: str, qr_uri: str) -> str:
         out.append(f'<div class="sm-meta">{t("advisor.result.engine")}: {lab("level", card.engine_level)}</div>')
     else:
         out.append(f'<div class="sm-level">{lab("level", card.level)}</div>')
-    out.append(f'<p>{t("advisor.todo." + card.level)}</p>')
+    out.append(f'<p>{t(f"advisor.todo.{card.level}")}</p>')
     if card.also:
         out.append(f'<p>{t("advisor.result.also", levels=", ".join(i18n.label("level", lv, lang) for lv in card.also))}</p>')
     if card.next_step:
@@ -603,9 +603,9 @@ def card_html(card: advisor.RouteCard, notes: str, qr_uri: str) -> str:
     if card.bridging:
         out.append(f'<h3>{t("advisor.bridge.title")}</h3><p>{t("advisor.bridge.intro")}</p>')
         out.append(f'<b>{t("advisor.bridge.meanwhile")}</b><ul>' + "".join(
-            f'<li>{t("advisor.bridge." + k)}</li>' for k in ("m1", "m2", "m3", "m4")) + "</ul>")
+            f'<li>{t(f"advisor.bridge.{k}")}</li>' for k in ("m1", "m2", "m3", "m4")) + "</ul>")
         out.append(f'<b>{t("advisor.bridge.warning")}</b><ul>' + "".join(
-            f'<li>{t("advisor.bridge." + k)}</li>' for k in ("w1", "w2", "w3", "w4")) + "</ul>")
+            f'<li>{t(f"advisor.bridge.{k}")}</li>' for k in ("w1", "w2", "w3", "w4")) + "</ul>")
         out.append(f'<p>{t("advisor.bridge.call")}</p>')
     if notes.strip():
         out.append(f'<h3>{t("advisor.routecard.notes")}</h3><div class="sm-notes">{e(notes.strip())}</div>')

@@ -14,7 +14,8 @@ import streamlit as st
 from .. import i18n
 from ..crisis import CRISIS_LINES
 from ..errors import DataError
-from ..loader import DEFAULT_REGION, load_region
+from ..curation.store import recover
+from ..loader import DEFAULT_REGION, load_region, region_path
 from ..model import Atlas
 from . import state
 
@@ -24,7 +25,12 @@ def region_id() -> str:
 
 @st.cache_resource(show_spinner=False)
 def get_atlas(region: str) -> Atlas:
-    """The region's atlas, loaded and validated once per process. Raises ``DataError``."""
+    """The region's atlas, loaded and validated once per process. Raises ``DataError``.
+
+    An interrupted curator save is finished (or rolled back) first, so the app never reads a
+    half-written region.
+    """
+    recover(region_path(region))
     return load_region(region)
 
 

@@ -368,7 +368,8 @@ def import_panel(lang: str, folder: Path, curator: auth.Curator) -> None:
             for number, col in enumerate(columns(file)):
                 default = guess.get(col) or ""
                 picked = grid[number % 3].selectbox(col, choices, index=choices.index(default),
-                                                    key=f"curator_map_{file}_{col}")
+                                                    key=f"curator_map_{file}_{col}",
+                                                    format_func=lambda h: h or t("curation.import.not_mapped", lang))
                 mapping[col] = picked or None
             if st.button(t("curation.import.preview", lang), key="curator_import_preview_btn"):
                 preview = importer.preview_upload(folder, file, upload.name, data, mapping, retire_missing)
@@ -448,7 +449,7 @@ def report_error_button(service_id: str, lang: str) -> None:
 
 def page(lang: str) -> None:
     folder = region_folder()
-    store.recover(folder) if (folder / store.HISTORY_DIR).is_dir() else None
+    store.recover(folder)  # finish an interrupted save before anything is read
     st.title(t("curation.title", lang))
     st.caption(t("curation.intro", lang))
     flash(lang)

@@ -121,7 +121,9 @@ def service_card(atlas: Atlas, sid: str, lang: str) -> None:
             lines.append(f"**{t('map.card.concerns', lang)}:** "
                          + ", ".join(md(i18n.label('concern', c, lang)) for c in concerns))
         if row["languages"]:
-            lines.append(f"**{t('map.card.languages', lang)}:** " + ", ".join(md(v) for v in row["languages"]))
+            names = [t(f"map.language.{v}", lang) if i18n.has(f"map.language.{v}", lang) else md(v)
+                     for v in row["languages"]]
+            lines.append(f"**{t('map.card.languages', lang)}:** " + ", ".join(names))
         if _text(row["cost"]):
             lines.append(f"**{t('map.card.cost', lang)}:** {md(i18n.label('cost', str(row['cost']), lang))}")
         waiting = _text(row["waiting_weeks"])

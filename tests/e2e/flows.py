@@ -86,7 +86,7 @@ def _pick(page, combobox, option_text: str) -> None:
 def _choose(page, group_label: str, option: str) -> None:
     """Click one option of a segmented control / radio group (by its accessible names)."""
     group = main(page).get_by_role("radiogroup", name=group_label)
-    harness.rerun(page, lambda: group.get_by_role("radio", name=option, exact=True).click())
+    harness.rerun(page, lambda: click_radio(group.get_by_role("radio", name=option, exact=True)))
 
 
 @dataclass
@@ -175,10 +175,17 @@ def step_mode(page, base_url: str) -> None:
     expect(main(page).get_by_role("heading", name=nl("advisor.q.red_flags.title"))).to_be_visible()
 
 
+def click_radio(radio) -> None:
+    """st.radio hides its <input>; a user clicks the option's label (or the button of a
+    segmented control, which is the radio itself)."""
+    holder = radio.locator("xpath=ancestor::label[1]")
+    (holder if holder.count() else radio).click()
+
+
 def answer_danger(page, yes: bool) -> None:
     """The first question 'Is iemand nu in gevaar?': the first option is no, the second yes."""
     group = main(page).get_by_role("radiogroup", name=nl("advisor.q.red_flags.title"))
-    harness.rerun(page, lambda: group.get_by_role("radio").nth(1 if yes else 0).click())
+    harness.rerun(page, lambda: click_radio(group.get_by_role("radio").nth(1 if yes else 0)))
 
 
 def next_step(page, expect_heading: str | None = None) -> None:
@@ -199,6 +206,7 @@ def step_pick(page, option: str) -> None:
     """A pill (multi) or radio (single) of the current step, by its label."""
     m = main(page)
     target = m.get_by_role("radio", name=option, exact=True)
-    if not target.count():
-        target = m.get_by_role("button", name=option, exact=True)
-    harness.rerun(page, lambda: target.first.click())
+    if target.count():
+        harness.rerun(page, lambda: click_radio(target.first))
+    else:
+        harness.rerun(page, lambda: m.get_by_role("button", name=option, exact=True).first.click())

@@ -1,0 +1,140 @@
+"""AppTest of the Sociale kaart, Wijkprofiel and Dekking pages on the small fixture region."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT, VALID_MINI
+from socialmap.ui import state
+
+
+def _page(monkeypatch: pytest.MonkeyPatch, page: str, **params: str) -> AppTest:
+    monkeypatch.setenv("SOCIALMAP_REGION", str(VALID_MINI))
+    monkeypatch.setenv("SOCIALMAP_TILES", "none")
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page(f"pages/{page}.py")
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _markdown(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown]
+
+
+def _count_line(at: AppTest) -> str:
+    return next(m for m in _markdown(at) if "gevonden" in m)
+
+
+def test_the_social_map_lists_every_service_and_says_which_are_not_on_the_map(monkeypatch):
+    at = _page(monkeypatch, "sociale_kaart")
+    assert at.title[0].value == "Sociale kaart"
+    assert _count_line(at) == "**4 diensten** gevonden: 2 op de kaart, 2 per telefoon of online."
+    [table] = at.dataframe
+    assert list(table.value["Naam"]) == ["Opvoedspreekuur CJG", "POH Jeugd voorbeeld West", "Consultatiebureau",
+                                         "Huisartsenpost Test"]
+    assert list(table.value["Waar"]) == ["Op de kaart", "Op de kaart", "Telefoon of online", "Telefoon of online"]
+
+
+def test_a_postcode_search_zooms_to_the_area_and_lists_the_services_serving_it(monkeypatch):
+    at = _page(monkeypatch, "sociale_kaart")
+    at.text_input(key=state.MAP_POSTCODE).input("9993 AB").run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [
+        "Postcode 9993 AB ligt in buurt Oostbuurt. 3 diensten helpen mensen uit dit gebied."]
+    assert list(at.dataframe[0].value["Naam"]) == ["Opvoedspreekuur CJG", "Consultatiebureau", "Huisartsenpost Test"]
+    assert at.query_params["pc"] == "9993 AB"
+
+
+def test_a_bad_postcode_gets_a_clear_message(monkeypatch):
+    at = _page(monkeypatch, "sociale_kaart")
+    at.text_input(key=state.MAP_POSTCODE).input("1234").run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Deze postcode kunnen we niet vinden. postcode '1234' is outside region Testgemeente \\(fixture\\) "
+        "\\(known postcodes: 9991-9993, 3 areas\\)"]
+    at.text_input(key=state.MAP_POSTCODE).input("12").run()
+    assert [e.value for e in at.error] == [
+        "Deze postcode kunnen we niet vinden. postcode '12' is not a Dutch postcode \\(expected 4 "
+        "digits and optionally 2 letters, e.g. 2031 AB or 2031\\)"]
+
+
+def test_a_keyword_with_a_typo_finds_the_service_and_goes_into_the_url(monkeypatch):
+    at = _page(monkeypatch, "sociale_kaart")
+    at.text_input(key=state.MAP_QUERY).input("opvoedspreekur").run()
+    assert _count_line(at) == "**1 diensten** gevonden: 1 op de kaart, 0 per telefoon of online."
+    assert at.query_params["q"] == "opvoedspreekur"
+
+
+def test_filters_narrow_the_list_and_go_into_the_url(monkeypatch):
+    at = _page(monkeypatch, "sociale_kaart")
+    at.multiselect(key=state.MAP_LEVELS).select("crisis").run()
+    at.toggle(key=state.MAP_HIDE_ILLUSTRATIVE).set_value(True).run()
+    assert _count_line(at) == "**1 diensten** gevonden: 0 op de kaart, 1 per telefoon of online."
+    assert at.query_params["level"] == "crisis"
+    assert at.query_params["real"] == "1"
+
+
+def test_a_shared_url_restores_the_filters_search_and_selected_service(monkeypatch):
+    at = _page(monkeypatch, "sociale_kaart", level="open_access", q="consultatiebureau", selected="svc-cjg")
+    assert at.multiselect(key=state.MAP_LEVELS).value == ["open_access"]
+    assert at.text_input(key=state.MAP_QUERY).value == "consultatiebureau"
+    assert _count_line(at) == "**1 diensten** gevonden: 0 op de kaart, 1 per telefoon of online."
+    assert "#### Opvoedspreekuur CJG" in _markdown(at)  # the card of the selected service
+
+
+def test_an_area_from_the_url_links_to_its_profile(monkeypatch):
+    at = _page(monkeypatch, "sociale_kaart", area="WK999102")
+    assert "**Oostwijk** (wijk WK999102)" in _markdown(at)
+
+
+def test_the_area_profile_shows_figures_gaps_practices_and_the_comparison(monkeypatch):
+    at = _page(monkeypatch, "wijkprofiel", code="WK999102")
+    assert at.header[0].value == "Oostwijk"
+    assert [m.value for m in at.metric] == ["8.000", "1.000", "1.000", "3"]
+    assert [w.value for w in at.warning if "Binnen" in w.value] == [
+        "Binnen 3,0 km is er geen hulp van deze soort voor dit gebied: Zelf aan de slag, Praktijkondersteuner "
+        "jeugd bij de huisarts, Sociaal wijkteam, Basis jeugd-GGZ, Specialistische jeugd-GGZ."]
+    practices = next(d.value for d in at.dataframe if "Praktijk" in d.value.columns)
+    assert practices.to_dict("records") == [{"Praktijk": "Huisartsenpraktijk voorbeeld West",
+                                             "Adres": "voorbeeldadres, Testgemeente", "Jeugdprofessional": "POH Jeugd",
+                                             "Dagen in de praktijk": "dinsdag, donderdag", "Afstand": "1,0 km"}]
+    compare = at.dataframe[-1].value
+    assert list(compare["Wijk"]) == ["Westwijk", "Oostwijk"]
+    assert at.get("download_button")[0].proto.label == "Download als CSV"
+
+
+def test_a_smaller_distance_in_the_profile_shows_more_gaps(monkeypatch):
+    at = _page(monkeypatch, "wijkprofiel", code="WK999101")
+    assert not [w.value for w in at.warning if "Praktijkondersteuner" in w.value]
+    at.slider(key=state.MAP_PROFILE_DISTANCE).set_value(2000).run()
+    assert [w.value for w in at.warning if "Binnen 2,0 km" in w.value and "Praktijkondersteuner" in w.value]
+
+
+def test_a_buurt_profile_uses_the_figures_of_its_wijk(monkeypatch):
+    at = _page(monkeypatch, "wijkprofiel", code="BU99910101")
+    assert at.header[0].value == "Westbuurt Zuid"
+    assert "Voor deze buurt heeft het CBS geen cijfers. De cijfers zijn van de wijk Westwijk." in [
+        c.value for c in at.caption]
+
+
+def test_an_unknown_code_in_the_profile_url_is_explained(monkeypatch):
+    at = _page(monkeypatch, "wijkprofiel", code="WK123456")
+    assert [e.value for e in at.error][0].startswith("area\\_code 'WK123456' is not a CBS gemeente")
+    assert at.header[0].value == "Westwijk"  # falls back to the first wijk
+
+
+def test_the_coverage_page_draws_the_choropleth_and_explains_it(monkeypatch):
+    at = _page(monkeypatch, "dekking")
+    assert at.title[0].value == "Dekking lichte hulp"
+    assert len(at.get("deck_gl_json_chart")) == 1
+    assert ("Van de 2 wijken hebben er **0** geen eigen lichte hulp en is bij **0** de dichtstbijzijnde lichte "
+            "hulp verder dan 3 km.") in _markdown(at)
+    at.slider(key=state.MAP_DEKKING_DISTANCE).set_value(750).run()
+    assert ("Van de 2 wijken hebben er **0** geen eigen lichte hulp en is bij **2** de dichtstbijzijnde lichte "
+            "hulp verder dan 0.75 km.") in _markdown(at)

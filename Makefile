@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test test-fast validate bench load-test clean-venv
+.PHONY: run test test-fast validate bench load-test vendor clean-venv
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,12 @@ validate: $(VENV)/.installed
 
 bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/bench_advice.py
+	$(PY) benchmarks/bench_map_page.py
 	$(PY) benchmarks/run_all.py
+
+# Re-create the vendored Leaflet files in static/vendor (from the npm registry; committed).
+vendor:
+	bash scripts/vendor_leaflet.sh
 
 clean-venv:
 	rm -rf $(VENV)

@@ -46,6 +46,9 @@ if st.session_state.get(state.MAP_URL_SEEN) != url_view:
     st.session_state[state.MAP_SELECTED_SERVICE] = selected if selected in atlas.services.index else None
     area_code = url_view.get("area", "").upper()
     st.session_state[state.MAP_SELECTED_AREA] = area_code if area_code in atlas.areas.index else None
+    # the map zooms to an area from the URL; a click on the map selects an area without re-zooming
+    # (the map is not re-rendered, so its popup with the profile links stays open)
+    st.session_state[state.MAP_FOCUS] = st.session_state[state.MAP_SELECTED_AREA]
     st.session_state[state.MAP_URL_SEEN] = url_view
 
 st.title(t("map.title", lang))
@@ -111,7 +114,7 @@ if postcode:
 # ---- map + list ------------------------------------------------------------------------------
 col_map, col_list = st.columns([3, 2], gap="medium")
 with col_map:
-    focus_code = focus_area.code if focus_area else st.session_state.get(state.MAP_SELECTED_AREA)
+    focus_code = focus_area.code if focus_area else st.session_state.get(state.MAP_FOCUS)
     fmap = ui_maps.service_map(region, atlas, ids, lang, focus=focus_code)
     returned = ui_maps.render_map(fmap, key="sociale_kaart_map")
     if not ui_maps.vendored_leaflet_present():
@@ -156,7 +159,7 @@ with col_list:
             t("map.list.level", lang): [i18n.label("level", v, lang) for v in svc["level"]],
             t("map.list.where", lang): [t("map.list.on_map", lang) if sid in located else t("map.list.phone_online", lang)
                                        for sid in ids],
-            t("map.list.waiting", lang): svc["waiting_weeks"].astype("Int64").to_numpy(),
+            t("map.list.waiting", lang): ["–" if pd.isna(w) else str(int(w)) for w in svc["waiting_weeks"]],
             t("map.list.status", lang): [i18n.label("status", v, lang) for v in svc["status"]],
         })
         event = st.dataframe(table, hide_index=True, width="stretch", height=380, on_select="rerun",

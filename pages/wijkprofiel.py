@@ -74,9 +74,12 @@ if not code:
 profile = profiles.area_profile(atlas, code, distance)
 area = profile.area
 st.header(f"{md(area.name)}")
-parent = atlas.area(area.parent_code).name if area.parent_code else ""
-st.caption(t("map.profile.where", lang, kind=t(f"map.kind.{area.kind}", lang), code=area.code,
-             parent=md(parent), municipality=md(area.municipality_name)))
+if area.parent_code and area.parent_code != area.municipality_code:
+    st.caption(t("map.profile.where", lang, kind=t(f"map.kind.{area.kind}", lang), code=area.code,
+                 parent=md(atlas.area(area.parent_code).name), municipality=md(area.municipality_name)))
+else:
+    st.caption(t("map.profile.where_short", lang, kind=t(f"map.kind.{area.kind}", lang), code=area.code,
+                 municipality=md(area.municipality_name)))
 st.page_link("pages/sociale_kaart.py", label=t("map.profile.on_map", lang), icon="🗺️",
              query_params={"area": area.code})
 
@@ -100,15 +103,13 @@ else:
 # ---- contacts -------------------------------------------------------------------------------
 st.subheader(t("map.profile.contacts", lang))
 if profile.contacts:
-    for item in profile.contacts:
-        parts = [f"**{md(item.name)}**", md(i18n.label("level", item.level, lang))]
-        if item.phone:
-            digits = "".join(ch for ch in item.phone if ch.isdigit())
-            parts.append(f"[{md(item.phone)}](tel:{digits})")
-        if item.email:
-            parts.append(md(item.email))
-        badge = common.status_badge(item.status, lang)
-        st.markdown(" · ".join(parts) + (f" {badge}" if badge else ""))
+    st.dataframe(pd.DataFrame({
+        t("map.list.name", lang): [c.name for c in profile.contacts],
+        t("map.list.level", lang): [i18n.label("level", c.level, lang) for c in profile.contacts],
+        t("map.profile.phone", lang): [c.phone for c in profile.contacts],
+        t("map.profile.email", lang): [c.email for c in profile.contacts],
+        t("map.list.status", lang): [i18n.label("status", c.status, lang) for c in profile.contacts],
+    }), hide_index=True, width="stretch")
 else:
     st.info(t("map.profile.no_contacts", lang))
 
@@ -123,7 +124,7 @@ for level in vocab.LEVELS:
         st.dataframe(pd.DataFrame({
             t("map.list.name", lang): [s.name for s in items],
             t("map.profile.distance_col", lang): [_km(s.distance_m) for s in items],
-            t("map.list.waiting", lang): pd.array([s.waiting_weeks for s in items], dtype="Int64"),
+            t("map.list.waiting", lang): ["–" if s.waiting_weeks is None else str(s.waiting_weeks) for s in items],
             t("map.profile.waiting_as_of", lang): [str(s.waiting_as_of or "") for s in items],
             t("map.card.access", lang): [i18n.label("access", s.access_route, lang) for s in items],
             t("map.list.status", lang): [i18n.label("status", s.status, lang) for s in items],

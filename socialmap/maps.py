@@ -102,6 +102,8 @@ def _bounds(bounds: Sequence[float]) -> list[list[float]]:
 
 
 def _profile_href(app_base: str, code: str, lang: str) -> str:
+    """Link to the Wijkprofiel page. Opened in a new tab: Streamlit sandboxes component iframes
+    without ``allow-top-navigation``, so a ``target="_top"`` link would do nothing."""
     return f"{app_base.rstrip('/')}/wijkprofiel?{urlencode({'code': code, 'lang': lang})}"
 
 
@@ -115,12 +117,12 @@ def _area_features(atlas: Atlas, kind: str, wgs: Any, lang: str, app_base: str) 
         name = str(areas.at[code, "name"])
         kind_label = i18n.t(f"map.kind.{kind}", lang)
         popup = [f"<b>{html.escape(name)}</b> <small>({html.escape(kind_label)} {html.escape(code)})</small><br>",
-                 f'<a href="{html.escape(_profile_href(app_base, code, lang))}" target="_top">'
+                 f'<a href="{html.escape(_profile_href(app_base, code, lang))}" target="_blank" rel="noopener">'
                  f"{html.escape(i18n.t('map.open_profile', lang))}</a>"]
         parent = areas.at[code, "parent_code"]
         if kind == "buurt" and parent and parent in areas.index:
             wijk_name = str(areas.at[parent, "name"])
-            popup.append(f'<br><a href="{html.escape(_profile_href(app_base, parent, lang))}" target="_top">'
+            popup.append(f'<br><a href="{html.escape(_profile_href(app_base, parent, lang))}" target="_blank" rel="noopener">'
                          f"{html.escape(i18n.t('map.open_wijk_profile', lang, name=wijk_name))}</a>")
         features.append({
             "type": "Feature",
@@ -401,7 +403,7 @@ def coverage_deck(atlas: Atlas, coverage: pd.DataFrame, lang: str = "nl", height
     (south, west), (north, east) = data.bounds
     lat, lon = (south + north) / 2, (west + east) / 2
     span = max(north - south, (east - west) * 0.6, 1e-3)
-    zoom = max(6.0, min(14.0, math.log2(360.0 / span) - 0.9))
+    zoom = max(6.0, min(14.0, math.log2(360.0 / span) - 0.8))
     tooltip = {
         "html": ("<b>{name}</b><br>"
                  + html.escape(i18n.t("map.dekking.tip_youth", lang)) + ": {youth}<br>"

@@ -70,7 +70,7 @@ class AreaProfile:
     age_15_24: int | None
     services: tuple[ServiceReach, ...]  # serving the area, lightest level first, nearest first
     practices: tuple[PracticeInfo, ...]  # GP practices within max_distance_m, nearest first
-    contacts: tuple[ServiceReach, ...]  # wijkteam and CJG services serving the area
+    contacts: tuple[ServiceReach, ...]  # wijkteam services and open-access CJG services serving the area
     gaps: tuple[str, ...]  # level ids
     max_distance_m: float
 
@@ -190,7 +190,7 @@ def area_profile(atlas: Atlas, code: str, max_distance_m: float | None = None) -
     for item in services:
         org = atlas.services.at[item.service_id, "organization_id"]
         haystack = search.normalise(f"{item.name} {org_names.get(org, '')}")
-        if item.level == "wijkteam" or any(word in haystack for word in _CJG):
+        if item.level == "wijkteam" or (item.level == "open_access" and any(word in haystack for word in _CJG)):
             contacts.append(item)
 
     practices = []

@@ -110,15 +110,17 @@ def pdf_bytes(card: RouteCard, notes: str = "", compress: bool = True) -> bytes:
     width = pdf.epw
 
     def heading(text: str, size: int = 13) -> None:
+        if pdf.get_y() > pdf.page_break_trigger - 25:  # keep a heading with what follows
+            pdf.add_page()
         pdf.ln(2)
         pdf.set_font("Helvetica", "B", size)
         pdf.set_text_color(31, 95, 168)
-        pdf.multi_cell(width, 6.5, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(width, 6.5, latin1(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(0)
 
     def para(text: str, size: int = 10, style: str = "") -> None:
         pdf.set_font("Helvetica", style, size)
-        pdf.multi_cell(width, 5, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(width, 5, latin1(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     # Title and QR code (top right).
     qr_size = 34
@@ -168,6 +170,8 @@ def pdf_bytes(card: RouteCard, notes: str = "", compress: bool = True) -> bytes:
         para(t("advisor.routecard.no_services"))
     for svc in card.services:
         pdf.ln(1)
+        if pdf.get_y() > pdf.page_break_trigger - 30:  # keep a service's name with its details
+            pdf.add_page()
         status = "" if svc.status == "verified" else f"  [{i18n.label('status', svc.status, lang)}]"
         para(f"{svc.name}{status}", 11, "B")
         para(i18n.label("level", svc.level, lang), 9, "I")

@@ -207,36 +207,36 @@ def _next(at: AppTest) -> None:
 
 def test_step_by_step_asks_the_safety_question_first_and_walks_forward_and_back(monkeypatch):
     at = _step_app(monkeypatch)
-    assert at.subheader[0].value == "Is iemand nu in gevaar?"
+    assert at.header[0].value == "Is iemand nu in gevaar?"
     assert "Vraag 1 van 8" in _texts(at)
     _next(at)  # no answer yet: stay and say why
-    assert at.subheader[0].value == "Is iemand nu in gevaar?"
+    assert at.header[0].value == "Is iemand nu in gevaar?"
     assert [w.value for w in at.warning] == ["Kies eerst een antwoord. Dan kunt u verder."]
     at.radio(key="_adv_s_danger").set_value("no").run()
     _next(at)
-    assert at.subheader[0].value == "Wat is uw postcode?" and "Vraag 2 van 8" in _texts(at)
+    assert at.header[0].value == "Wat is uw postcode?" and "Vraag 2 van 8" in _texts(at)
     at.text_input(key="_adv_s_postcode").input("2035").run()
     _next(at)
-    assert at.subheader[0].value == "Hoe oud is uw kind?"
+    assert at.header[0].value == "Hoe oud is uw kind?"
     at.number_input(key="_adv_s_age").set_value(10).run()
     _next(at)
-    assert at.subheader[0].value == "Waar maakt u zich zorgen over?"
+    assert at.header[0].value == "Waar maakt u zich zorgen over?"
     _next(at)  # required: stays
-    assert at.subheader[0].value == "Waar maakt u zich zorgen over?"
+    assert at.header[0].value == "Waar maakt u zich zorgen over?"
     at.button(key="_adv_back").click().run()
-    assert at.subheader[0].value == "Hoe oud is uw kind?"
+    assert at.header[0].value == "Hoe oud is uw kind?"
     assert at.number_input(key="_adv_s_age").value == 10  # the answer is kept
     _next(at)
     at.pills(key="_adv_s_concerns").set_value(["anxiety"]).run()
     _next(at)
-    assert at.subheader[0].value == "Hoeveel last heeft uw kind ervan?"
+    assert at.header[0].value == "Hoeveel last heeft uw kind ervan?"
     at.radio(key="_adv_s_impact").set_value("moderate").run()
     _next(at)
     at.radio(key="_adv_s_duration").set_value("months").run()
     _next(at)
-    assert at.subheader[0].value == "Welke hulp heeft u al geprobeerd?"
+    assert at.header[0].value == "Welke hulp heeft u al geprobeerd?"
     _next(at)  # optional: may be skipped
-    assert at.subheader[0].value == "Speelt er ook iets anders in het gezin?"
+    assert at.header[0].value == "Speelt er ook iets anders in het gezin?"
     assert at.button(key="_adv_next").label == "Bekijk het advies →"
     _next(at)
     text = _text(at)
@@ -244,7 +244,7 @@ def test_step_by_step_asks_the_safety_question_first_and_walks_forward_and_back(
     assert "Advies: Praktijkondersteuner jeugd bij de huisarts" in text
     assert len(_service_cards(at)) >= 3
     at.button(key="_adv_back_result").click().run()
-    assert at.subheader[0].value == "Speelt er ook iets anders in het gezin?"
+    assert at.header[0].value == "Speelt er ook iets anders in het gezin?"
 
 
 def test_a_postcode_outside_the_region_stops_the_step_with_a_friendly_message(monkeypatch):
@@ -253,7 +253,7 @@ def test_a_postcode_outside_the_region_stops_the_step_with_a_friendly_message(mo
     _next(at)
     at.text_input(key="_adv_s_postcode").input("9999").run()
     _next(at)
-    assert at.subheader[0].value == "Wat is uw postcode?"
+    assert at.header[0].value == "Wat is uw postcode?"
     assert at.error[0].value.startswith("Postcode '9999' ligt niet in regio Kennemerland")
 
 

@@ -138,3 +138,16 @@ def test_the_coverage_page_draws_the_choropleth_and_explains_it(monkeypatch):
     at.slider(key=state.MAP_DEKKING_DISTANCE).set_value(750).run()
     assert ("Van de 2 wijken hebben er **0** geen eigen lichte hulp en is bij **2** de dichtstbijzijnde lichte "
             "hulp verder dan 0.75 km.") in _markdown(at)
+
+
+def test_the_map_component_loads_only_the_vendored_leaflet_and_reruns_only_on_a_click(monkeypatch):
+    import json
+
+    at = _page(monkeypatch, "sociale_kaart")
+    [component] = at.get("component_instance")
+    assert component.proto.component_name == "streamlit_folium.st_folium"
+    args = json.loads(component.proto.json_args)
+    assert args["js_links"] == ["/app/static/vendor/leaflet-1.9.3/leaflet.js"]
+    assert args["css_links"] == ["/app/static/vendor/leaflet-1.9.3/leaflet.css"]
+    assert args["returned_objects"] == ["last_active_drawing"]  # panning and zooming do not rerun
+    assert "http://" not in args["script"] and "https://" not in args["script"]  # tiles off in tests

@@ -70,7 +70,7 @@ def test_the_legend_is_in_english_when_the_page_is(atlas):
 def test_an_area_opens_its_profile_and_a_service_has_a_tooltip(atlas):
     layers = _geojson_layers(maps.service_map(atlas, lang="nl", tiles="none", app_base="/base"))
     buurt = layers["Buurten"].data["features"][0]["properties"]
-    assert '<a href="/base/wijkprofiel?code=BU99910101&amp;lang=nl" target="_top">Wijkprofiel openen</a>' in buurt["popup"]
+    assert '<a href="/base/wijkprofiel?code=BU99910101&amp;lang=nl" target="_blank" rel="noopener">Wijkprofiel openen</a>' in buurt["popup"]
     assert '/base/wijkprofiel?code=WK999101&amp;lang=nl' in buurt["popup"]  # and its wijk
     tip = layers["Hulp"].data["features"][0]["properties"]["tip"]
     assert tip == "<b>Opvoedspreekuur CJG</b><br>Vrij toegankelijk<br><small>CJG West</small>"

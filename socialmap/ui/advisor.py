@@ -54,6 +54,11 @@ def _bind(qid: str, key: str) -> dict[str, Any]:
     return {"on_change": _sync, "args": (qid, key)}
 
 
+def note(text: str) -> None:
+    """Small secondary text in the normal text colour (st.caption's grey fails WCAG contrast)."""
+    st.markdown(f":small[{text}]")
+
+
 def _fmt(kind: str, lang: str):
     return lambda value: i18n.label(kind, value, lang)
 
@@ -89,7 +94,7 @@ def hulpwijzer_page() -> None:
         ) or "snel"
     if st.query_params.get("mode") != mode:
         st.query_params["mode"] = mode
-    st.caption(i18n.t("advisor.intro", lang))
+    st.markdown(i18n.t("advisor.intro", lang))
     if mode == "stap":
         step_mode(lang, atlas)
     else:
@@ -116,10 +121,10 @@ def quick_mode(lang: str, atlas: Atlas) -> None:
     c5, c6 = st.columns([11, 9])
     with c5:
         st.segmented_control(q("impact"), vocab.IMPACTS, key="_adv_q_impact", format_func=_fmt("impact", lang),
-                             **_bind("impact", "_adv_q_impact"))
+                             wrap=True, **_bind("impact", "_adv_q_impact"))
     with c6:
         st.segmented_control(q("duration"), vocab.DURATIONS, key="_adv_q_duration",
-                             format_func=_fmt("duration", lang), **_bind("duration", "_adv_q_duration"))
+                             format_func=_fmt("duration", lang), wrap=True, **_bind("duration", "_adv_q_duration"))
     c7, c8 = st.columns(2)
     with c7:
         st.multiselect(q("tried"), advisor.TRIED_OPTIONS, key="_adv_q_tried", format_func=_fmt("level", lang),
@@ -127,8 +132,9 @@ def quick_mode(lang: str, atlas: Atlas) -> None:
     with c8:
         st.multiselect(q("context"), vocab.CONTEXTS, key="_adv_q_context", format_func=_fmt("context", lang),
                        placeholder=i18n.t("advisor.q.context.placeholder", lang), **_bind("context", "_adv_q_context"))
+    _postcode_message(lang, atlas, answers().get("postcode"))  # right under the field it is about
     st.divider()
-    render_result(lang, atlas, answers(), professional=True)
+    render_result(lang, atlas, answers(), professional=True, postcode_shown=True)
 
 
 # ---- step by step ----------------------------------------------------------------------------
@@ -196,9 +202,9 @@ def step_mode(lang: str, atlas: Atlas) -> None:
         # Safety first: the emphasised crisis numbers above everything else.
         common.crisis_panel(lang, atlas, emphasise=True)
     with st.container(border=True):
-        st.subheader(i18n.t(f"advisor.q.{qid}.title", lang))
+        st.header(i18n.t(f"advisor.q.{qid}.title", lang))
         st.write(i18n.t(f"advisor.q.{qid}.help", lang))
-        st.caption(i18n.t(f"advisor.q.{qid}.examples", lang))
+        st.markdown(f"*{i18n.t(f'advisor.q.{qid}.examples', lang)}*")
         key = f"_adv_s_{qid}"
         title = i18n.t(f"advisor.q.{qid}.title", lang)
         danger = False
@@ -232,7 +238,7 @@ def step_mode(lang: str, atlas: Atlas) -> None:
             st.pills(title, question.options, selection_mode="multi", key=key, label_visibility="collapsed",
                      format_func=_fmt(question.label_kind, lang), **_bind(qid, key))
             if not question.required:
-                st.caption(i18n.t("advisor.step.skip_ok", lang))
+                note(i18n.t("advisor.step.skip_ok", lang))
         if st.session_state.get(state.ADVISOR_NEED) and question.kind != "postcode":
             st.warning(i18n.t("advisor.step.need_answer", lang), icon="👉")
 
@@ -249,11 +255,13 @@ def step_mode(lang: str, atlas: Atlas) -> None:
               on_click=_go, args=(1,), type="primary", use_container_width=True)
 
 
-def _postcode_message(lang: str, atlas: Atlas, postcode: str | None) -> Area | None:
+def _postcode_message(lang: str, atlas: Atlas, postcode: str | None, quiet: bool = False) -> Area | None:
+    """The area of the postcode; a friendly error (unless already shown) when it is not usable."""
     try:
         return advisor.resolve_area(atlas, postcode, lang)
     except InputError as err:
-        st.error(str(err), icon="⚠️")
+        if not quiet:
+            st.error(str(err), icon="⚠️")
         return None
 
 
@@ -270,7 +278,7 @@ def _override(lang: str, advice: Advice) -> tuple[str, str]:
         reason = c2.text_input(i18n.t("advisor.override.reason", lang), key="_adv_override_reason",
                                placeholder=i18n.t("advisor.override.reason_placeholder", lang), max_chars=200)
         if chosen and chosen == advice.level:
-            st.caption(i18n.t("advisor.override.same", lang))
+            note(i18n.t("advisor.override.same", lang))
         elif chosen and not (reason or "").strip():
             st.warning(i18n.t("advisor.override.need_reason", lang), icon="✍️")
     if chosen and chosen != advice.level and (reason or "").strip():
@@ -311,9 +319,9 @@ def ladder_html(lang: str, advised: str, level: str, next_step: str | None, also
     style = """<style>
 .sm-ladder{display:flex;gap:6px;align-items:flex-end;font-family:inherit;margin:4px 0 8px 0}
 .sm-col{display:flex;flex-direction:column;gap:4px;flex:1;min-width:0}
-.sm-ladder .sm-col:nth-child(2){margin-bottom:14px}.sm-ladder .sm-col:nth-child(3){margin-bottom:28px}
+.sm-ladder .sm-col:nth-child(2){margin-bottom:14px}.sm-ladder .sm-col:nth-child(3){margin-bottom:28px;flex:1.3}
 .sm-ladder .sm-col:nth-child(4){margin-bottom:42px}.sm-ladder .sm-col:nth-child(5){margin-bottom:56px}
-.sm-rung{border:1px solid #b8c4d6;border-radius:6px;padding:6px 8px;background:#f4f7fb;color:#1d2a3a;font-size:.86rem;line-height:1.2}
+.sm-rung{border:1px solid #b8c4d6;border-radius:6px;padding:6px 8px;background:#f4f7fb;color:#1d2a3a;font-size:.86rem;line-height:1.2;overflow-wrap:anywhere;hyphens:auto}
 .sm-rung.sm-on{background:#1f5fa8;color:#fff;border-color:#1f5fa8;font-weight:700;box-shadow:0 0 0 3px #9cc0ea}
 .sm-rung.sm-engine{border:2px solid #1f5fa8}
 .sm-rung.sm-next{border:2px dashed #1f5fa8}
@@ -325,11 +333,12 @@ def ladder_html(lang: str, advised: str, level: str, next_step: str | None, also
 .sm-rung.sm-crisis.sm-on{background:#c62828;color:#fff;box-shadow:0 0 0 3px #f3b4ae}
 </style>"""
     title = html.escape(i18n.t("advisor.result.ladder_title", lang))
-    return (f'{style}<div role="list" aria-label="{title}" class="sm-ladder">' + "".join(columns) + crisis + "</div>")
+    return (f'{style}<div aria-label="{title}" lang="{html.escape(lang)}" class="sm-ladder">'
+            + "".join(columns) + crisis + "</div>")
 
 
 def render_result(lang: str, atlas: Atlas, data: dict[str, Any], professional: bool,
-                  crisis_shown: bool = False) -> None:
+                  crisis_shown: bool = False, postcode_shown: bool = False) -> None:
     """Advice, ladder, why, what to do now, local services, bridging advice, route card link."""
     try:
         advice = advisor.advise_answers(data, lang)
@@ -338,14 +347,12 @@ def render_result(lang: str, atlas: Atlas, data: dict[str, Any], professional: b
         return
     if advice is None:
         st.info(i18n.t("advisor.snel.waiting", lang), icon="📝")
-        if professional and data.get("postcode"):
-            _postcode_message(lang, atlas, data.get("postcode"))
         return
     crisis = advice.level == "crisis"
     if crisis and not crisis_shown:
         common.crisis_panel(lang, atlas, emphasise=True)
 
-    area = _postcode_message(lang, atlas, data.get("postcode"))
+    area = _postcode_message(lang, atlas, data.get("postcode"), quiet=postcode_shown)
     # The advice block is filled after the professional's choice (rendered below it) is known.
     advice_block = st.container()
     level, reason = (advice.level, "")
@@ -375,14 +382,14 @@ def _advice_view(lang: str, advice: Advice, level: str, reason: str, next_step: 
     if level != advice.level:
         c1, c2 = st.columns(2)
         with c1, st.container(border=True):
-            st.caption(i18n.t("advisor.result.engine", lang))
+            note(i18n.t("advisor.result.engine", lang))
             st.markdown(f"**{common.md_escape(i18n.label('level', advice.level, lang))}**")
         with c2, st.container(border=True):
-            st.caption(i18n.t("advisor.result.professional", lang))
+            note(i18n.t("advisor.result.professional", lang))
             st.markdown(f"**{common.md_escape(i18n.label('level', level, lang))}**")
             st.markdown(f"{i18n.t('advisor.result.reason_label', lang)}: {common.md_escape(reason)}")
     else:
-        st.subheader(f"{i18n.t('advisor.result.title', lang)}: {i18n.label('level', level, lang)}")
+        st.header(f"{i18n.t('advisor.result.title', lang)}: {i18n.label('level', level, lang)}")
     st.html(ladder_html(lang, advice.level, level, next_step, advice.also))
 
     why, todo = st.columns(2)
@@ -396,20 +403,20 @@ def _advice_view(lang: str, advice: Advice, level: str, reason: str, next_step: 
             st.markdown(common.md_escape(i18n.t("advisor.result.also", lang, levels=", ".join(
                 i18n.label("level", lv, lang) for lv in advice.also))))
         if next_step:
-            st.caption(common.md_escape(i18n.t("advisor.result.next_step", lang,
-                                               level=i18n.label("level", next_step, lang))))
+            st.markdown(common.md_escape(i18n.t("advisor.result.next_step", lang,
+                                                level=i18n.label("level", next_step, lang))))
         elif not crisis:
-            st.caption(i18n.t("advisor.result.no_next_step", lang))
+            st.markdown(i18n.t("advisor.result.no_next_step", lang))
 
 
 def _services(lang: str, atlas: Atlas, matches: list[Match], area: Area | None) -> None:
     title = (i18n.t("advisor.result.services_area", lang, area=f"{area.name} ({area.municipality_name})")
              if area is not None else i18n.t("advisor.result.services", lang))
-    st.markdown(f"#### {common.md_escape(title)}")
+    st.markdown(f"### {common.md_escape(title)}")
     if not matches:
         st.warning(i18n.t("advisor.result.no_services", lang))
         return
-    st.caption(i18n.t("advisor.result.pick_help", lang))
+    note(i18n.t("advisor.result.pick_help", lang))
     cols = st.columns(3)
     for i, m in enumerate(matches):
         card = advisor.service_card(atlas, m.service_id, lang, m)
@@ -422,6 +429,13 @@ def _services(lang: str, atlas: Atlas, matches: list[Match], area: Area | None) 
     common.illustrative_notice(atlas, lang, [m.service_id for m in matches])
 
 
+def _short(text: str, limit: int = 150) -> str:
+    """Long descriptions cut at a word boundary (the route card shows them in full)."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
 def service_card_view(lang: str, card: advisor.ServiceCard) -> None:
     """One service: name, what, for whom, how to get in, phone, hours, waiting, distance, checked."""
     esc = common.md_escape
@@ -431,10 +445,10 @@ def service_card_view(lang: str, card: advisor.ServiceCard) -> None:
     where = i18n.label("level", card.level, lang)
     if card.distance_km is not None:
         where += " · " + t("advisor.card.distance", km=card.distance_km)
-    st.caption(esc(where))
+    note(esc(where))
     lines = []
     if card.description:
-        lines.append(f"{t('advisor.card.what')}: {esc(card.description)}")
+        lines.append(f"{t('advisor.card.what')}: {esc(_short(card.description))}")
     lines.append(f"{t('advisor.card.for_whom')}: {esc(card.ages)}")
     if card.access_route:
         lines.append(f"{t('advisor.card.access')}: {esc(i18n.label('access', card.access_route, lang))}")
@@ -465,7 +479,7 @@ def service_card_view(lang: str, card: advisor.ServiceCard) -> None:
 def bridging_advice(lang: str) -> None:
     t = lambda key: i18n.t(key, lang)  # noqa: E731
     with st.container(border=True):
-        st.markdown(f"#### ⏳ {t('advisor.bridge.title')}")
+        st.markdown(f"### ⏳ {t('advisor.bridge.title')}")
         st.write(t("advisor.bridge.intro"))
         c1, c2 = st.columns(2)
         with c1:
@@ -480,12 +494,12 @@ def bridging_advice(lang: str) -> None:
 def _routecard_link(lang: str, data: dict[str, Any], matches: list[Match], override: str | None, reason: str) -> None:
     picked = [m.service_id for m in matches if st.session_state.get(_PICK_PREFIX + m.service_id)]
     if matches and not picked:
-        st.caption(i18n.t("advisor.result.none_picked", lang, n=advisor.DEFAULT_PICKED))
+        note(i18n.t("advisor.result.none_picked", lang, n=advisor.DEFAULT_PICKED))
     params = advisor.route_query(data, picked, override, reason, lang)
     with st.container(border=True):
         st.page_link("pages/routekaart.py", label=f"**{i18n.t('advisor.result.routecard', lang)}**", icon="🗒️",
                      query_params=params)
-        st.caption(i18n.t("advisor.result.routecard_help", lang))
+        note(i18n.t("advisor.result.routecard_help", lang))
 
 
 # ---- the route card page ---------------------------------------------------------------------
@@ -522,7 +536,7 @@ _PRINT_CSS = """<style>
   [data-testid="stDecoration"], .stButton, [data-testid="stDownloadButton"], [data-testid="stTextArea"],
   [data-testid="stPageLink"], [data-testid="stAlert"], [data-testid="stExpander"], .sm-noprint,
   [data-testid="stSidebarCollapsedControl"], [data-testid="stMainMenu"],
-  [data-testid="stCaptionContainer"] { display: none !important; }
+  [data-testid="stCaptionContainer"], [data-testid="stMain"] [data-testid="stMarkdown"] { display: none !important; }
   .sm-card { border: none !important; box-shadow: none !important; }
   [data-testid="stAppViewContainer"] .block-container { padding-top: 0 !important; }
 }
@@ -642,7 +656,7 @@ def routekaart_page() -> None:
         common.crisis_panel(lang, atlas, emphasise=True)
     notes = st.session_state.get(state.ADVISOR_NOTES) or ""
     st.html(_PRINT_CSS + card_html(card, notes, routecard.qr_data_uri(card.url)))
-    st.caption(i18n.t("advisor.routecard.private", lang))
+    note(i18n.t("advisor.routecard.private", lang))
     st.text_area(i18n.t("advisor.routecard.notes_label", lang), key=state.ADVISOR_NOTES, max_chars=1500,
                  placeholder=i18n.t("advisor.routecard.notes_placeholder", lang))
     c1, c2 = st.columns([1, 2])
@@ -651,6 +665,6 @@ def routekaart_page() -> None:
                            file_name=i18n.t("advisor.routecard.file_name", lang), mime="application/pdf",
                            type="primary", icon="📄", on_click="ignore")
     with c2:
-        st.caption(i18n.t("advisor.routecard.print", lang))
+        note(i18n.t("advisor.routecard.print", lang))
     st.page_link("pages/hulpwijzer.py", label=i18n.t("advisor.routecard.open_advisor", lang), icon="🧭",
                  query_params={"a": params["a"], **({"lang": lang} if lang != i18n.DEFAULT_LANGUAGE else {})})

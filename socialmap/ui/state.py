@@ -34,6 +34,7 @@ MAP_WALK_IN = "map_walk_in"
 MAP_LANGUAGES = "map_languages"
 MAP_HIDE_ILLUSTRATIVE = "map_hide_illustrative"
 MAP_URL_SEEN = "map_url_seen"  # the query parameters last applied to / written from the widgets
+MAP_FOCUS = "map_focus"  # the area the map zooms to (from the URL), not changed by clicks
 MAP_LIST_SEEN = "map_list_seen"  # the last list row handled
 MAP_LAST_CLICK = "map_last_click"  # the last map click handled (so a stale click is not re-applied)
 MAP_PROFILE_CODE = "map_profile_code"  # Wijkprofiel select box

@@ -35,6 +35,7 @@ def wait_for_components(page, timeout_ms: int = harness.RERUN_TIMEOUT_MS) -> Non
         content = handle.content_frame() if handle else None
         if content is not None:
             content.wait_for_load_state("load", timeout=timeout_ms)
+    harness.settle(page)
 
 
 def app_errors(page) -> list[str]:
@@ -75,12 +76,12 @@ def _type_and_submit(page, locator, text: str) -> None:
 def _pick(page, combobox, option_text: str) -> None:
     """Choose one option of a multiselect by typing it and pressing Enter; then close the list."""
     combobox.click()
-    combobox.fill(option_text)
-    option = page.get_by_role("option", name=option_text, exact=True)
+    # Type all but the last letter: a text equal to an option's label shows the full list again.
+    combobox.fill(option_text[:-1])
+    option = page.locator("[role=option]").filter(has_text=option_text)
     expect(option.first).to_be_visible()
-    harness.rerun(page, lambda: combobox.press("Enter"))
-    if combobox.get_attribute("aria-expanded") == "true":
-        combobox.press("Escape")
+    # Enter picks the highlighted option; the choice reaches the app when the list closes.
+    harness.rerun(page, lambda: (combobox.press("Enter"), combobox.press("Escape")))
 
 
 def _choose(page, group_label: str, option: str) -> None:
@@ -145,6 +146,7 @@ def wait_for_map(page, min_markers: int = 1):
     expect(frame.locator(".leaflet-container")).to_be_visible(timeout=harness.RERUN_TIMEOUT_MS)
     if min_markers:
         expect(frame.locator(SERVICE_MARKERS).nth(min_markers - 1)).to_be_attached(timeout=harness.RERUN_TIMEOUT_MS)
+    harness.settle(page)
     return frame
 
 
@@ -164,6 +166,8 @@ _RAW_KEY = re.compile(r"\b(?:advisor|map|common|atlas|curation|triage|profile|co
 def raw_keys(page) -> list[str]:
     """Locale keys shown instead of text (a missing catalogue entry), e.g. 'advisor.q.x.yes'."""
     text = main(page).inner_text() + "\n" + page.locator('[data-testid="stSidebar"]').inner_text()
+    text += "\n" + "\n".join(page.locator("input[placeholder], textarea[placeholder]").evaluate_all(
+        "els => els.map(e => e.placeholder)"))
     return sorted(set(m.group(0) for m in _RAW_KEY.finditer(text)))
 
 

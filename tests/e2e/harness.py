@@ -168,7 +168,9 @@ _COUNT_RUNS_JS = """
   if (!app) return -1;
   if (window.__smObserved !== app) {
     window.__smRuns = window.__smRuns || 0;
+    window.__smLastChange = performance.now();
     const obs = new MutationObserver((records) => {
+      window.__smLastChange = performance.now();
       for (const r of records) if (r.oldValue === 'running') window.__smRuns += 1;
     });
     obs.observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
@@ -194,6 +196,18 @@ def wait_idle(page, timeout_ms: int = RERUN_TIMEOUT_MS) -> None:
     """Wait until the app is connected and no script run is going on."""
     page.wait_for_selector('[data-testid="stApp"]', state="attached", timeout=timeout_ms)
     page.wait_for_function(_IDLE_JS, timeout=timeout_ms)
+
+
+def settle(page, quiet_ms: int = 800, timeout_ms: int = RERUN_TIMEOUT_MS) -> None:
+    """Wait until the app is idle and its script state has not changed for ``quiet_ms``.
+
+    For reruns nobody clicked for: a component (the map) reports its first value back to the
+    server once it has drawn, which starts a rerun a moment later.
+    """
+    page.evaluate(_COUNT_RUNS_JS)
+    page.wait_for_function(
+        f"() => ({_IDLE_JS})() && performance.now() - window.__smLastChange > {quiet_ms}",
+        timeout=timeout_ms, polling=100)
 
 
 def rerun(page, action: Callable[[], object], timeout_ms: int = RERUN_TIMEOUT_MS, expect_run: bool = True) -> None:

@@ -9,6 +9,7 @@ listed in the test output.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -70,3 +71,66 @@ def test_the_page_language_follows_the_language_switch(page, base_url):
     harness.rerun(page, lambda: sidebar.get_by_text("English", exact=True).click())
     expect(page.get_by_text("Need help right now?").first).to_be_visible()
     page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=10_000)
+
+
+_FOCUS_JS = """() => {
+  const e = document.activeElement;
+  if (!e) return '';
+  return [e.tagName, e.getAttribute('role') || '', e.getAttribute('aria-label') || '',
+          (e.innerText || e.value || '').trim().slice(0, 80)].join('|');
+}"""
+
+
+def _tab_to(page, want, max_tabs: int = 80) -> str:
+    """Press Tab until the focused element matches ``want`` (a function of the focus string)."""
+    seen = []
+    for _ in range(max_tabs):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(_FOCUS_JS)
+        seen.append(focus)
+        if want(focus):
+            return focus
+    raise AssertionError(f"not reachable with Tab in {max_tabs} presses; focus went through: {seen}")
+
+
+def test_a_gp_completes_the_fast_flow_with_the_keyboard_alone(page, base_url):
+    """Tab, typing, Enter and Space; plus the arrow keys inside a radio group (its one Tab stop)."""
+    harness.open_page(page, base_url, "hulpwijzer")
+    keys = page.keyboard
+
+    def submit(action) -> None:
+        harness.rerun(page, action)
+
+    _tab_to(page, lambda f: f.startswith("INPUT|") and f.split("|")[2] == flows.nl("advisor.q.postcode.short"))
+    keys.type("2015")
+    submit(lambda: keys.press("Enter"))
+    _tab_to(page, lambda f: f.split("|")[2] == flows.nl("advisor.q.age.short") or f.startswith("INPUT|spinbutton"))
+    keys.type("9")
+    submit(lambda: keys.press("Enter"))
+    _tab_to(page, lambda f: f.split("|")[2] == flows.nl("advisor.q.concerns.short"))
+    keys.type(flows.label("concern", "anxiety")[:-1])
+    keys.press("Enter")  # picks the highlighted option
+    submit(lambda: keys.press("Tab"))  # leaving the list sends the choice
+    for kind, value in (("impact", "moderate"), ("duration", "months")):
+        # A radio group has one Tab stop; the arrow keys move within it (WAI-ARIA radio group).
+        group = flows.main(page).get_by_role("radiogroup", name=flows.nl(f"advisor.q.{kind}.short"))
+        options = group.get_by_role("radio").all_inner_texts()
+        option = flows.label(kind, value)
+        _tab_to(page, lambda f, options=options: f.startswith("BUTTON|radio") and f.split("|")[3] in options)
+        for _ in range(len(options)):
+            if page.evaluate(_FOCUS_JS).split("|")[3] == option:
+                break
+            keys.press("ArrowRight")
+        assert page.evaluate(_FOCUS_JS).split("|")[3] == option
+        if group.get_by_role("radio", name=option, exact=True).get_attribute("aria-checked") != "true":
+            submit(lambda: keys.press("Space"))
+        expect(group.get_by_role("radio", name=option, exact=True)).to_be_checked()
+    expect(flows.main(page).get_by_role("heading", name=re.compile("^" + re.escape(flows.nl("advisor.result.title")) + ": "))
+           ).to_be_visible()
+    _tab_to(page, lambda f: f.startswith("A|") and flows.nl("advisor.result.routecard") in f, max_tabs=120)
+    keys.press("Enter")
+    page.wait_for_url(re.compile(r"/routekaart\?"), timeout=harness.RERUN_TIMEOUT_MS)
+    harness.wait_idle(page)
+    expect(flows.route_card(page)).to_be_visible()
+    # The focus is visible: the browser draws an outline on the focused control.
+    harness.shot(page, "keyboard-route-card")

@@ -10,8 +10,13 @@ from e2e import flows, harness
 from e2e.flows import label, nl
 
 
-def _sidebar_pick(page, field_label: str, option: str) -> None:
-    box = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=field_label)
+def _filter_pick(page, field_label: str, option: str) -> None:
+    """Pick a filter option; the filters may sit in the sidebar or in a folded 'Filters' box."""
+    box = page.locator('[data-testid="stSidebar"], [data-testid="stMain"]').get_by_role("combobox", name=field_label).first
+    if not box.is_visible():
+        fold = page.locator('[data-testid="stExpander"] summary').filter(has_text=nl("map.filters.title")).first
+        fold.click()
+        expect(box).to_be_visible()
     flows._pick(page, box, option)
 
 
@@ -20,7 +25,7 @@ def test_a_parent_filters_searches_and_opens_a_service_card(page, base_url):
     flows.wait_for_map(page, min_markers=5)
     total, markers = flows.found_count(page), flows.marker_count(page)
 
-    _sidebar_pick(page, nl("map.filters.level"), label("level", "open_access"))
+    _filter_pick(page, nl("map.filters.level"), label("level", "open_access"))
     expect(flows.main(page).get_by_text(re.compile(r"\d+ diensten")).first).not_to_contain_text(f"{total} diensten")
     filtered = flows.found_count(page)
     assert 0 < filtered < total

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from e2e import harness
+from e2e import flows, harness
 
 CRISIS_NUMBERS = ("112", "113 / 0800-0113", "0800-0432", "0800-2000")
 
@@ -24,12 +24,20 @@ def test_the_crisis_panel_is_visible_at_the_top_of_every_page(page, base_url, pa
     first_heading = main.locator("h1").first
     if first_heading.count():
         assert panel_top < first_heading.bounding_box()["y"], "the crisis panel must come before the page title"
-    assert not main.locator('[data-testid="stException"]').count(), main.locator('[data-testid="stException"]').first.inner_text()
-    assert page.js_errors == []
     harness.shot(page, f"page-{path}")
+    assert flows.app_errors(page) == []
+    assert flows.raw_keys(page) == [], "labels shown as raw catalogue keys"
+    assert page.js_errors == []
 
 
-def test_an_unknown_url_path_falls_back_to_the_start_page_with_the_crisis_panel(page, base_url):
+def test_the_root_url_opens_the_start_page(page, base_url):
+    harness.open_page(page, base_url, "")
+    expect(page.get_by_text("Direct hulp nodig?").first).to_be_visible()
+    expect(flows.main(page).get_by_role("heading", name=flows.nl("common.app_title"), level=1)).to_be_visible()
+    assert flows.app_errors(page) == []
+
+
+def test_an_unknown_url_path_still_shows_the_crisis_panel(page, base_url):
     harness.open_page(page, base_url, "bestaat-niet")
     expect(page.get_by_text("Direct hulp nodig?").first).to_be_visible()
 

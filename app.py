@@ -1,7 +1,7 @@
 """Sociale kaart jeugd: page set-up, navigation, crisis panel, language switch, data notice.
 
 Run with ``streamlit run app.py``. Every page is listed here explicitly; pages are thin views in
-``pages/`` that read state, call the core (``socialmap``) and render.
+``views/`` that read state, call the core (``socialmap``) and render.
 """
 
 from __future__ import annotations
@@ -31,18 +31,18 @@ def _page(path: str, key: str, icon: str, default: bool = False) -> st.Page:
 
 pages = {
     i18n.t("common.nav.section_help", lang): [
-        _page("pages/start.py", "start", "🏠", default=True),
-        _page("pages/hulpwijzer.py", "hulpwijzer", "🧭"),
-        _page("pages/routekaart.py", "routekaart", "🗒️"),
-        _page("pages/sociale_kaart.py", "sociale_kaart", "🗺️"),
-        _page("pages/wijkprofiel.py", "wijkprofiel", "🏘️"),
+        _page("views/start.py", "start", "🏠", default=True),
+        _page("views/hulpwijzer.py", "hulpwijzer", "🧭"),
+        _page("views/routekaart.py", "routekaart", "🗒️"),
+        _page("views/sociale_kaart.py", "sociale_kaart", "🗺️"),
+        _page("views/wijkprofiel.py", "wijkprofiel", "🏘️"),
     ],
     i18n.t("common.nav.section_learn", lang): [
-        _page("pages/zorgroutes.py", "zorgroutes", "🪜"),
-        _page("pages/dekking.py", "dekking", "📊"),
+        _page("views/zorgroutes.py", "zorgroutes", "🪜"),
+        _page("views/dekking.py", "dekking", "📊"),
     ],
     i18n.t("common.nav.section_admin", lang): [
-        _page("pages/beheer.py", "beheer", "🔐"),
+        _page("views/beheer.py", "beheer", "🔐"),
     ],
 }
 navigation = st.navigation(pages)

@@ -61,7 +61,7 @@ def main() -> None:
 
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     app.run()
-    app.switch_page("pages/sociale_kaart.py")
+    app.switch_page("views/sociale_kaart.py")
     first = time.perf_counter()
     app.run()
     first_ms = (time.perf_counter() - first) * 1000

@@ -75,8 +75,8 @@ def median_rerun(at):
 blank = AppTest.from_string("import streamlit as st\nst.title('blank')", default_timeout=120)
 blank.run()
 out = {"blank": median_rerun(blank)}
-pages = {"start": None, "hulpwijzer": "pages/hulpwijzer.py", "routekaart": "pages/routekaart.py",
-         "zorgroutes": "pages/zorgroutes.py", "wijkprofiel": "pages/wijkprofiel.py", "dekking": "pages/dekking.py"}
+pages = {"start": None, "hulpwijzer": "views/hulpwijzer.py", "routekaart": "views/routekaart.py",
+         "zorgroutes": "views/zorgroutes.py", "wijkprofiel": "views/wijkprofiel.py", "dekking": "views/dekking.py"}
 for name, path in pages.items():
     at = AppTest.from_file("app.py", default_timeout=300)
     if name == "routekaart":

@@ -44,7 +44,7 @@ def test_every_page_runs_without_exception_on_the_shipped_data(monkeypatch, page
     at = _app(monkeypatch)
     at.run()
     if page != "start":
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title or at.header or at.markdown
 

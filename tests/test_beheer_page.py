@@ -21,7 +21,7 @@ def page_env(mini_region, monkeypatch):
 
 
 def _run() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / "beheer.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "views" / "beheer.py"), default_timeout=60)
     at.run()
     assert not at.exception
     return at

@@ -10,7 +10,7 @@ import pytest
 from socialmap import i18n, vocab
 
 ROOT = Path(__file__).resolve().parents[1]
-CODE = [*ROOT.glob("app.py"), *ROOT.glob("pages/*.py"), *ROOT.glob("socialmap/**/*.py")]
+CODE = [*ROOT.glob("app.py"), *ROOT.glob("views/*.py"), *ROOT.glob("socialmap/**/*.py")]
 KEY_USE = re.compile(r"""\bt\(\s*f?["']([a-z_]+\.[a-zA-Z0-9_.]+)["']""")
 
 

@@ -15,7 +15,7 @@ def _page(monkeypatch: pytest.MonkeyPatch, page: str, **params: str) -> AppTest:
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"views/{page}.py")
     for key, value in params.items():
         at.query_params[key] = value
     at.run()

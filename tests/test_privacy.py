@@ -59,7 +59,7 @@ def test_no_answer_reaches_a_file_a_log_or_the_output(monkeypatch, capfd, caplog
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
-    at.switch_page("pages/hulpwijzer.py").run()
+    at.switch_page("views/hulpwijzer.py").run()
     at.text_input(key="_adv_q_postcode").input(POSTCODE).run()
     at.number_input(key="_adv_q_age").set_value(10).run()
     at.multiselect(key="_adv_q_concerns").select("anxiety").run()
@@ -74,7 +74,7 @@ def test_no_answer_reaches_a_file_a_log_or_the_output(monkeypatch, capfd, caplog
 
     for key, values in query.items():
         at.query_params[key] = values[0]
-    at.switch_page("pages/routekaart.py").run()
+    at.switch_page("views/routekaart.py").run()
     at.text_area(key=state.ADVISOR_NOTES).input(NOTES).run()
     assert not at.exception
     body = at.get("html")[0].proto.body

@@ -497,7 +497,7 @@ def _routecard_link(lang: str, data: dict[str, Any], matches: list[Match], overr
         note(i18n.t("advisor.result.none_picked", lang, n=advisor.DEFAULT_PICKED))
     params = advisor.route_query(data, picked, override, reason, lang)
     with st.container(border=True):
-        st.page_link("pages/routekaart.py", label=f"**{i18n.t('advisor.result.routecard', lang)}**", icon="🗒️",
+        st.page_link("views/routekaart.py", label=f"**{i18n.t('advisor.result.routecard', lang)}**", icon="🗒️",
                      query_params=params)
         note(i18n.t("advisor.result.routecard_help", lang))
 
@@ -637,7 +637,7 @@ def routekaart_page() -> None:
     if not params.get("a"):
         st.title(i18n.t("advisor.routecard.title", lang))
         st.info(i18n.t("advisor.routecard.empty", lang), icon="🧭")
-        st.page_link("pages/hulpwijzer.py", label=i18n.t("advisor.routecard.open_advisor", lang), icon="🧭")
+        st.page_link("views/hulpwijzer.py", label=i18n.t("advisor.routecard.open_advisor", lang), icon="🧭")
         return
     try:
         request = advisor.parse_route_query(params, lang)
@@ -650,7 +650,7 @@ def routekaart_page() -> None:
     except InputError as err:
         st.title(i18n.t("advisor.routecard.title", lang))
         st.error(str(err), icon="⚠️")
-        st.page_link("pages/hulpwijzer.py", label=i18n.t("advisor.routecard.open_advisor", lang), icon="🧭")
+        st.page_link("views/hulpwijzer.py", label=i18n.t("advisor.routecard.open_advisor", lang), icon="🧭")
         return
     if card.level == "crisis":
         common.crisis_panel(lang, atlas, emphasise=True)
@@ -666,5 +666,5 @@ def routekaart_page() -> None:
                            type="primary", icon="📄", on_click="ignore")
     with c2:
         note(i18n.t("advisor.routecard.print", lang))
-    st.page_link("pages/hulpwijzer.py", label=i18n.t("advisor.routecard.open_advisor", lang), icon="🧭",
+    st.page_link("views/hulpwijzer.py", label=i18n.t("advisor.routecard.open_advisor", lang), icon="🧭",
                  query_params={"a": params["a"], **({"lang": lang} if lang != i18n.DEFAULT_LANGUAGE else {})})

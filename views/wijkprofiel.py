@@ -80,7 +80,7 @@ if area.parent_code and area.parent_code != area.municipality_code:
 else:
     st.caption(t("map.profile.where_short", lang, kind=t(f"map.kind.{area.kind}", lang), code=area.code,
                  municipality=md(area.municipality_name)))
-st.page_link("pages/sociale_kaart.py", label=t("map.profile.on_map", lang), icon="🗺️",
+st.page_link("views/sociale_kaart.py", label=t("map.profile.on_map", lang), icon="🗺️",
              query_params={"area": area.code})
 
 # ---- figures --------------------------------------------------------------------------------

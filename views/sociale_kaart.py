@@ -140,13 +140,13 @@ with col_list:
     if focus_area is not None:
         st.success(t("map.search.postcode_found", lang, postcode=md(postcode.upper()), name=md(focus_area.name),
                      kind=t(f"map.kind.{focus_area.kind}", lang), n=len(ids)))
-        st.page_link("pages/wijkprofiel.py", label=t("map.open_profile_of", lang, name=focus_area.name),
+        st.page_link("views/wijkprofiel.py", label=t("map.open_profile_of", lang, name=focus_area.name),
                      icon="🏘️", query_params={"code": focus_area.code})
     elif area_code and area_code in atlas.areas.index:
         area = atlas.area(area_code)
         with st.container(border=True):
             st.markdown(f"**{md(area.name)}** ({t(f'map.kind.{area.kind}', lang)} {md(area.code)})")
-            st.page_link("pages/wijkprofiel.py", label=t("map.open_profile", lang), icon="🏘️",
+            st.page_link("views/wijkprofiel.py", label=t("map.open_profile", lang), icon="🏘️",
                          query_params={"code": area.code})
 
     located = search.search_index(atlas).located

@@ -16,6 +16,7 @@ st.set_page_config(page_title="Sociale kaart jeugd", page_icon="🧭", layout="w
                    initial_sidebar_state="expanded")
 
 lang = common.language_switch()
+common.set_document_language(lang)
 
 atlas = None
 error: DataError | None = None

@@ -7,7 +7,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = "0" ]; then
     echo "Installing Debian chromium for the end-to-end tests ..."
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core fonts-noto-color-emoji >/dev/null
   else
     echo "chromium is missing: run 'sudo apt-get install chromium' (Debian) for the end-to-end tests" >&2
     exit 1

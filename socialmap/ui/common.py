@@ -107,16 +107,27 @@ def illustrative_notice(atlas: Atlas, lang: str, service_ids: list[str] | None =
                       pct=round(100 * illustrative / total)))
 
 
+def _small(text: str) -> None:
+    # st.caption's grey fails WCAG contrast on the sidebar background; small body text passes.
+    st.markdown(f":small[{text}]")
+
+
 def data_sidebar(lang: str, atlas: Atlas | None) -> None:
     with st.sidebar:
         if atlas is not None:
-            st.caption(i18n.t("common.notice.region", lang, name=md_escape(atlas.region.name)))
+            _small(i18n.t("common.notice.region", lang, name=md_escape(atlas.region.name)))
             illustrative, total = atlas.illustrative_share()
-            st.caption(i18n.t("common.notice.illustrative_all", lang, n=illustrative, total=total))
-            st.caption(md_escape(atlas.region.attribution))
+            _small(i18n.t("common.notice.illustrative_all", lang, n=illustrative, total=total))
+            _small(md_escape(atlas.region.attribution))
         else:
-            st.caption(i18n.t("common.notice.attribution_fallback", lang))
-        st.caption(i18n.t("common.notice.privacy", lang))
+            _small(i18n.t("common.notice.attribution_fallback", lang))
+        _small(i18n.t("common.notice.privacy", lang))
+
+
+def set_document_language(lang: str) -> None:
+    """Set ``<html lang>`` to the UI language (Streamlit leaves it at ``en``), for screen readers."""
+    code = lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+    st.html(f"<script>document.documentElement.lang = '{code}';</script>", unsafe_allow_javascript=True)
 
 
 def data_error_page(err: DataError, lang: str) -> None:

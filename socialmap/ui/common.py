@@ -127,7 +127,7 @@ def data_sidebar(lang: str, atlas: Atlas | None) -> None:
 def set_document_language(lang: str) -> None:
     """Set ``<html lang>`` to the UI language (Streamlit leaves it at ``en``), for screen readers."""
     code = lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
-    st.html(f"<script>document.documentElement.lang = '{code}';</script>", unsafe_allow_javascript=True)
+    st.sidebar.html(f"<script>document.documentElement.lang = '{code}';</script>", unsafe_allow_javascript=True)
 
 
 def data_error_page(err: DataError, lang: str) -> None:

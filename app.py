@@ -17,6 +17,7 @@ st.set_page_config(page_title="Sociale kaart jeugd", page_icon="🧭", layout="w
 
 lang = common.language_switch()
 common.set_document_language(lang)
+common.accessibility_styles()
 
 atlas = None
 error: DataError | None = None
@@ -30,22 +31,18 @@ def _page(path: str, key: str, icon: str, default: bool = False) -> st.Page:
     return st.Page(path, title=i18n.t(f"common.nav.{key}", lang), icon=icon, url_path=key, default=default)
 
 
-pages = {
-    i18n.t("common.nav.section_help", lang): [
-        _page("views/start.py", "start", "🏠", default=True),
-        _page("views/hulpwijzer.py", "hulpwijzer", "🧭"),
-        _page("views/routekaart.py", "routekaart", "🗒️"),
-        _page("views/sociale_kaart.py", "sociale_kaart", "🗺️"),
-        _page("views/wijkprofiel.py", "wijkprofiel", "🏘️"),
-    ],
-    i18n.t("common.nav.section_learn", lang): [
-        _page("views/zorgroutes.py", "zorgroutes", "🪜"),
-        _page("views/dekking.py", "dekking", "📊"),
-    ],
-    i18n.t("common.nav.section_admin", lang): [
-        _page("views/beheer.py", "beheer", "🔐"),
-    ],
-}
+# A flat list (no section headers): Streamlit renders sections as <div>s inside the nav <ul>,
+# which screen readers and axe-core reject (list / listitem).
+pages = [
+    _page("views/start.py", "start", "🏠", default=True),
+    _page("views/hulpwijzer.py", "hulpwijzer", "🧭"),
+    _page("views/routekaart.py", "routekaart", "🗒️"),
+    _page("views/sociale_kaart.py", "sociale_kaart", "🗺️"),
+    _page("views/wijkprofiel.py", "wijkprofiel", "🏘️"),
+    _page("views/zorgroutes.py", "zorgroutes", "🪜"),
+    _page("views/dekking.py", "dekking", "📊"),
+    _page("views/beheer.py", "beheer", "🔐"),
+]
 navigation = st.navigation(pages)
 
 # The crisis numbers come first on every page and are never hidden, also when data is broken.

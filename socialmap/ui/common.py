@@ -124,6 +124,16 @@ def data_sidebar(lang: str, atlas: Atlas | None) -> None:
         _small(i18n.t("common.notice.privacy", lang))
 
 
+#: Accessibility fixes on top of Streamlit's default styles (WCAG AA contrast for captions).
+_A11Y_CSS = """<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4a4f57 !important; opacity: 1 !important; }
+</style>"""
+
+
+def accessibility_styles() -> None:
+    st.html(_A11Y_CSS)
+
+
 def set_document_language(lang: str) -> None:
     """Set ``<html lang>`` to the UI language (Streamlit leaves it at ``en``), for screen readers."""
     code = lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE

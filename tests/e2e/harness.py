@@ -35,6 +35,9 @@ CHROMIUM_ARGS = [
 ]
 #: Every url path of the app (``app.py`` lists them with ``st.navigation``).
 PAGES = ("start", "hulpwijzer", "routekaart", "sociale_kaart", "wijkprofiel", "zorgroutes", "dekking", "beheer")
+#: Where a test opens a page: the start page is the default page, served at the root.
+#: (/start itself is checked by test_the_crisis_panel_is_visible_at_the_top_of_every_page.)
+PAGE_URL = {p: ("" if p == "start" else p) for p in PAGES}
 #: Ports reserved for the end-to-end tests in docs/TEAM.md.
 PORT_RANGE = range(8615, 8631)
 
@@ -198,6 +201,26 @@ def wait_idle(page, timeout_ms: int = RERUN_TIMEOUT_MS) -> None:
     page.wait_for_function(_IDLE_JS, timeout=timeout_ms)
 
 
+_ERROR_JS = """
+() => {
+  const box = [...document.querySelectorAll('[data-testid="stException"], [data-testid="stAlert"]')]
+    .find(e => e.getAttribute('data-testid') === 'stException'
+               || e.innerText.includes('This app has encountered an error'));
+  return box ? box.innerText.slice(0, 500) : '';
+}
+"""
+
+
+class AppError(AssertionError):
+    """The app showed an uncaught exception (fail fast instead of waiting for a widget)."""
+
+
+def check_app(page) -> None:
+    message = page.evaluate(_ERROR_JS)
+    if message:
+        raise AppError(f"the app shows an error on {page.url}: {message}")
+
+
 def settle(page, quiet_ms: int = 800, timeout_ms: int = RERUN_TIMEOUT_MS) -> None:
     """Wait until the app is idle and its script state has not changed for ``quiet_ms``.
 
@@ -224,6 +247,7 @@ def rerun(page, action: Callable[[], object], timeout_ms: int = RERUN_TIMEOUT_MS
         if expect_run:
             raise AssertionError(f"the action did not lead to a finished rerun of the app within {timeout_ms / 1000:.0f} s")
     wait_idle(page, timeout_ms)
+    check_app(page)
 
 
 def open_page(page, base_url: str, path: str = "", query: str = "") -> None:
@@ -236,6 +260,7 @@ def open_page(page, base_url: str, path: str = "", query: str = "") -> None:
     page.wait_for_selector('[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"]',
                            state="attached", timeout=RERUN_TIMEOUT_MS)
     wait_idle(page)
+    check_app(page)
 
 
 def warm_up(browser, base_url: str, path: str = "") -> None:

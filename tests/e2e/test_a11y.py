@@ -46,7 +46,7 @@ def _summary(violations: list[dict]) -> str:
 
 @pytest.mark.parametrize("path", harness.PAGES)
 def test_axe_finds_no_serious_or_critical_violations(page, base_url, path):
-    harness.open_page(page, base_url, path)
+    harness.open_page(page, base_url, harness.PAGE_URL[path])
     flows.wait_for_components(page)
     violations = run_axe(page)
     A11Y_DIR.mkdir(parents=True, exist_ok=True)
@@ -60,15 +60,15 @@ def test_axe_finds_no_serious_or_critical_violations(page, base_url, path):
 
 @pytest.mark.parametrize("path", ["start", "hulpwijzer", "sociale_kaart"])
 def test_the_page_language_is_dutch(page, base_url, path):
-    harness.open_page(page, base_url, path)
+    harness.open_page(page, base_url, harness.PAGE_URL[path])
     # app.py sets it after Streamlit's own <html lang="en">; allow the script a moment to run.
     page.wait_for_function("() => document.documentElement.lang === 'nl'", timeout=10_000)
 
 
 def test_the_page_language_follows_the_language_switch(page, base_url):
-    harness.open_page(page, base_url, "start")
+    harness.open_page(page, base_url, "")
     sidebar = page.locator('[data-testid="stSidebar"]')
-    harness.rerun(page, lambda: sidebar.get_by_text("English", exact=True).click())
+    harness.rerun(page, lambda: flows.click_radio(sidebar.get_by_role("radio", name="English", exact=True)))
     expect(page.get_by_text("Need help right now?").first).to_be_visible()
     page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=10_000)
 

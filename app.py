@@ -25,6 +25,8 @@ try:
     atlas = common.get_atlas(common.region_id())
 except DataError as exc:
     error = exc
+except Exception as exc:  # noqa: BLE001 - a loading bug must never hide the crisis numbers
+    error = DataError([f"{common.region_id()}: the data could not be loaded ({type(exc).__name__}: {exc})"])
 
 
 def _page(path: str, key: str, icon: str, default: bool = False) -> st.Page:

@@ -35,7 +35,7 @@ DEFAULT_REGION = "kennemerland"
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _CBS = re.compile(r"^(GM\d{4}|WK\d{6}|BU\d{8})$")
 _PHONE = re.compile(r"^(112|113|14 ?0\d{2,3}|(\+31|0)[0-9][0-9 -]{6,13}[0-9])$")
-_URL = re.compile(r"^https?://[^\s<>\"']+$")
+_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%!$&*+,;=:@/?#-]*)?$")
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[a-z]{2,}$", re.IGNORECASE)
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
 _AGE = re.compile(r"^(\d{1,2})(m?)$")
@@ -301,6 +301,17 @@ def _read_region_yaml(folder: Path, report: _Report) -> dict[str, Any] | None:
     if not isinstance(munis, list) or not all(isinstance(m, dict) and m.get("code") and m.get("name") for m in munis):
         report.error("region.yaml: municipalities must be a list of {code, name}")
         data["municipalities"] = []
+    for key in ("id", "name", "attribution"):
+        if data.get(key) is not None and not isinstance(data.get(key), str):
+            report.error(f"region.yaml: {key} must be text, found '{data.get(key)}'")
+    post = data.get("huisartsenpost_service_id")
+    if post is not None and not isinstance(post, str):
+        report.error(f"region.yaml: huisartsenpost_service_id must be a service id (text), found '{post}'")
+        data["huisartsenpost_service_id"] = None
+    year = data.get("data_year", 2024)
+    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2100:
+        report.error(f"region.yaml: data_year '{year}' is not a year (expected 4 digits, e.g. 2024)")
+        data["data_year"] = 2024
     reach = data.get("reach_m", 3000)
     if not isinstance(reach, int) or isinstance(reach, bool) or not 100 <= reach <= 50000:
         report.error(f"region.yaml: reach_m '{reach}' is not allowed (expected whole metres 100-50000)")
@@ -450,6 +461,11 @@ def check_region(folder: Path, today: dt.date | None = None) -> tuple[Atlas | No
     huisartsenpost = meta.get("huisartsenpost_service_id")
     if huisartsenpost and huisartsenpost not in ids["services"]:
         report.error(f"region.yaml: huisartsenpost_service_id '{huisartsenpost}' does not exist in services.csv")
+    elif huisartsenpost:
+        post_row = next(r for r in svcs_t.rows if r["id"] == huisartsenpost)
+        if not post_row["phone"]:
+            report.error(f"region.yaml: huisartsenpost_service_id '{huisartsenpost}' has no phone in services.csv "
+                         "(the crisis panel shows it)")
 
     sched_t = tables["schedules.csv"]
     assert sched_t is not None

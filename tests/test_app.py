@@ -73,3 +73,28 @@ def test_the_app_refuses_to_start_on_invalid_data_and_shows_the_messages(monkeyp
     assert "De gegevens van de sociale kaart kloppen niet" in _text(at)
     assert "services.csv line 3: age_max 'ten' is not a number" in at.code[0].value
     assert "112" in _text(at)  # crisis numbers still shown
+
+
+def test_an_unexpected_loading_error_still_shows_the_crisis_numbers(monkeypatch, tmp_path):
+    from socialmap.ui import common
+
+    def broken_loader(region):
+        raise PermissionError(13, "Permission denied", "region.yaml")
+
+    monkeypatch.setattr(common, "load_region", broken_loader)
+    at = _app(monkeypatch, tmp_path / "unreadable")
+    at.run()
+    assert not at.exception
+    text = _text(at)
+    assert "112" in text and "0800-0113" in text
+    assert "De gegevens van de sociale kaart kloppen niet" in text
+    assert "PermissionError" in at.code[0].value
+
+
+def test_a_malformed_journal_is_not_rolled_forward(mini_region):
+    from socialmap.curation.store import recover
+
+    (mini_region / ".history").mkdir()
+    (mini_region / ".history" / "journal.json").write_text('{"files": [{"tmp": "x"}]}', encoding="utf-8")
+    assert recover(mini_region) is True
+    assert not (mini_region / ".history" / "journal.json").exists()

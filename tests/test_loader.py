@@ -137,3 +137,32 @@ def test_an_unknown_command_exits_2_with_the_allowed_commands():
     result = _run("frobnicate")
     assert result.returncode == 2
     assert result.stderr.strip() == "socialmap: unknown command 'frobnicate' (allowed: validate, triage, backup, restore)"
+
+
+def test_it_refuses_a_url_that_would_break_out_of_a_markdown_link(mini_region: Path):
+    text = (mini_region / "services.csv").read_text(encoding="utf-8")
+    (mini_region / "services.csv").write_text(
+        text.replace("https://cjg.example.nl,verified", "https://a.nl/x)**[Bel_hier](https://evil.example/)**,verified", 1),
+        encoding="utf-8")
+    _, errors, _ = check_region(mini_region, today=TODAY)
+    assert errors == ["services.csv line 2: url 'https://a.nl/x)**[Bel_hier](https://evil.example/)**' is not a web "
+                      "address (expected https://...)"]
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("data_year: 2024", "data_year: abc", "region.yaml: data_year 'abc' is not a year (expected 4 digits, e.g. 2024)"),
+    ("huisartsenpost_service_id: svc-hap", "huisartsenpost_service_id: [svc-hap]",
+     "region.yaml: huisartsenpost_service_id must be a service id (text), found '['svc-hap']'"),
+])
+def test_it_refuses_region_settings_of_the_wrong_type(mini_region: Path, old: str, new: str, message: str):
+    path = mini_region / "region.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    _, errors, _ = check_region(mini_region, today=TODAY)
+    assert errors == [message]
+
+
+def test_the_huisartsenpost_of_the_crisis_panel_must_have_a_phone(mini_region: Path):
+    path = mini_region / "services.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",NL,023-7654321,", ",NL,,"), encoding="utf-8")
+    _, errors, _ = check_region(mini_region, today=TODAY)
+    assert errors == ["region.yaml: huisartsenpost_service_id 'svc-hap' has no phone in services.csv (the crisis panel shows it)"]

@@ -212,14 +212,27 @@ def _stray_temps(folder: Path) -> list[Path]:
     return found
 
 
+def _journal_is_complete(entry: object) -> bool:
+    """Whether a journal has every field a roll-forward needs (files with tmp/target, log txid)."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("files"), list):
+        return False
+    log = entry.get("log")
+    if not isinstance(log, dict) or "txid" not in log:
+        return False
+    return all(isinstance(item, dict) and isinstance(item.get("tmp"), str) and isinstance(item.get("target"), str)
+               for item in entry["files"])
+
+
 def _recover_unlocked(folder: Path) -> bool:
     journal = folder / HISTORY_DIR / JOURNAL
     acted = False
     if journal.exists():
         try:
             entry = json.loads(journal.read_text(encoding="utf-8"))
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, UnicodeDecodeError):
             entry = None  # a torn journal was never committed (it is written atomically)
+        if not _journal_is_complete(entry):
+            entry = None  # not a journal this code wrote: nothing to roll forward
         if entry:
             dirs = set()
             for item in entry["files"]:

@@ -57,7 +57,7 @@ def language_switch() -> str:
 def md_escape(text: object) -> str:
     """Escape text from data for Streamlit markdown (no HTML, no markdown injection)."""
     out = html.escape(str(text), quote=False)
-    for ch in "\\`*_{}[]()#+!|~>":
+    for ch in "\\`*_{}[]()#+!|~>$":
         out = out.replace(ch, "\\" + ch)
     return out
 
@@ -70,7 +70,8 @@ def huisartsenpost(atlas: Atlas | None) -> tuple[str, str] | None:
     if sid not in atlas.services.index:
         return None
     row = atlas.services.loc[sid]
-    return str(row["name"]), str(row["phone"] or "")
+    phone = row["phone"] if isinstance(row["phone"], str) else ""
+    return str(row["name"]), phone
 
 
 def crisis_panel(lang: str, atlas: Atlas | None, emphasise: bool = False) -> None:

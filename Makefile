@@ -38,6 +38,11 @@ bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/bench_map_page.py
 	$(PY) benchmarks/run_all.py
 
+# 10 concurrent browser sessions doing the GP flow for 2 minutes against one local server.
+load-test: $(VENV)/.installed-dev
+	bash scripts/ensure_browser.sh
+	$(PY) benchmarks/load_test.py
+
 # Re-create the vendored Leaflet files in static/vendor (from the npm registry; committed).
 vendor:
 	bash scripts/vendor_leaflet.sh

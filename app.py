@@ -36,7 +36,7 @@ def _page(path: str, key: str, icon: str, default: bool = False) -> st.Page:
 # A flat list (no section headers): Streamlit renders sections as <div>s inside the nav <ul>,
 # which screen readers and axe-core reject (list / listitem).
 pages = [
-    _page("views/start.py", "start", "🏠", default=True),
+    _page("views/start.py", "start", "🏠"),
     _page("views/hulpwijzer.py", "hulpwijzer", "🧭"),
     _page("views/routekaart.py", "routekaart", "🗒️"),
     _page("views/sociale_kaart.py", "sociale_kaart", "🗺️"),
@@ -45,6 +45,15 @@ pages = [
     _page("views/dekking.py", "dekking", "📊"),
     _page("views/beheer.py", "beheer", "🔐"),
 ]
+
+
+def _home() -> None:
+    """The root URL opens the start page (so both ``/`` and ``/start`` work)."""
+    st.switch_page("views/start.py")
+
+
+pages.append(st.Page(_home, title=i18n.t("common.nav.start", lang), url_path="home", default=True,
+                     visibility="hidden"))
 navigation = st.navigation(pages)
 
 # The crisis numbers come first on every page and are never hidden, also when data is broken.

@@ -33,7 +33,7 @@ REGIONS_DIR = REPO_ROOT / "data" / "regions"
 DEFAULT_REGION = "kennemerland"
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_CBS = re.compile(r"^(GM\d{4}|WK\d{6}|BU\d{8})$")
+_CBS = re.compile(r"^(GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$")  # CBS codes may end in letters (WK0363AA)
 _PHONE = re.compile(r"^(112|113|14 ?0\d{2,3}|(\+31|0)[0-9][0-9 -]{6,13}[0-9])$")
 _URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%!$&*+,;=:@/?#-]*)?$")
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[a-z]{2,}$", re.IGNORECASE)

@@ -23,10 +23,10 @@ from .rules import MAX_RUNG, Rules, default_rules, load_rules
 
 REQUIRED_KEYS: tuple[str, ...] = ("age", "concerns", "impact", "duration")
 _POSTCODE = re.compile(r"^\s*[1-9]\d{3}\s*(?:[A-Za-z]{2})?\s*$")
-_AREA_CODE = re.compile(r"^\s*(?:BU\d{8}|WK\d{6}|GM\d{4})\s*$", re.IGNORECASE)
+_AREA_CODE = re.compile(r"^\s*(?:BU\d{4}[0-9A-Z]{4}|WK\d{4}[0-9A-Z]{2}|GM\d{4})\s*$", re.IGNORECASE)
 _AGE_EXPECTED = f"expected a whole number of years 0-{vocab.AGE_MAX_YEARS}"
 _POSTCODE_EXPECTED = "expected 4 digits and optionally 2 letters, e.g. 2031 AB or 2031"
-_AREA_EXPECTED = "expected a CBS code: BU + 8 digits, WK + 6 digits or GM + 4 digits, e.g. BU03920101, WK039201, GM0392"
+_AREA_EXPECTED = "expected a CBS code: BU + 8, WK + 6 or GM + 4 digits (CBS codes may end in letters), e.g. BU03920101, WK039201, GM0392"
 
 
 @dataclass(frozen=True)

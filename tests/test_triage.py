@@ -308,8 +308,8 @@ def with_(**over):
                                            "optionally 2 letters, e.g. 2031 AB or 2031)"),
     (with_(postcode=2031), "postcode", "postcode 2031 is not a Dutch postcode (expected 4 digits and optionally "
                                        "2 letters, e.g. 2031 AB or 2031)"),
-    (with_(area_code="WK12"), "area_code", "area_code 'WK12' is not a CBS code (expected a CBS code: BU + 8 digits, "
-                                           "WK + 6 digits or GM + 4 digits, e.g. BU03920101, WK039201, GM0392)"),
+    (with_(area_code="WK12"), "area_code", "area_code 'WK12' is not a CBS code (expected a CBS code: BU + 8, WK + 6 or "
+                                           "GM + 4 digits (CBS codes may end in letters), e.g. BU03920101, WK039201, GM0392)"),
 ])
 def test_it_rejects_invalid_answers_naming_field_value_and_allowed_values(answers, field, message):
     with pytest.raises(InputError) as info:

@@ -28,7 +28,6 @@ import argparse
 import csv
 import datetime as dt
 import json
-import math
 import sys
 import tempfile
 import time
@@ -120,7 +119,7 @@ def _numeric_wijk_codes(wijk: pd.DataFrame) -> list[str]:
     return out
 
 
-def build_geography(rng: np.random.Generator):
+def build_geography():
     pc4 = gpd.read_file(PC4_GPKG)
     pc4["pc4"] = pc4["pc4"].astype(int).astype(str)
     pc4 = pc4.sort_values("pc4").reset_index(drop=True)
@@ -194,7 +193,7 @@ def _points_in(shape, n: int, rng: np.random.Generator) -> np.ndarray:
     minx, miny, maxx, maxy = shape.bounds
     out: list[np.ndarray] = []
     got = 0
-    prepared = shapely.prepare(shape) or shape
+    shapely.prepare(shape)
     for _ in range(50):
         xs = rng.uniform(minx, maxx, n * 3)
         ys = rng.uniform(miny, maxy, n * 3)
@@ -204,7 +203,6 @@ def _points_in(shape, n: int, rng: np.random.Generator) -> np.ndarray:
         got += len(pts)
         if got >= n:
             break
-    del prepared
     pts = np.vstack(out)[:n]
     if len(pts) < n:  # a sliver: fall back to its representative point
         p = shape.representative_point()
@@ -237,7 +235,6 @@ def build_services(area_rows: list[dict], geoms: dict, n_services: int, rng: np.
     links: list[dict] = []
     schedules: list[dict] = []
     gps: list[dict] = []
-    lat_lon_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def add_schedules(template_id: str, sid: str, loc_id: str | None) -> None:
         for j, s in enumerate(sched_by_service.get(template_id, ()), start=1):
@@ -278,7 +275,6 @@ def build_services(area_rows: list[dict], geoms: dict, n_services: int, rng: np.
                 gps.append({"id": f"gp-{n:06d}", "organization_id": oid, "location_id": lid,
                             "youth_professional": t["professional"] if t["professional"] in ("poh_jeugd", "ojg", "soh_jggz") else "poh_jeugd",
                             "youth_days": days_by_service.get(t["id"], "tu"), "service_id": sid})
-    del lat_lon_cache
     return orgs, locs, services, links, schedules, gps
 
 
@@ -286,7 +282,7 @@ def generate(out: Path, n_services: int = 50_000, seed: int = 7) -> dict:
     t0 = time.perf_counter()
     rng = np.random.default_rng(seed)
     out.mkdir(parents=True, exist_ok=True)
-    pc4, area_rows, geoms = build_geography(rng)
+    pc4, area_rows, geoms = build_geography()
     orgs, locs, services, links, schedules, gps = build_services(area_rows, geoms, n_services, rng)
 
     hap = next((s["id"] for s in services if "spoedpost" in s["id"] or "huisartsenpost" in s["id"]), None)

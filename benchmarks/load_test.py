@@ -69,6 +69,7 @@ def _p(values: list[float], q: float) -> float:
 
 async def _timed(page, stats: Stats, step: str, action, done=None) -> None:
     """Run ``action`` and wait for the rerun it starts (or for ``done``); record the latency."""
+    page.sm_step = step
     before = await page.evaluate(harness._COUNT_RUNS_JS)
     t0 = time.perf_counter()
     await action()
@@ -89,19 +90,26 @@ async def gp_flow(page, base_url: str, stats: Stats, rng: random.Random, postcod
     main = page.locator('[data-testid="stMain"]')
 
     async def opened() -> None:
+        # As harness.open_page + settle: connected, first run done, and no run for 500 ms.
         await page.wait_for_function(harness._IDLE_JS, timeout=STEP_TIMEOUT_MS)
+        await page.evaluate(harness._COUNT_RUNS_JS)
         await main.get_by_role("textbox", name=T("advisor.q.postcode.short")).wait_for(timeout=STEP_TIMEOUT_MS)
+        await page.wait_for_function(
+            f"() => ({harness._IDLE_JS})() && performance.now() - window.__smLastChange > 500",
+            timeout=STEP_TIMEOUT_MS, polling=100)
 
     t0 = time.perf_counter()
+    page.sm_step = "open page"
     await page.goto(f"{base_url}/hulpwijzer", wait_until="domcontentloaded")
     await opened()
-    await page.evaluate(harness._COUNT_RUNS_JS)
     stats.add("open page", (time.perf_counter() - t0) * 1000)
 
     box = main.get_by_role("textbox", name=T("advisor.q.postcode.short"))
+    await box.click()
     await box.fill(rng.choice(postcodes))
     await _timed(page, stats, "postcode", lambda: box.press("Enter"))
     age = main.get_by_role("spinbutton", name=T("advisor.q.age.short"))
+    await age.click()
     await age.fill(str(rng.randint(1, 17)))
     await _timed(page, stats, "age", lambda: age.press("Enter"))
     concern = L("concern", rng.choice(CONCERNS))
@@ -134,8 +142,9 @@ async def gp_flow(page, base_url: str, stats: Stats, rng: random.Random, postcod
 
 
 async def session(browser, n: int, base_url: str, stats: Stats, deadline: float, max_flows: int,
-                  postcodes: list[str]) -> None:
+                  postcodes: list[str], ramp_s: float = 0.0) -> None:
     rng = random.Random(n)
+    await asyncio.sleep(n * ramp_s)  # ramp-up: GPs do not all open the app in the same millisecond
     ctx = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
     page_errors: list[str] = []
 
@@ -159,7 +168,8 @@ async def session(browser, n: int, base_url: str, stats: Stats, deadline: float,
                 await gp_flow(page, base_url, stats, rng, postcodes)
                 stats.flows += 1
             except Exception as exc:  # count, keep a screenshot of the first few, go on
-                stats.errors.append(f"session {n} flow {i}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+                stats.errors.append(f"session {n} flow {i} step {getattr(page, 'sm_step', '?')}: "
+                                    f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
                 if len(stats.errors) <= 3:
                     harness.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
                     await page.screenshot(path=str(harness.SCREENSHOTS / f"load-error-{len(stats.errors)}.png"))
@@ -169,7 +179,7 @@ async def session(browser, n: int, base_url: str, stats: Stats, deadline: float,
         await ctx.close()
 
 
-async def run(base_url: str, sessions: int, seconds: float, max_flows: int) -> Stats:
+async def run(base_url: str, sessions: int, seconds: float, max_flows: int, ramp_s: float = 0.0) -> Stats:
     stats = Stats()
     postcodes = _postcodes()
     async with async_playwright() as pw:
@@ -185,7 +195,7 @@ async def run(base_url: str, sessions: int, seconds: float, max_flows: int) -> S
             await page.wait_for_function(harness._IDLE_JS, timeout=STEP_TIMEOUT_MS)
             await warm.close()
             deadline = time.monotonic() + seconds
-            tasks = [session(browser, n, base_url, stats, deadline, max_flows, postcodes) for n in range(sessions)]
+            tasks = [session(browser, n, base_url, stats, deadline, max_flows, postcodes, ramp_s) for n in range(sessions)]
             # Hard stop: the last flow may still finish after the deadline, but never run away.
             await asyncio.wait_for(asyncio.gather(*tasks), timeout=seconds + 180)
         finally:
@@ -193,13 +203,13 @@ async def run(base_url: str, sessions: int, seconds: float, max_flows: int) -> S
     return stats
 
 
-def summary(stats: Stats, sessions: int, seconds: float, wall: float) -> dict:
+def summary(stats: Stats, sessions: int, seconds: float, wall: float, ramp_s: float = 0.0) -> dict:
     all_ms = stats.all()
     per_step = {step: {"n": len(v), "p50_ms": round(_p(v, 0.5)), "p95_ms": round(_p(v, 0.95)), "max_ms": round(max(v))}
                 for step, v in stats.latency.items()}
     interactions = [v for step, vs in stats.latency.items() if step != "open page" for v in vs]
     return {
-        "sessions": sessions, "seconds": seconds, "wall_s": round(wall, 1), "flows": stats.flows,
+        "sessions": sessions, "seconds": seconds, "ramp_s": ramp_s, "wall_s": round(wall, 1), "flows": stats.flows,
         "flows_per_min": round(stats.flows / (wall / 60), 1),
         "interactions": len(interactions), "errors": len(stats.errors) + len(stats.blocked),
         "interaction_p50_ms": round(_p(interactions, 0.5)), "interaction_p95_ms": round(_p(interactions, 0.95)),
@@ -214,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sessions", type=int, default=10)
     ap.add_argument("--seconds", type=float, default=120)
     ap.add_argument("--max-flows", type=int, default=500, help="per session, an upper bound")
+    ap.add_argument("--ramp", type=float, default=0.0, help="seconds between the starts of two sessions")
     ap.add_argument("--url", help="an already running app on 127.0.0.1 (default: start one)")
     ap.add_argument("--json", type=Path, default=harness.ARTIFACTS / "bench" / "load_test.json")
     args = ap.parse_args(argv)
@@ -225,8 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     base = args.url.rstrip("/") if args.url else server.url
     try:
         t0 = time.perf_counter()
-        stats = asyncio.run(run(base, args.sessions, args.seconds, args.max_flows))
-        res = summary(stats, args.sessions, args.seconds, time.perf_counter() - t0)
+        stats = asyncio.run(run(base, args.sessions, args.seconds, args.max_flows, args.ramp))
+        res = summary(stats, args.sessions, args.seconds, time.perf_counter() - t0, args.ramp)
     finally:
         if server is not None:
             server.stop()

@@ -104,7 +104,8 @@ def _run(cmd: list[str], env: dict[str, str] | None = None, timeout: int = 1800)
                           timeout=timeout)
     took = time.perf_counter() - t0
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd[:3])} ... failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+        name = cmd[1] if cmd[1] != "-c" else "inline step"
+        raise RuntimeError(f"{name} failed ({proc.returncode}): {proc.stderr.strip().splitlines()[-1][:500]}")
     return proc.stdout, took
 
 

@@ -4,8 +4,10 @@
   safety question first). The answers they collect are the triage contract's keys.
 - ``encode_answers`` / ``decode_answers``: a compact, URL-safe string for ``?a=`` so a route card
   can be reopened from a link or QR code. Nothing is stored on the server: the URL *is* the state.
+  Privacy: the link carries only the 4-digit postcode (PC4), never the letters of a full PC6.
 - ``route_query`` / ``parse_route_query``: the whole route-card query string (answers, chosen
-  services, the professional's choice, language).
+  services, the professional's chosen level, language). The professional's free-text reason is
+  never put in the URL.
 - ``advise_answers``: advice for possibly incomplete answers (a red flag needs nothing else).
 - ``service_card`` / ``build_route_card``: what the result and the route card show per service.
 - ``bridging_needed``: the quickest option at the advised level waits more than 4 weeks.
@@ -87,7 +89,9 @@ def answered(answers: Mapping[str, Any], qid: str) -> bool:
 # Format (version 1): fields joined by "-", list items by ".":
 #   1-<age>-<concerns>-<impact>-<duration>-<red_flags>-<tried>-<context>-<postcode>
 # impact and duration are digits (index in the vocabulary); list values are two-letter codes
-# fixed below (never reuse a code). Example: 1-13-an.lm-2-1----2035AB
+# fixed below (never reuse a code). The postcode is written as PC4 only (``2035``; a full PC6
+# such as ``2035 AB`` is cut to its digits). Example: 1-13-an.lm-2-1----2035
+# decode_answers still reads older links with a PC6.
 
 _CODES: dict[str, dict[str, str]] = {
     "concerns": {
@@ -129,7 +133,7 @@ def is_postcode_shape(text: str | None) -> bool:
 
 
 def encode_answers(answers: Mapping[str, Any]) -> str:
-    """The answers as a short URL-safe string (unknown values are left out)."""
+    """The answers as a short URL-safe string (unknown values are left out; postcode as PC4 only)."""
     parts = [_VERSION]
     age = answers.get("age")
     parts.append("" if age is None else str(int(age)))
@@ -140,11 +144,17 @@ def encode_answers(answers: Mapping[str, Any]) -> str:
     for key in ("red_flags", "tried", "context"):
         parts.append(".".join(_CODES[key][v] for v in answers.get(key) or () if v in _CODES[key]))
     postcode = normalise_postcode(answers.get("postcode"))
-    parts.append(postcode if is_postcode_shape(postcode) else "")
+    parts.append(postcode[:4] if is_postcode_shape(postcode) else "")
     return "-".join(parts)
 
 
+_LINKISH = re.compile(r"[:/@.\\]")
+
+
 def _bad_link(lang: str, detail: str) -> InputError:
+    # The detail comes from a URL anyone can craft: ``: / @ .`` become ``?`` so it can never be
+    # shown as a web address (markdown autolinks ``https://…``, ``www.…`` and e-mail addresses).
+    detail = _LINKISH.sub("?", detail)
     return InputError(i18n.t("advisor.error.bad_link", lang, detail=detail), field="a", value=detail)
 
 
@@ -200,14 +210,17 @@ _SERVICE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 def route_query(answers: Mapping[str, Any], services: Sequence[str] = (), override: str | None = None,
                 reason: str = "", lang: str = "nl") -> dict[str, str]:
-    """The query parameters of a route card (``a``, ``s``, ``o``, ``r``, ``lang``)."""
+    """The query parameters of a route card (``a``, ``s``, ``o``, ``lang``).
+
+    ``reason`` (the professional's free text) is accepted for the callers' convenience but never
+    written into the URL: a link or QR code may be shared, the reason stays in the session.
+    """
+    del reason  # never in the URL
     params = {"a": encode_answers(answers)}
     if services:
         params["s"] = ".".join(services)
     if override and override in vocab.LEVELS:
         params["o"] = override
-        if reason.strip():
-            params["r"] = reason.strip()[:200]
     if lang != i18n.DEFAULT_LANGUAGE:
         params["lang"] = lang
     return params
@@ -219,7 +232,10 @@ def route_url(base: str, params: Mapping[str, str]) -> str:
 
 
 def parse_route_query(params: Mapping[str, Any], lang: str = "nl") -> RouteRequest:
-    """Read a route card's query parameters back; ``InputError`` with a plain message."""
+    """Read a route card's query parameters back; ``InputError`` with a plain message.
+
+    A free-text reason (``r``, from older links) is ignored: the reason only comes from the session.
+    """
     def one(key: str) -> str:
         value = params.get(key, "")
         if isinstance(value, (list, tuple)):
@@ -237,7 +253,7 @@ def parse_route_query(params: Mapping[str, Any], lang: str = "nl") -> RouteReque
     req_lang = one("lang") or lang
     if req_lang not in i18n.LANGUAGES:
         req_lang = i18n.DEFAULT_LANGUAGE
-    return RouteRequest(answers, services, override, one("r")[:200], req_lang)
+    return RouteRequest(answers, services, override, "", req_lang)
 
 
 # ---- advice ----------------------------------------------------------------------------------

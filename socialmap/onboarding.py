@@ -244,17 +244,24 @@ def _intro(sheet: Sheet, lang: str) -> str:
                   region=sheet.region)
 
 
+def _md_text(value: object) -> str:
+    """Data text for the markdown file: ``<`` and ``>`` as entities, so a viewer that renders HTML
+    in markdown shows them as text instead of running them as tags."""
+    return str(value).replace("<", "&lt;").replace(">", "&gt;")
+
+
 def to_markdown(sheet: Sheet, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-    """The sheet as plain markdown (data text is not escaped: for files, not for HTML)."""
-    out = [f"# {i18n.t('atlas.sheet.title', lang, wijk=sheet.wijk_name)}", "", _intro(sheet, lang), ""]
+    """The sheet as plain markdown; ``<`` and ``>`` in data text are written as ``&lt;`` / ``&gt;``."""
+    e = _md_text
+    out = [f"# {e(i18n.t('atlas.sheet.title', lang, wijk=sheet.wijk_name))}", "", e(_intro(sheet, lang)), ""]
     out += [f"## {i18n.t('atlas.sheet.crisis', lang)}", ""]
-    out += [f"- **{label}**: {number}" for label, number in _crisis_lines(sheet, lang)]
+    out += [f"- **{e(label)}**: {e(number)}" for label, number in _crisis_lines(sheet, lang)]
     out += ["", f"## {i18n.t('atlas.sheet.practices', lang)}", ""]
     if not sheet.practices:
         out.append(i18n.t("atlas.sheet.none", lang))
     for p in sheet.practices:
         prof = i18n.label("professional", p.youth_professional, lang)
-        line = f"- **{p.name}**" + (f", {p.address}" if p.address else "") + f": {prof}"
+        line = f"- **{e(p.name)}**" + (f", {e(p.address)}" if p.address else "") + f": {prof}"
         if p.youth_professional != "none":
             line += f" ({_days(p.youth_days, lang)})"
         if _status_word(p.status, lang):
@@ -262,12 +269,12 @@ def to_markdown(sheet: Sheet, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         out.append(line)
     for key, items in (("atlas.sheet.wijkteam", sheet.wijkteam), ("atlas.sheet.cjg", sheet.cjg)):
         out += ["", f"## {i18n.t(key, lang)}", ""]
-        out += [f"- **{n}**: {d}" for n, d in map(lambda s: _service_line(s, lang), items)] or [i18n.t("atlas.sheet.none", lang)]
+        out += [f"- **{e(n)}**: {e(d)}" for n, d in map(lambda s: _service_line(s, lang), items)] or [i18n.t("atlas.sheet.none", lang)]
     out += ["", f"## {i18n.t('atlas.sheet.per_level', lang)}"]
     for level in vocab.LADDER:
         items = sheet.by_level.get(level, [])
         out += ["", f"### {i18n.label('level', level, lang)} ({len(items)})", ""]
-        out += [f"- **{n}**: {d}" for n, d in map(lambda s: _service_line(s, lang), items)] or [i18n.t("atlas.sheet.none", lang)]
+        out += [f"- **{e(n)}**: {e(d)}" for n, d in map(lambda s: _service_line(s, lang), items)] or [i18n.t("atlas.sheet.none", lang)]
     out += ["", i18n.t("atlas.sheet.footer", lang, n=sheet.illustrative, total=sheet.total)]
     return "\n".join(out) + "\n"
 

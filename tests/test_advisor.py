@@ -34,10 +34,21 @@ def test_every_question_has_a_title_help_and_examples_in_both_languages():
                 assert i18n.has(f"advisor.q.{q.id}.{part}", lang), (lang, q.id, part)
 
 
-def test_answers_survive_a_round_trip_through_the_compact_encoding():
+def test_answers_survive_a_round_trip_through_the_compact_encoding_with_only_the_pc4():
     text = advisor.encode_answers(FULL)
-    assert text == "1-13-lm.wd-3-2--gp-de.lv-2035AB"
-    assert advisor.decode_answers(text) == FULL
+    assert text == "1-13-lm.wd-3-2--gp-de.lv-2035"
+    assert advisor.decode_answers(text) == FULL | {"postcode": "2035"}
+
+
+@pytest.mark.parametrize("postcode", ["2035AB", "2035 ab", " 2035  AB "])
+def test_the_link_never_carries_the_letters_of_a_full_postcode(postcode):
+    text = advisor.encode_answers(FULL | {"postcode": postcode})
+    assert text.endswith("-2035")
+    assert "AB" not in text.upper()
+
+
+def test_an_older_link_with_a_full_postcode_still_opens():
+    assert advisor.decode_answers("1-13-lm.wd-3-2--gp-de.lv-2035AB") == FULL
 
 
 def test_every_vocabulary_value_survives_the_round_trip():
@@ -54,12 +65,16 @@ def test_partial_answers_round_trip_with_empty_fields():
     assert advisor.decode_answers(text) == answers
 
 
-def test_the_route_query_round_trips_services_override_reason_and_language():
+def test_the_route_query_round_trips_services_override_and_language_but_never_the_reason():
     params = advisor.route_query(FULL, ["svc-a", "svc_b-2"], "basic_mh", "  eerder traject POH  ", "en")
-    assert params == {"a": "1-13-lm.wd-3-2--gp-de.lv-2035AB", "s": "svc-a.svc_b-2", "o": "basic_mh",
-                      "r": "eerder traject POH", "lang": "en"}
+    assert params == {"a": "1-13-lm.wd-3-2--gp-de.lv-2035", "s": "svc-a.svc_b-2", "o": "basic_mh", "lang": "en"}
     request = advisor.parse_route_query(params)
-    assert request == advisor.RouteRequest(FULL, ("svc-a", "svc_b-2"), "basic_mh", "eerder traject POH", "en")
+    assert request == advisor.RouteRequest(FULL | {"postcode": "2035"}, ("svc-a", "svc_b-2"), "basic_mh", "", "en")
+
+
+def test_a_reason_in_an_older_link_is_ignored():
+    request = advisor.parse_route_query({"a": "1-13-lm.wd-3-2--gp-de.lv-2035", "o": "basic_mh", "r": "geheim"})
+    assert (request.override, request.reason) == ("basic_mh", "")
 
 
 def test_the_route_url_is_absolute_and_url_encoded():

@@ -10,7 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, SHIPPED, VALID_MINI
-from socialmap.ui import state
+from socialmap.curation import suggestions
+from socialmap.ui import common, state
+from socialmap.ui.curation import global_limiter
 
 WAITING = "Vul leeftijd, zorgen, impact en duur in. Dan verschijnt het advies hier."
 BRIDGE = "⏳ Moet u langer dan 4 weken wachten?"
@@ -27,9 +29,16 @@ def _app(monkeypatch: pytest.MonkeyPatch, region: Path = SHIPPED, page: str = "h
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()
+    for key, value in (query or {}).items():  # the root URL redirects to the start page: again with the switch
+        at.query_params[key] = value
     at.switch_page(f"views/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def _card(at: AppTest) -> str:
+    """The HTML of the printable route card."""
+    return next(h.proto.body for h in at.get("html") if 'class="sm-card"' in h.proto.body)
 
 
 def _walk(node):
@@ -115,7 +124,7 @@ def test_an_invalid_postcode_gets_a_friendly_message_naming_the_value(monkeypatc
     for interact in _quick_flow(at, postcode):
         interact()
     assert not at.exception
-    assert [e.value for e in at.error] == [message]
+    assert [e.value for e in at.error] == [common.md_escape(message)]
     assert "Advies: Praktijkondersteuner jeugd bij de huisarts" in _text(at)  # the advice itself still shows
     assert _service_cards(at) == []
 
@@ -136,8 +145,10 @@ def test_the_professionals_choice_is_shown_next_to_the_advice_and_drives_the_mat
     assert "Reden: Ouders willen eerst het CJG" in text
     assert _service_cards(at) == ["_adv_pick_svc-cjg"]
     query = parse_qs(at.get("page_link")[-1].proto.query_string)
-    assert query["o"] == ["open_access"] and query["r"] == ["Ouders willen eerst het CJG"]
+    assert query["o"] == ["open_access"] and "r" not in query  # the reason never goes into the link
     assert query["s"] == ["svc-cjg"]
+    assert at.session_state[state.ADVISOR_OVERRIDE_REASON] == {
+        "a": query["a"][0], "o": "open_access", "r": "Ouders willen eerst het CJG"}
 
 
 def _with_wait(tmp: Path, weeks: int) -> Path:
@@ -171,7 +182,7 @@ def test_the_route_card_link_carries_the_answers_and_the_ticked_services(monkeyp
     link = at.get("page_link")[-1].proto
     assert link.page == "routekaart"
     query = parse_qs(link.query_string)
-    assert query["a"] == ["1-10-an-2-1----2035AB"]
+    assert query["a"] == ["1-10-an-2-1----2035"]  # PC4 only: the letters stay in this session
     assert sorted(query["s"][0].split(".")) == sorted(k.removeprefix("_adv_pick_") for k in ticked[1:])
 
 
@@ -278,7 +289,7 @@ def test_danger_in_step_by_step_shows_the_crisis_panel_first_and_the_crisis_rout
 def test_the_route_card_page_shows_the_advice_services_crisis_numbers_and_a_pdf(monkeypatch):
     at = _app(monkeypatch, page="routekaart",
               query={"a": "1-10-an-2-1----2035", "s": "svc-113-zelfmoordpreventie.svc-kindertelefoon"})
-    body = at.get("html")[0].proto.body
+    body = _card(at)
     assert "Praktijkondersteuner jeugd bij de huisarts" in body
     assert "113 Zelfmoordpreventie" in body and "Kindertelefoon" in body
     assert "0800-2000" in body and 'src="data:image/png;base64,' in body
@@ -291,20 +302,20 @@ def test_the_route_card_uses_the_public_url_for_its_qr_link(monkeypatch):
     at = _app(monkeypatch, page="routekaart", query={"a": "1-10-an-2-1----2035", "s": "svc-kindertelefoon"})
     monkeypatch.setenv("SOCIALMAP_PUBLIC_URL", "https://kaart.example.nl/")
     at.run()
-    assert "https://kaart.example.nl/routekaart?a=1-10-an-2-1----2035&amp;s=svc-kindertelefoon" in at.get("html")[0].proto.body
+    assert "https://kaart.example.nl/routekaart?a=1-10-an-2-1----2035&amp;s=svc-kindertelefoon" in _card(at)
 
 
 def test_notes_typed_on_the_route_card_go_on_the_card_and_are_escaped(monkeypatch):
     at = _app(monkeypatch, page="routekaart", query={"a": "1-10-an-2-1----2035", "s": "svc-kindertelefoon"})
     at.text_area(key=state.ADVISOR_NOTES).input("<b>Dinsdag</b> POH").run()
-    body = at.get("html")[0].proto.body
+    body = _card(at)
     assert "&lt;b&gt;Dinsdag&lt;/b&gt; POH" in body and "<b>Dinsdag</b>" not in body
 
 
 def test_a_broken_route_card_link_gets_a_plain_message(monkeypatch):
     at = _app(monkeypatch, page="routekaart", query={"a": "1-10-zz-2-1----2035"})
     assert [e.value for e in at.error] == [
-        "Deze link is niet compleet of klopt niet (concerns=zz). Vul de vragen opnieuw in via de Hulpwijzer."]
+        "Deze link is niet compleet of klopt niet \\(concerns=zz\\). Vul de vragen opnieuw in via de Hulpwijzer."]
 
 
 def test_the_route_card_without_a_link_points_to_the_hulpwijzer(monkeypatch):
@@ -314,6 +325,126 @@ def test_the_route_card_without_a_link_points_to_the_hulpwijzer(monkeypatch):
 
 def test_the_route_card_is_english_with_lang_en(monkeypatch):
     at = _app(monkeypatch, page="routekaart", query={"a": "1-10-an-2-1----2035", "lang": "en"})
-    body = at.get("html")[0].proto.body
+    body = _card(at)
     assert "Route card" in body and "Why this advice" in body and "Need help right now?" in body
     assert "lang=en" in body
+
+
+# ---- safety first wherever the red flags come from -------------------------------------------
+
+def _leaves(at: AppTest) -> list[tuple[str, str]]:
+    """(type, key or text) of every leaf element, in screen order."""
+    out = []
+    for el in _walk(at.main):
+        key = getattr(el, "key", None)
+        value = getattr(el, "value", None)
+        out.append((el.type, key or (value if isinstance(value, str) else "")))
+    return out
+
+
+def _first(leaves: list[tuple[str, str]], predicate) -> int:
+    return next(i for i, leaf in enumerate(leaves) if predicate(leaf))
+
+
+def test_a_red_flag_in_quick_mode_puts_the_crisis_panel_above_the_questions_once(monkeypatch):
+    at = _app(monkeypatch)
+    at.multiselect(key="_adv_q_red_flags").select("self_harm").run()
+    leaves = _leaves(at)
+    crisis = _first(leaves, lambda leaf: EMPHASIS in leaf[1])
+    postcode = _first(leaves, lambda leaf: leaf[1] == "_adv_q_postcode")
+    assert crisis < postcode
+    assert sum(EMPHASIS in leaf[1] for leaf in leaves) == 1
+    assert "Advies: Direct hulp / veiligheid" in _texts(at)
+
+
+def test_red_flags_from_quick_mode_open_the_step_mode_on_the_crisis_route(monkeypatch):
+    at = _app(monkeypatch)
+    at.multiselect(key="_adv_q_red_flags").select("self_harm").run()
+    at.segmented_control(key=state.ADVISOR_MODE).set_value("stap").run()
+    assert not at.exception
+    assert at.session_state[state.ADVISOR_DANGER] == "yes" and at.session_state[state.ADVISOR_STEP] == 0
+    texts = _texts(at)
+    crisis = next(i for i, t in enumerate(texts) if EMPHASIS in t)
+    assert crisis < texts.index("Is iemand nu in gevaar?")
+    assert "Advies: Direct hulp / veiligheid" in texts
+    assert at.radio(key="_adv_s_danger").value == "yes"
+
+
+def test_a_link_with_a_red_flag_loaded_mid_flow_restarts_the_steps_on_the_crisis_route(monkeypatch):
+    at = _step_app(monkeypatch)
+    at.radio(key="_adv_s_danger").set_value("no").run()
+    _next(at)
+    assert at.header[0].value == "Wat is uw postcode?"
+    at.query_params["a"] = "1-----sh---2035"
+    at.run()
+    assert not at.exception
+    assert at.session_state[state.ADVISOR_STEP] == 0 and at.session_state[state.ADVISOR_DANGER] == "yes"
+    texts = _texts(at)
+    crisis = next(i for i, t in enumerate(texts) if EMPHASIS in t)
+    assert crisis < texts.index("Is iemand nu in gevaar?")
+    assert "Advies: Direct hulp / veiligheid" in texts
+
+
+# ---- links from outside ----------------------------------------------------------------------
+
+CRAFTED = "[Bel_nu_0900](https://evil.example/x)"
+CRAFTED_SHOWN = ("Deze link is niet compleet of klopt niet \\(\\[Bel\\_nu\\_0900\\]\\(https???evil?example?x\\)\\). "
+                 "Vul de vragen opnieuw in via de Hulpwijzer.")
+
+
+@pytest.mark.parametrize("page", ["hulpwijzer", "routekaart"])
+def test_a_crafted_link_is_shown_as_escaped_text_and_never_as_a_link(monkeypatch, page):
+    at = _app(monkeypatch, page=page, query={"a": CRAFTED})
+    assert [e.value for e in at.error] == [CRAFTED_SHOWN]
+    value = at.error[0].value
+    assert "\\[" in value and re.search(r"(?<!\\)\]\(", value) is None  # no [text](url)
+    assert "://" not in value and "evil.example" not in value  # nothing a renderer would autolink
+
+
+def test_the_hulpwijzer_takes_the_answers_out_of_the_address_bar_after_loading_them(monkeypatch):
+    at = _app(monkeypatch, query={"a": "1-10-an-2-1----2035"})
+    assert "a" not in at.query_params
+    assert at.text_input(key="_adv_q_postcode").value == "2035"
+    at.run()  # a later rerun keeps the answers
+    assert at.number_input(key="_adv_q_age").value == 10
+    assert "Advies: Praktijkondersteuner jeugd bij de huisarts" in _text(at)
+
+
+def test_the_route_card_shows_the_reason_only_in_the_session_that_chose_it(monkeypatch):
+    at = _app(monkeypatch, VALID_MINI)
+    for interact in _quick_flow(at, "9991 AB", concern="parenting"):
+        interact()
+    at.selectbox(key="_adv_override_level").set_value("open_access").run()
+    at.text_input(key="_adv_override_reason").input("Ouders willen eerst het CJG").run()
+    query = {k: v[0] for k, v in parse_qs(at.get("page_link")[-1].proto.query_string).items()}
+    assert query == {"a": "1-10-pa-2-1----9991", "s": "svc-cjg", "o": "open_access"}
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page("views/routekaart.py").run()
+    body = _card(at)
+    assert "Keuze van de professional" in body and "Ouders willen eerst het CJG" in body
+    assert "http://localhost:8501/routekaart?a=1-10-pa-2-1----9991&amp;s=svc-cjg&amp;o=open_access" in body
+
+    fresh = _app(monkeypatch, VALID_MINI, page="routekaart", query=query)  # e.g. the parent scanning the QR code
+    body = _card(fresh)
+    assert "Keuze van de professional" in body and "Ouders willen eerst het CJG" not in body
+
+
+def test_a_public_url_that_is_not_http_is_ignored(monkeypatch):
+    at = _app(monkeypatch, page="routekaart", query={"a": "1-10-an-2-1----2035"})
+    monkeypatch.setenv("SOCIALMAP_PUBLIC_URL", "javascript:alert(1)//")
+    at.run()
+    body = _card(at)
+    assert "http://localhost:8501/routekaart?a=1-10-an-2-1----2035" in body and "javascript" not in body
+
+
+# ---- "Meld een fout" on the result's service cards -------------------------------------------
+
+def test_every_service_card_of_the_result_has_a_report_error_button(monkeypatch):
+    at = _app(monkeypatch)
+    for interact in _quick_flow(at, "2035"):
+        interact()
+    picks = [k.removeprefix("_adv_pick_") for k in _service_cards(at)]
+    assert len(picks) == 5
+    assert [p.proto.popover.label for p in at.get("popover")] == ["Meld een fout"] * 5
+    assert [f.proto.form.form_id for f in at.get("form")] == [f"report_error_{sid}" for sid in picks]

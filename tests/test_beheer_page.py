@@ -93,6 +93,9 @@ def test_the_report_error_button_stores_a_suggestion_without_login(page_env):
 
         report_error_button("svc-cjg", "nl")
 
+    from socialmap.ui.curation import global_limiter
+
+    global_limiter().clear()  # the server-wide limit counts reports of earlier tests in this process
     at = AppTest.from_function(card, default_timeout=60)
     at.run()
     assert [f.proto.form.form_id for f in at.get("form")] == ["report_error_svc-cjg"]
@@ -121,3 +124,51 @@ def test_a_new_service_without_its_required_fields_is_not_saved_and_the_loader_s
     assert at.error[0].value == "Niet opgeslagen: met deze wijziging zijn de gegevens niet geldig."
     assert "services.csv (svc-nieuw): organization_id is empty (a value is required)" in at.code[0].value
     assert (page_env / "services.csv").read_bytes() == before
+
+
+def test_the_whole_server_accepts_at_most_30_reports_per_10_minutes():
+    limiter = suggestions.GlobalRateLimiter()
+    now = 1_000_000.0
+    assert [limiter.acquire(now + i) for i in range(30)] == [True] * 30
+    assert limiter.acquire(now + 30) is False  # the 31st within 10 minutes
+    assert limiter.acquire(now + 600) is True  # the first one has expired
+
+
+def test_the_report_button_refuses_the_31st_report_of_the_server_and_stores_nothing(page_env):
+    from socialmap.ui.curation import global_limiter
+
+    def card() -> None:
+        from socialmap.ui.curation import report_error_button
+
+        report_error_button("svc-cjg", "nl")
+
+    limiter = global_limiter()
+    limiter.clear()
+    try:
+        assert all(limiter.acquire() for _ in range(30))  # 30 reports from other sessions
+        at = AppTest.from_function(card, default_timeout=60)
+        at.run()
+        at.selectbox[0].set_value("phone")
+        at.text_input[0].input("023-1111111")
+        at.button[0].click()
+        at.run()
+        assert not at.exception
+        assert [w.value for w in at.warning] == [
+            "Er komen nu veel meldingen binnen. Probeer het over 10 minuten opnieuw."]
+        assert suggestions.load(page_env) == []
+    finally:
+        limiter.clear()
+
+
+def test_a_service_card_on_the_map_has_the_report_error_button(page_env):
+    def card() -> None:
+        from socialmap.ui import common
+        from socialmap.ui.maps import service_card
+
+        service_card(common.get_atlas(common.region_id()), "svc-cjg", "nl")
+
+    at = AppTest.from_function(card, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert [p.proto.popover.label for p in at.get("popover")] == ["Meld een fout"]
+    assert [f.proto.form.form_id for f in at.get("form")] == ["report_error_svc-cjg"]

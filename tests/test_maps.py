@@ -190,3 +190,9 @@ def test_the_coverage_legend_names_every_class():
 def test_the_shipped_map_stays_under_two_megabytes(shipped_atlas):
     page = _html(maps.service_map(shipped_atlas, tiles="none"))
     assert len(page.encode("utf-8")) < 2_000_000
+
+
+def test_a_markdown_link_escapes_its_label_and_percent_encodes_brackets_and_spaces_in_the_url():
+    from socialmap.ui.maps import md_link
+
+    assert md_link("Site [1]", " https://x.example/a (b)[c] ") == "[Site \\[1\\]](https://x.example/a%20%28b%29%5Bc%5D)"

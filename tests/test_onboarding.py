@@ -115,3 +115,15 @@ def test_crisis_services_of_the_region_are_added_once_next_to_the_national_numbe
     assert "113 Zelfmoordpreventie" not in crisis
     assert "- **Centrum Seksueel Geweld**: 0800-0188" in crisis
     assert "- **Huisartsenpost ('s avonds en weekend) · Huisartsenpost Test**: 023-7654321" in crisis
+
+
+def test_the_markdown_sheet_writes_angle_brackets_in_data_as_entities(mini_region):
+    services = mini_region / "services.csv"
+    text = services.read_text(encoding="utf-8")
+    assert ",Opvoedspreekuur CJG," in text
+    services.write_text(text.replace(",Opvoedspreekuur CJG,", ",Opvoedspreekuur <b>CJG</b>,"), encoding="utf-8")
+    from socialmap.loader import load_region
+
+    md = onboarding.to_markdown(onboarding.build_sheet(load_region(mini_region), "WK999101"), "nl")
+    assert "Opvoedspreekuur &lt;b&gt;CJG&lt;/b&gt;" in md
+    assert "<b>" not in md

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 import time
 import tomllib
@@ -70,15 +71,23 @@ def test_no_answer_reaches_a_file_a_log_or_the_output(monkeypatch, capfd, caplog
     assert not at.exception
     link = at.get("page_link")[-1].proto
     query = parse_qs(link.query_string)
-    assert query["a"][0].endswith("-2035QX") and query["r"] == [REASON]  # the flow really carried them
+    assert query["a"][0].endswith("-2035") and query["o"] == ["basic_mh"]  # the flow really carried them
+    assert "r" not in query and "QX" not in link.query_string  # never the PC6 letters or the reason
 
     for key, values in query.items():
         at.query_params[key] = values[0]
     at.switch_page("views/routekaart.py").run()
     at.text_area(key=state.ADVISOR_NOTES).input(NOTES).run()
     assert not at.exception
-    body = at.get("html")[0].proto.body
-    assert NOTES.split(":")[0] in body and REASON in body and quote_plus(REASON) in body
+    body = next(h.proto.body for h in at.get("html") if 'class="sm-card"' in h.proto.body)
+    assert NOTES.split(":")[0] in body and REASON in body  # same session: the reason is on the card itself
+    # The card's URL is what the QR code and the PDF link carry: PC4 only, never the reason.
+    url = re.search(r'<div class="sm-url">([^<]*)</div>', body).group(1)
+    assert url == "http://localhost:8501/routekaart?" + link.query_string.replace("&", "&amp;")
+    assert "2035" in url and "QX" not in url and "r=" not in url
+    assert REASON not in url and quote_plus(REASON) not in body and "Kwartelreden" not in url
+    back = [p for p in at.get("page_link") if p.proto.page == "hulpwijzer"][-1].proto.query_string
+    assert "QX" not in back and "Kwartelreden" not in back  # the link back to the Hulpwijzer
     assert [b.label for b in at.get("download_button")] == ["Download als PDF"]
     at.run()  # one more rerun: anything deferred would be written now
 

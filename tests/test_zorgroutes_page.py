@@ -75,7 +75,7 @@ def test_who_do_i_call_shows_the_local_service_access_and_contact_in_one_step(ap
 def test_who_do_i_call_with_a_postcode_outside_the_region_says_so(app):
     app.text_input(key=state.ATLAS_CALL_POSTCODE).set_value("1011 AB")
     app.run()
-    assert [w.value for w in app.warning if "Direct hulp nodig" not in w.value][0].startswith("postcode '1011 AB' is outside region Testgemeente (fixture)")
+    assert [w.value for w in app.warning if "Direct hulp nodig" not in w.value][0].startswith("postcode '1011 AB' is outside region Testgemeente \\(fixture\\)")
 
 
 def test_practice_mode_scores_an_exact_pick_shows_the_reasons_and_moves_on(app):
@@ -127,3 +127,22 @@ def test_the_page_speaks_english_when_asked(monkeypatch):
     assert at.title[0].value == "Youth care routes"
     assert [tab.label for tab in at.tabs][1] == "What the evaluations found"
     assert "year not known" in _markdown(at)
+
+
+def _without_phone(folder):
+    services = folder / "services.csv"
+    text = services.read_text(encoding="utf-8")
+    old = "GM9991,023-1234567,,https://cjg.example.nl,verified"
+    assert old in text
+    services.write_text(text.replace(old, "GM9991,,,https://cjg.example.nl/a_b,verified"), encoding="utf-8")
+    return folder
+
+
+def test_an_empty_phone_is_left_out_and_never_shown_as_nan(monkeypatch, mini_region):
+    monkeypatch.setenv("SOCIALMAP_REGION", str(_without_phone(mini_region)))
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    lines = [m.value for m in at.markdown if "**Opvoedspreekuur CJG** —" in m.value]
+    assert lines and all(line.endswith(" — Vrij toegankelijk, zonder verwijzing · https://cjg.example.nl/a\\_b") for line in lines)
+    assert not any("nan" in line for line in lines)

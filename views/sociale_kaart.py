@@ -140,7 +140,7 @@ with col_list:
     if focus_area is not None:
         st.success(t("map.search.postcode_found", lang, postcode=md(postcode.upper()), name=md(focus_area.name),
                      kind=t(f"map.kind.{focus_area.kind}", lang), n=len(ids)))
-        st.page_link("views/wijkprofiel.py", label=t("map.open_profile_of", lang, name=focus_area.name),
+        st.page_link("views/wijkprofiel.py", label=t("map.open_profile_of", lang, name=md(focus_area.name)),
                      icon="🏘️", query_params={"code": focus_area.code})
     elif area_code and area_code in atlas.areas.index:
         area = atlas.area(area_code)

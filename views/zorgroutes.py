@@ -17,6 +17,7 @@ from socialmap.errors import DataError, InputError
 from socialmap.rules import load_rules
 from socialmap.triage import advise, parse_answers
 from socialmap.ui import common, state
+from socialmap.ui.maps import md_link
 
 lang = common.current_lang()
 atlas = common.get_atlas(common.region_id())
@@ -29,6 +30,11 @@ def t(key: str, **fmt: object) -> str:
 def md(text: object) -> str:
     """``common.md_escape``, with quotes kept readable (its ``#`` escaping breaks ``&#x27;``)."""
     return common.md_escape(text).replace("&\\#x27;", "'").replace("&quot;", '"')
+
+
+def _filled(value: object) -> bool:
+    """Only a non-empty string counts as filled in (an empty CSV cell is NaN, which is truthy)."""
+    return isinstance(value, str) and bool(value.strip())
 
 
 def level_label(level: str) -> str:
@@ -93,7 +99,7 @@ with tab_ladder:
                 if services.empty:
                     st.write(t("atlas.ladder.no_services"))
                 for sid, row in services.iterrows():
-                    contact = " · ".join(md(x) for x in (row["phone"], row["url"]) if x)
+                    contact = " · ".join(md(x.strip()) for x in (row["phone"], row["url"]) if _filled(x))
                     st.markdown(
                         f"{common.status_badge(row['status'], lang)} **{md(row['name'])}** — "
                         f"{i18n.label('access', row['access_route'], lang)}" + (f" · {contact}" if contact else "")
@@ -125,7 +131,7 @@ with tab_eval:
                     st.metric(routeatlas.figure_label(fig, lang), routeatlas.figure_text(fig, lang))
             st.markdown(f"**{t('atlas.eval.source')}** {md(routeatlas.source_text(study, lang))}")
             for url in study.urls:
-                st.markdown(f"- [{md(url)}]({url})")
+                st.markdown(f"- {md_link(url, url)}")
             unchecked = [f for f in study.figures if not f.checked]
             if unchecked:
                 st.markdown(f":orange-badge[{t('atlas.eval.unchecked')}]")
@@ -148,7 +154,7 @@ with tab_call:
     try:
         area = atlas.resolve(postcode=postcode.strip() or None, area_code=None if postcode.strip() else (wijk or None))
     except InputError as err:
-        st.warning(str(err), icon="⚠️")
+        st.warning(common.md_escape(str(err)), icon="⚠️")
     if area is not None:
         st.caption(t("atlas.call.for_area", name=md(area.name), municipality=md(area.municipality_name)))
     options = routeatlas.who_to_call(atlas, concern, int(age), area=area)
@@ -170,7 +176,7 @@ with tab_call:
                 if o.email:
                     details.append(f"**{t('atlas.call.email')}** {md(o.email)}")
                 if o.url:
-                    details.append(f"[{t('atlas.call.website')}]({o.url})")
+                    details.append(md_link(t("atlas.call.website"), o.url))
                 if o.waiting_weeks is not None:
                     details.append(t("atlas.call.waiting", weeks=o.waiting_weeks))
                 if o.distance_m is not None:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import threading
 import time
 import uuid
+from collections import deque
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ MAX_NOTE = 500
 MAX_OPEN = 500  # per region: beyond this, new suggestions are refused (disk-flood guard)
 RATE_LIMIT = 3  # suggestions ...
 RATE_WINDOW_S = 600  # ... per 10 minutes per session
+GLOBAL_RATE_LIMIT = 30  # suggestions per RATE_WINDOW_S for the whole server (all sessions together)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -62,6 +65,34 @@ def rate_limited(timestamps: list[float], now: float | None = None) -> bool:
     """True when a session already sent ``RATE_LIMIT`` suggestions in the last ``RATE_WINDOW_S`` seconds."""
     now = time.time() if now is None else now
     return sum(1 for t in timestamps if now - t < RATE_WINDOW_S) >= RATE_LIMIT
+
+
+class GlobalRateLimiter:
+    """At most ``limit`` suggestions per ``window_s`` seconds for the whole process (thread-safe).
+
+    Holds only timestamps: nothing about who sent a suggestion.
+    """
+
+    def __init__(self, limit: int = GLOBAL_RATE_LIMIT, window_s: float = RATE_WINDOW_S) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self._times: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def acquire(self, now: float | None = None) -> bool:
+        """Count one suggestion and return True, or return False (count nothing) when the limit is reached."""
+        now = time.time() if now is None else now
+        with self._lock:
+            while self._times and now - self._times[0] >= self.window_s:
+                self._times.popleft()
+            if len(self._times) >= self.limit:
+                return False
+            self._times.append(now)
+            return True
+
+    def clear(self) -> None:
+        with self._lock:
+            self._times.clear()
 
 
 def submit(folder: str | Path, service_id: str, field: str, value: str, note: str,

@@ -20,6 +20,7 @@ from ..matching import Match
 from ..model import Area, Atlas
 from ..triage import Advice
 from . import common, state
+from .curation import report_error_button
 
 _MISSING = object()
 _PICK_PREFIX = "_adv_pick_"
@@ -64,14 +65,26 @@ def _fmt(kind: str, lang: str):
 
 
 def _load_link(lang: str) -> None:
-    """Copy ``?a=`` (a reopened advice) into the answers once; ``?mode=`` picks the mode."""
+    """Copy ``?a=`` (a reopened advice) into the answers, then take it out of the address bar.
+
+    A newly loaded link starts the step-by-step mode again at the safety question. The answers
+    then live in this session only; the route-card link and QR code carry them again.
+    ``?mode=`` picks the mode.
+    """
     link = st.query_params.get("a")
-    if link and st.session_state.get(state.ADVISOR_LOADED_LINK) != link:
+    if not link:
+        return
+    if st.session_state.get(state.ADVISOR_LOADED_LINK) != link:
         st.session_state[state.ADVISOR_LOADED_LINK] = link
         try:
             st.session_state[state.ADVISOR_ANSWERS] = advisor.decode_answers(link, lang)
         except InputError as err:
-            st.error(str(err), icon="⚠️")
+            st.error(common.md_escape(str(err)), icon="⚠️")
+        else:
+            st.session_state[state.ADVISOR_STEP] = 0
+            st.session_state[state.ADVISOR_DANGER] = None
+            st.session_state[state.ADVISOR_NEED] = False
+    del st.query_params["a"]
 
 
 # ---- the page --------------------------------------------------------------------------------
@@ -104,6 +117,10 @@ def hulpwijzer_page() -> None:
 def quick_mode(lang: str, atlas: Atlas) -> None:
     """Every question on one screen with defaults; the result appears below as soon as it can."""
     q = lambda qid: i18n.t(f"advisor.q.{qid}.short", lang)  # noqa: E731
+    red_flags = bool(answers().get("red_flags"))  # on_change callbacks have already run
+    if red_flags:
+        # Safety first: the emphasised crisis numbers above the questions, not only below them.
+        common.crisis_panel(lang, atlas, emphasise=True)
     c1, c2, c3, c4 = st.columns([1.1, 0.9, 3, 2.4])
     with c1:
         st.text_input(q("postcode"), key="_adv_q_postcode", placeholder=i18n.t("advisor.q.postcode.placeholder", lang),
@@ -134,7 +151,7 @@ def quick_mode(lang: str, atlas: Atlas) -> None:
                        placeholder=i18n.t("advisor.q.context.placeholder", lang), **_bind("context", "_adv_q_context"))
     _postcode_message(lang, atlas, answers().get("postcode"))  # right under the field it is about
     st.divider()
-    render_result(lang, atlas, answers(), professional=True, postcode_shown=True)
+    render_result(lang, atlas, answers(), professional=True, postcode_shown=True, crisis_shown=red_flags)
 
 
 # ---- step by step ----------------------------------------------------------------------------
@@ -182,6 +199,11 @@ def step_mode(lang: str, atlas: Atlas) -> None:
     """One question per screen, plain Dutch, the safety question first."""
     questions = advisor.QUESTIONS
     total = len(questions)
+    if answers().get("red_flags") and st.session_state.get(state.ADVISOR_DANGER) != "yes":
+        # Red flags from the quick mode or a reopened link: the safety question (answered "yes"),
+        # the emphasised crisis panel and the crisis route come first.
+        st.session_state[state.ADVISOR_DANGER] = "yes"
+        st.session_state[state.ADVISOR_STEP] = 0
     step = min(max(int(st.session_state.get(state.ADVISOR_STEP, 0)), 0), total)
     st.session_state[state.ADVISOR_STEP] = step
     if step < total:
@@ -261,7 +283,7 @@ def _postcode_message(lang: str, atlas: Atlas, postcode: str | None, quiet: bool
         return advisor.resolve_area(atlas, postcode, lang)
     except InputError as err:
         if not quiet:
-            st.error(str(err), icon="⚠️")
+            st.error(common.md_escape(str(err)), icon="⚠️")
         return None
 
 
@@ -343,7 +365,7 @@ def render_result(lang: str, atlas: Atlas, data: dict[str, Any], professional: b
     try:
         advice = advisor.advise_answers(data, lang)
     except InputError as err:
-        st.error(i18n.t("advisor.error.generic", lang, message=str(err)), icon="⚠️")
+        st.error(i18n.t("advisor.error.generic", lang, message=common.md_escape(str(err))), icon="⚠️")
         return
     if advice is None:
         st.info(i18n.t("advisor.snel.waiting", lang), icon="📝")
@@ -426,6 +448,7 @@ def _services(lang: str, atlas: Atlas, matches: list[Match], area: Area | None) 
         with cols[i % 3], st.container(border=True):
             service_card_view(lang, card)
             st.checkbox(i18n.t("advisor.card.pick", lang), key=key)
+            report_error_button(m.service_id, lang)
     common.illustrative_notice(atlas, lang, [m.service_id for m in matches])
 
 
@@ -495,7 +518,12 @@ def _routecard_link(lang: str, data: dict[str, Any], matches: list[Match], overr
     picked = [m.service_id for m in matches if st.session_state.get(_PICK_PREFIX + m.service_id)]
     if matches and not picked:
         note(i18n.t("advisor.result.none_picked", lang, n=advisor.DEFAULT_PICKED))
-    params = advisor.route_query(data, picked, override, reason, lang)
+    params = advisor.route_query(data, picked, override, reason, lang)  # the reason is never in the URL
+    if override and reason:
+        # The reason stays in this session: the route card shows it only when opened in the same session.
+        st.session_state[state.ADVISOR_OVERRIDE_REASON] = {"a": params["a"], "o": override, "r": reason}
+    else:
+        st.session_state.pop(state.ADVISOR_OVERRIDE_REASON, None)
     with st.container(border=True):
         st.page_link("views/routekaart.py", label=f"**{i18n.t('advisor.result.routecard', lang)}**", icon="🗒️",
                      query_params=params)
@@ -505,9 +533,10 @@ def _routecard_link(lang: str, data: dict[str, Any], matches: list[Match], overr
 # ---- the route card page ---------------------------------------------------------------------
 
 def base_url() -> str:
-    """Absolute base URL of the app: env ``SOCIALMAP_PUBLIC_URL``, else the browser's URL."""
+    """Absolute base URL of the app: env ``SOCIALMAP_PUBLIC_URL`` (only an http:// or https:// URL),
+    else the browser's URL."""
     env = os.environ.get("SOCIALMAP_PUBLIC_URL", "").strip()
-    if env:
+    if env.lower().startswith(("http://", "https://")) and len(env.rstrip("/")) > len("https://"):
         return env.rstrip("/")
     try:
         url = st.context.url
@@ -630,6 +659,16 @@ def card_html(card: advisor.RouteCard, notes: str, qr_uri: str) -> str:
     return "".join(out)
 
 
+def _session_reason(request: advisor.RouteRequest) -> str:
+    """The professional's reason, only when this session chose the same level for the same answers."""
+    memo = st.session_state.get(state.ADVISOR_OVERRIDE_REASON)
+    if not isinstance(memo, dict) or not request.override:
+        return ""
+    if memo.get("a") != advisor.encode_answers(request.answers) or memo.get("o") != request.override:
+        return ""
+    return str(memo.get("r") or "")[:200]
+
+
 def routekaart_page() -> None:
     lang = common.current_lang()
     atlas = common.get_atlas(common.region_id())
@@ -641,7 +680,7 @@ def routekaart_page() -> None:
         return
     try:
         request = advisor.parse_route_query(params, lang)
-        request = dataclasses.replace(request, lang=lang)
+        request = dataclasses.replace(request, lang=lang, reason=_session_reason(request))
         probe = advisor.build_route_card(atlas, request, "", crisis_lines(lang, atlas))
         chosen = [s.id for s in probe.services]
         url = advisor.route_url(base_url(), advisor.route_query(
@@ -649,7 +688,7 @@ def routekaart_page() -> None:
         card = dataclasses.replace(probe, url=url)
     except InputError as err:
         st.title(i18n.t("advisor.routecard.title", lang))
-        st.error(str(err), icon="⚠️")
+        st.error(common.md_escape(str(err)), icon="⚠️")
         st.page_link("views/hulpwijzer.py", label=i18n.t("advisor.routecard.open_advisor", lang), icon="🧭")
         return
     if card.level == "crisis":
@@ -667,4 +706,5 @@ def routekaart_page() -> None:
     with c2:
         note(i18n.t("advisor.routecard.print", lang))
     st.page_link("views/hulpwijzer.py", label=i18n.t("advisor.routecard.open_advisor", lang), icon="🧭",
-                 query_params={"a": params["a"], **({"lang": lang} if lang != i18n.DEFAULT_LANGUAGE else {})})
+                 query_params={"a": advisor.encode_answers(request.answers),
+                               **({"lang": lang} if lang != i18n.DEFAULT_LANGUAGE else {})})

@@ -413,11 +413,18 @@ def history_panel(lang: str, folder: Path) -> None:
 
 # ---- "Meld een fout" (public) ----------------------------------------------------------------------
 
+@st.cache_resource(show_spinner=False)
+def global_limiter() -> suggestions.GlobalRateLimiter:
+    """The one limiter of this server process: at most 30 suggestions per 10 minutes in total."""
+    return suggestions.GlobalRateLimiter()
+
+
 def report_error_button(service_id: str, lang: str) -> None:
     """A small "Meld een fout" popover for a service card: anyone may suggest a correction.
 
-    No fields for personal data; at most 3 per 10 minutes per browser session; value ≤ 200 and
-    note ≤ 500 characters. Stored for a curator in ``<region>/.suggestions/``.
+    No fields for personal data; at most 3 per 10 minutes per browser session and 30 per 10 minutes
+    for the whole server; value ≤ 200 and note ≤ 500 characters. Stored for a curator in
+    ``<region>/.suggestions/``.
     """
     with st.popover(t("curation.report.button", lang), icon="✏️"):
         st.caption(t("curation.report.help", lang))
@@ -432,6 +439,9 @@ def report_error_button(service_id: str, lang: str) -> None:
             if suggestions.rate_limited(times):
                 st.warning(t("curation.report.rate_limited", lang))
                 return
+            if not global_limiter().acquire():
+                st.warning(t("curation.report.busy", lang))
+                return
             try:
                 known = set(common.get_atlas(common.region_id()).services.index)
             except DataError:
@@ -439,7 +449,7 @@ def report_error_button(service_id: str, lang: str) -> None:
             try:
                 suggestions.submit(region_folder(), service_id, field, value, note, known_services=known)
             except InputError as exc:
-                st.error(t("curation.report.invalid", lang, reason=str(exc)))
+                st.error(t("curation.report.invalid", lang, reason=common.md_escape(str(exc))))
                 return
             times.append(time.time())
             st.success(t("curation.report.thanks", lang))

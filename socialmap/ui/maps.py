@@ -18,6 +18,7 @@ from .. import i18n, maps, profiles
 from ..i18n import t
 from ..model import Atlas
 from . import common
+from .curation import report_error_button
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDOR_DIR = ROOT / "static" / "vendor"
@@ -90,6 +91,16 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+_URL_ESCAPES = {"(": "%28", ")": "%29", "[": "%5B", "]": "%5D", " ": "%20"}
+
+
+def md_link(label: str, url: str) -> str:
+    """A markdown link ``[label](url)``: the label is escaped, ``()[] `` in the URL are percent-encoded
+    (so a URL from data cannot end the link early or start another one)."""
+    safe = "".join(_URL_ESCAPES.get(ch, ch) for ch in str(url).strip())
+    return f"[{common.md_escape(label)}]({safe})"
+
+
 def _age_text(months: Any, lang: str) -> str:
     value = _text(months)
     if not value:
@@ -138,8 +149,7 @@ def service_card(atlas: Atlas, sid: str, lang: str) -> None:
         if _text(row["email"]):
             contact.append(md(row["email"]))
         if _text(row["url"]):
-            url = _text(row["url"]).replace("(", "%28").replace(")", "%29").replace(" ", "%20")
-            contact.append(f"[{md(t('map.card.website', lang))}]({url})")
+            contact.append(md_link(t("map.card.website", lang), _text(row["url"])))
         if contact:
             lines.append(f"**{t('map.card.contact', lang)}:** " + " · ".join(contact))
         sal = atlas.service_at_location
@@ -161,3 +171,4 @@ def service_card(atlas: Atlas, sid: str, lang: str) -> None:
                 hours.append(item)
             lines.append(f"**{t('map.card.hours', lang)}:** " + "; ".join(hours))
         st.markdown("  \n".join(lines))
+        report_error_button(sid, lang)

@@ -166,18 +166,18 @@ def launch_chromium(playwright):  # -> playwright.sync_api.Browser
 
 _COUNT_RUNS_JS = """
 () => {
-  // Counts finished script runs: every change of data-test-script-state away from 'running'.
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app) return -1;
-  if (window.__smObserved !== app) {
-    window.__smRuns = window.__smRuns || 0;
+  // Counts finished script runs: every change of data-test-script-state away from 'running',
+  // on whichever element carries it (the whole document is observed, so a re-mounted stApp
+  // is still seen).
+  if (!window.__smObs) {
+    window.__smRuns = 0;
     window.__smLastChange = performance.now();
-    const obs = new MutationObserver((records) => {
+    window.__smObs = new MutationObserver((records) => {
       window.__smLastChange = performance.now();
       for (const r of records) if (r.oldValue === 'running') window.__smRuns += 1;
     });
-    obs.observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
-    window.__smObserved = app;
+    window.__smObs.observe(document.documentElement, {attributes: true, attributeOldValue: true,
+      subtree: true, attributeFilter: ['data-test-script-state']});
   }
   return window.__smRuns;
 }

@@ -16,6 +16,8 @@ from playwright.sync_api import expect
 
 from e2e import flows, harness
 
+pytestmark = pytest.mark.e2e
+
 A11Y_DIR = harness.ARTIFACTS / "a11y"
 BLOCKING = ("serious", "critical")
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from e2e import flows, harness
 from e2e.flows import label, nl
+
+pytestmark = pytest.mark.e2e
 
 CRISIS_EMPHASIS = nl("common.crisis.emphasis")
 

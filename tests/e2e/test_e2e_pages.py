@@ -7,6 +7,8 @@ from playwright.sync_api import expect
 
 from e2e import flows, harness
 
+pytestmark = pytest.mark.e2e
+
 CRISIS_NUMBERS = ("112", "113 / 0800-0113", "0800-0432", "0800-2000")
 
 

@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 from e2e import flows, harness
 from e2e.flows import nl
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture
 def route_card_page(page, base_url):

@@ -12,6 +12,8 @@ from playwright.sync_api import expect
 
 from e2e import flows, harness
 
+pytestmark = pytest.mark.e2e
+
 PAYLOAD = "<img src=x onerror=alert(1)>"
 PAYLOAD_DESCRIPTION = "<script>alert(2)</script> Uitleg met <b>vet</b>."
 PAYLOAD_LOCATION = '"><svg onload=alert(3)>'

@@ -144,24 +144,32 @@ def _service_features(atlas: Atlas, lang: str) -> dict[str, list[dict[str, Any]]
     if not len(sal) or not len(locs):
         return {}
     points = geo.to_wgs84(locs[["geometry"]])
+    # column lookups as dicts: one .loc per link took seconds at national scale
+    svc = atlas.services
+    names, levels, statuses = svc["name"].to_dict(), svc["level"].to_dict(), svc["status"].to_dict()
+    xs = dict(zip(points.index, shapely.get_x(points.geometry.values).tolist()))
+    ys = dict(zip(points.index, shapely.get_y(points.geometry.values).tolist()))
+    loc_names = locs["name"].to_dict()
+    level_labels: dict[str, str] = {}
+    illustrative = f"<br><i>{html.escape(i18n.t('common.status.illustrative', lang))}</i>"
     out: dict[str, list[dict[str, Any]]] = {}
     for sal_id, sid, lid in zip(sal.index, sal["service_id"], sal["location_id"]):
-        if sid not in atlas.services.index or lid not in points.index:
+        if sid not in names or lid not in xs:
             continue
-        point = points.geometry[lid]
-        row = atlas.services.loc[sid]
-        level = str(row["level"])
-        loc_name = str(locs.at[lid, "name"])
-        tip = (f"<b>{html.escape(str(row['name']))}</b><br>{html.escape(i18n.label('level', level, lang))}"
+        level = str(levels[sid])
+        if level not in level_labels:
+            level_labels[level] = html.escape(i18n.label("level", level, lang))
+        loc_name = str(loc_names[lid])
+        tip = (f"<b>{html.escape(str(names[sid]))}</b><br>{level_labels[level]}"
                f"<br><small>{html.escape(loc_name)}</small>")
-        if row["status"] == "illustrative":
-            tip += f"<br><i>{html.escape(i18n.t('common.status.illustrative', lang))}</i>"
+        if statuses[sid] == "illustrative":
+            tip += illustrative
         out.setdefault(str(sid), []).append({
             "type": "Feature",
             "id": f"s:{sal_id}",
             "properties": {"kind": "service", "id": str(sid), "location": str(lid), "level": level,
                            "colour": LEVEL_COLOURS.get(level, "#555555"), "tip": tip},
-            "geometry": {"type": "Point", "coordinates": [round(point.x, 6), round(point.y, 6)]},
+            "geometry": {"type": "Point", "coordinates": [round(xs[lid], 6), round(ys[lid], 6)]},
         })
     return out
 
@@ -362,22 +370,25 @@ def coverage_deck(atlas: Atlas, coverage: pd.DataFrame, lang: str = "nl", height
     """
     data = map_data(atlas, lang)
     features = []
+    # columns as dicts: a .loc per wijk took seconds with thousands of wijken
+    names, per_service = coverage["name"].to_dict(), coverage["youth_per_service"].to_dict()
+    services, nearest_m = coverage["light_services"].to_dict(), coverage["nearest_m"].to_dict()
+    youths, fars = coverage["youth_0_24"].to_dict(), coverage["far"].to_dict()
     for feat in data.wijken["features"]:
         code = feat["id"]
-        if code not in coverage.index:
+        if code not in names:
             continue
-        row = coverage.loc[code]
-        per = row["youth_per_service"]
-        n = int(row["light_services"])
-        nearest = row["nearest_m"]
-        youth = row["youth_0_24"]
-        far = bool(row["far"])
+        per = per_service[code]
+        n = int(services[code])
+        nearest = nearest_m[code]
+        youth = youths[code]
+        far = bool(fars[code])
         features.append({
             "type": "Feature",
             "geometry": feat["geometry"],
             "properties": {
                 "code": code,
-                "name": html.escape(str(row["name"])),
+                "name": html.escape(str(names[code])),
                 "youth": "?" if pd.isna(youth) else f"{int(youth):,}".replace(",", "."),
                 "services": n,
                 "per_service": "–" if pd.isna(per) else f"{round(per):,}".replace(",", "."),

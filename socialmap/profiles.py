@@ -17,10 +17,12 @@ Definitions (also explained on the pages):
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from . import search, vocab
 from .matching import match_index
@@ -94,15 +96,23 @@ def area_point(atlas: Atlas, code: str) -> tuple[float, float] | None:
     return match_index(atlas).area_point(atlas, code)
 
 
+def _distance_array(atlas: Atlas, point: tuple[float, float] | None) -> np.ndarray:
+    """Distance (m) per service position from ``point`` to its nearest location; NaN without one."""
+    ix = match_index(atlas)
+    out = np.full(len(ix.ids), np.nan)
+    if point is None or not len(ix.sal_svc):
+        return out
+    d = np.hypot(ix.sal_x - point[0], ix.sal_y - point[1])
+    starts = np.flatnonzero(np.r_[True, ix.sal_svc[1:] != ix.sal_svc[:-1]])
+    out[ix.sal_svc[starts]] = np.minimum.reduceat(d, starts)
+    return out
+
+
 def service_distances(atlas: Atlas, point: tuple[float, float] | None) -> dict[str, float]:
     """Service id → distance (m) from ``point`` to its nearest location; services without one left out."""
     ix = match_index(atlas)
-    if point is None or not len(ix.sal_svc):
-        return {}
-    d = np.hypot(ix.sal_x - point[0], ix.sal_y - point[1])
-    starts = np.flatnonzero(np.r_[True, ix.sal_svc[1:] != ix.sal_svc[:-1]])
-    nearest = np.minimum.reduceat(d, starts)
-    return {ix.ids[int(pos)]: float(v) for pos, v in zip(ix.sal_svc[starts], nearest)}
+    d = _distance_array(atlas, point)
+    return {ix.ids[int(pos)]: float(d[pos]) for pos in np.flatnonzero(~np.isnan(d))}
 
 
 def _serving_codes(atlas: Atlas, code: str) -> set[str]:
@@ -116,11 +126,17 @@ def _serving_codes(atlas: Atlas, code: str) -> set[str]:
     return codes
 
 
+def _serving_positions(atlas: Atlas, code: str) -> np.ndarray:
+    """Positions (data order) of the services serving ``code``."""
+    by_code = match_index(atlas).by_code
+    hits = [by_code[c] for c in _serving_codes(atlas, code) if c in by_code]
+    return np.unique(np.concatenate(hits)) if hits else np.empty(0, dtype=np.int64)
+
+
 def serving_ids(atlas: Atlas, code: str) -> list[str]:
     """Ids of the services serving ``code`` (see module docstring), in data order."""
-    codes = _serving_codes(atlas, code)
-    return [str(sid) for sid, area in zip(atlas.services.index, atlas.services["service_area"])
-            if codes.intersection(area or ())]
+    ids = match_index(atlas).ids
+    return [ids[int(pos)] for pos in _serving_positions(atlas, code)]
 
 
 def _opt_int(value: object) -> int | None:
@@ -173,6 +189,62 @@ def gaps_for(atlas: Atlas, code: str, max_distance_m: float, levels: tuple[str, 
     return tuple(level for level in levels if level not in covered)
 
 
+def _practice_arrays(atlas: Atlas) -> "_Practices":
+    cached = _PRACTICES.get(id(atlas))
+    if cached is not None and cached.atlas_ref() is atlas:
+        return cached
+    data = _Practices(atlas)
+    _PRACTICES[id(atlas)] = data
+    weakref.finalize(atlas, _PRACTICES.pop, id(atlas), None)
+    return data
+
+
+class _Practices:
+    """GP practices with a known location as arrays (built once per atlas)."""
+
+    def __init__(self, atlas: Atlas) -> None:
+        self.atlas_ref = weakref.ref(atlas)
+        gp = atlas.gp_practices
+        locs = atlas.locations
+        if len(gp) and len(locs):
+            keep = gp["location_id"].isin(locs.index).to_numpy(dtype=bool)
+        else:
+            keep = np.zeros(len(gp), dtype=bool)
+        self.rows = np.flatnonzero(keep)  # positions in atlas.gp_practices
+        lids = gp["location_id"].to_numpy(dtype=object)[self.rows]
+        geom = locs.geometry.reindex(lids) if len(self.rows) else None
+        self.x = np.asarray(shapely.get_x(geom.values), dtype=float) if geom is not None else np.empty(0)
+        self.y = np.asarray(shapely.get_y(geom.values), dtype=float) if geom is not None else np.empty(0)
+
+
+_PRACTICES: dict[int, _Practices] = {}
+
+
+def _practices_near(atlas: Atlas, point: tuple[float, float], reach: float) -> list[PracticeInfo]:
+    data = _practice_arrays(atlas)
+    if not len(data.rows):
+        return []
+    d = np.hypot(data.x - point[0], data.y - point[1])
+    gp, locs = atlas.gp_practices, atlas.locations
+    org_names = atlas.organizations["name"]
+    out = []
+    for k in np.flatnonzero(~(d > reach + 1.0)):  # candidates; the exact test below
+        dk = math.hypot(data.x[k] - point[0], data.y[k] - point[1])  # math.hypot, as always shown
+        if dk > reach:
+            continue
+        pid = gp.index[data.rows[k]]
+        row = gp.iloc[data.rows[k]]
+        lid = row["location_id"]
+        out.append(PracticeInfo(
+            practice_id=str(pid), name=str(org_names.get(row["organization_id"], locs.at[lid, "name"])),
+            address=f"{_text(locs.at[lid, 'address'])}, {_text(locs.at[lid, 'city'])}".strip(", "),
+            youth_professional=str(row["youth_professional"]), youth_days=tuple(row["youth_days"] or ()),
+            distance_m=float(dk), service_id=_text(row["service_id"]) or None,
+        ))
+    out.sort(key=lambda p: (p.distance_m, p.name))
+    return out
+
+
 def area_profile(atlas: Atlas, code: str, max_distance_m: float | None = None) -> AreaProfile:
     """Everything the Wijkprofiel page shows for one gemeente, wijk or buurt."""
     area = atlas.area(code)
@@ -181,8 +253,11 @@ def area_profile(atlas: Atlas, code: str, max_distance_m: float | None = None) -
     if area.population is None and area.age_0_14 is None and area.parent_code:
         figures = atlas.area(area.parent_code)
     point = area_point(atlas, area.code)
-    dist = service_distances(atlas, point)
-    serving = serving_ids(atlas, area.code)
+    ix = match_index(atlas)
+    positions = _serving_positions(atlas, area.code)
+    dist_all = _distance_array(atlas, point)
+    serving = [ix.ids[int(pos)] for pos in positions]
+    dist = {ix.ids[int(pos)]: float(dist_all[pos]) for pos in positions if not np.isnan(dist_all[pos])}
     services = sorted((_reach(atlas, sid, True, dist) for sid in serving), key=_sort_key)
 
     org_names = atlas.organizations["name"]
@@ -195,22 +270,7 @@ def area_profile(atlas: Atlas, code: str, max_distance_m: float | None = None) -
 
     practices = []
     if point is not None and len(atlas.gp_practices):
-        locs = atlas.locations
-        for pid, row in atlas.gp_practices.iterrows():
-            lid = row["location_id"]
-            if lid not in locs.index:
-                continue
-            geom = locs.geometry[lid]
-            d = float(math.hypot(geom.x - point[0], geom.y - point[1]))
-            if d > reach:
-                continue
-            practices.append(PracticeInfo(
-                practice_id=str(pid), name=str(org_names.get(row["organization_id"], locs.at[lid, "name"])),
-                address=f"{_text(locs.at[lid, 'address'])}, {_text(locs.at[lid, 'city'])}".strip(", "),
-                youth_professional=str(row["youth_professional"]), youth_days=tuple(row["youth_days"] or ()),
-                distance_m=d, service_id=_text(row["service_id"]) or None,
-            ))
-        practices.sort(key=lambda p: (p.distance_m, p.name))
+        practices = _practices_near(atlas, point, reach)
 
     return AreaProfile(
         area=area, figures_code=figures.code, population=figures.population,
@@ -221,6 +281,20 @@ def area_profile(atlas: Atlas, code: str, max_distance_m: float | None = None) -
 
 
 # ---- all wijken -----------------------------------------------------------------------------
+#
+# The comparison table and the coverage frame used to loop over wijken × services (minutes at
+# national scale). Everything that does not depend on the chosen distance is computed once per
+# atlas in :class:`WijkIndex` with arrays:
+#
+# * which services serve which wijk: the service areas (``MatchIndex.by_code``) joined to the
+#   codes that serve each wijk (the wijk, its parents, its buurten); services listing ``NL`` serve
+#   every wijk and are counted once per level instead of being joined;
+# * per wijk and level: the number of serving services, whether one of them has no location, and
+#   the distance to the nearest location of a serving service (exact ``hypot`` for joined pairs, an
+#   STRtree nearest query per level for the national services);
+# * per wijk: the nearest location of any light-help service (STRtree nearest query).
+#
+# Per distance only a comparison of these arrays is left.
 
 def wijk_codes(atlas: Atlas) -> list[str]:
     return [str(c) for c in atlas.areas.index[atlas.areas["kind"] == "wijk"]]
@@ -231,6 +305,160 @@ def _light_located(atlas: Atlas) -> set[str]:
     return {str(s) for s in atlas.services.index[atlas.services["level"].isin(LIGHT_LEVELS)] if str(s) in located}
 
 
+def _nearest(px: np.ndarray, py: np.ndarray, has_point: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per input point: the straight-line distance to the nearest of the points (x, y); inf when none."""
+    out = np.full(len(px), np.inf)
+    rows = np.flatnonzero(has_point)
+    if not len(x) or not len(rows):
+        return out
+    tree = shapely.STRtree(shapely.points(x, y))
+    idx = tree.query_nearest(shapely.points(px[rows], py[rows]), all_matches=True)
+    src, hit = rows[idx[0]], idx[1]
+    d = np.hypot(x[hit] - px[src], y[hit] - py[src])  # the same arithmetic as for one area
+    np.minimum.at(out, src, d)
+    return out
+
+
+class WijkIndex:
+    """Distance-independent figures of all wijken of an atlas (built once per atlas). Read-only."""
+
+    def __init__(self, atlas: Atlas) -> None:
+        self.atlas_ref = weakref.ref(atlas)
+        ix = match_index(atlas)
+        areas = atlas.areas
+        self.codes = wijk_codes(atlas)
+        n_w, n_l = len(self.codes), len(vocab.LEVELS)
+        w_of = {c: i for i, c in enumerate(self.codes)}
+
+        # figures (as atlas.area() gives them)
+        rows = areas.loc[self.codes] if n_w else areas.iloc[:0]
+        muni_names = areas["name"]
+        self.names = list(rows["name"])
+        self.municipalities = [str(muni_names[m]) if m in areas.index else "" for m in rows["municipality_code"]]
+        self.population = [_opt_int(v) for v in rows["population"]]
+        self.age_0_14 = [_opt_int(v) for v in rows["age_0_14"]]
+        self.age_15_24 = [_opt_int(v) for v in rows["age_15_24"]]
+
+        # representative points
+        pts = [ix.area_point(atlas, c) for c in self.codes]
+        self.has_point = np.array([p is not None for p in pts], dtype=bool)
+        self.px = np.array([p[0] if p is not None else np.nan for p in pts], dtype=float)
+        self.py = np.array([p[1] if p is not None else np.nan for p in pts], dtype=float)
+
+        # codes that serve each wijk: itself, its parents and its children (buurten)
+        parent = {str(c): (p or None) for c, p in zip(areas.index, areas["parent_code"])}
+        code_wijken: dict[str, list[int]] = {}
+        for i, code in enumerate(self.codes):
+            current: str | None = code
+            while current:  # atlas.area_chain
+                code_wijken.setdefault(current, []).append(i)
+                current = parent.get(current)
+        for child, p in parent.items():  # a wijk's buurten
+            if p in w_of:
+                code_wijken.setdefault(child, []).append(w_of[p])
+
+        n_s = len(ix.ids)
+        level = ix.level_code.astype(np.int64)
+        nl = np.zeros(n_s, dtype=bool)
+        if vocab.NATIONAL_AREA in ix.by_code:
+            nl[ix.by_code[vocab.NATIONAL_AREA]] = True
+        located = np.zeros(n_s, dtype=bool)  # has a location (a distance)
+        located[ix.sal_svc] = True
+        search_located = search.search_index(atlas).located
+        light = np.isin(level, [vocab.LEVELS.index(v) for v in LIGHT_LEVELS])
+        light_located = light & np.array([sid in search_located for sid in ix.ids], dtype=bool)
+        known = level >= 0
+
+        # (service, wijk) pairs through the service areas, national services left out
+        svc_parts, w_parts = [], []
+        for code, positions in ix.by_code.items():
+            wijken = code_wijken.get(code)
+            if not wijken or code == vocab.NATIONAL_AREA:
+                continue
+            positions = positions[~nl[positions]]
+            if not len(positions):
+                continue
+            svc_parts.append(np.repeat(positions, len(wijken)))
+            w_parts.append(np.tile(np.asarray(wijken, dtype=np.int64), len(positions)))
+        if svc_parts:
+            key = np.unique(np.concatenate(svc_parts) * max(n_w, 1) + np.concatenate(w_parts))
+            p_svc, p_w = key // max(n_w, 1), key % max(n_w, 1)
+        else:
+            p_svc = p_w = np.empty(0, dtype=np.int64)
+        keep = known[p_svc]
+        p_svc, p_w = p_svc[keep], p_w[keep]
+        p_lvl = level[p_svc]
+
+        # counts per wijk and level; light-help services with a location
+        counts = np.zeros((n_w, n_l), dtype=np.int64)
+        np.add.at(counts, (p_w, p_lvl), 1)
+        counts += np.bincount(level[nl & known], minlength=n_l)[None, :]
+        self.counts = counts
+        self.light_services = (np.bincount(p_w[light_located[p_svc]], minlength=n_w)
+                               + int((nl & light_located).sum())).astype(np.int64)
+
+        # a serving service without a location (or a wijk without a point) covers its level
+        remote = np.zeros((n_w, n_l), dtype=bool)
+        r = ~located[p_svc]
+        remote[p_w[r], p_lvl[r]] = True
+        remote[:, np.unique(level[nl & known & ~located])] = True
+        remote[~self.has_point] |= counts[~self.has_point] > 0
+        self.remote = remote
+
+        # nearest location of a serving service per wijk and level
+        near = np.full((n_w, n_l), np.inf)
+        if len(ix.sal_svc):
+            starts = np.searchsorted(ix.sal_svc, p_svc, side="left")
+            ends = np.searchsorted(ix.sal_svc, p_svc, side="right")
+            reps = ends - starts
+            take = self.has_point[p_w] & (reps > 0)
+            starts, reps, w_l, l_l = starts[take], reps[take], p_w[take], p_lvl[take]
+            if len(starts):
+                offsets = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+                sal_rows = np.repeat(starts, reps) + offsets
+                ww, ll = np.repeat(w_l, reps), np.repeat(l_l, reps)
+                d = np.hypot(ix.sal_x[sal_rows] - self.px[ww], ix.sal_y[sal_rows] - self.py[ww])
+                np.minimum.at(near, (ww, ll), d)
+            sal_lvl = level[ix.sal_svc]
+            sal_nl = nl[ix.sal_svc]
+            for li in range(n_l):
+                rows_l = np.flatnonzero(sal_nl & (sal_lvl == li))
+                if len(rows_l):
+                    near[:, li] = np.minimum(near[:, li], _nearest(self.px, self.py, self.has_point,
+                                                                   ix.sal_x[rows_l], ix.sal_y[rows_l]))
+        self.near = near
+
+        # nearest light-help location of any service (serving or not)
+        if len(ix.sal_svc):
+            rows_light = np.flatnonzero(light[ix.sal_svc])
+            nearest = _nearest(self.px, self.py, self.has_point, ix.sal_x[rows_light], ix.sal_y[rows_light])
+        else:
+            nearest = np.full(n_w, np.inf)
+        self.nearest_light = np.where(np.isinf(nearest), np.nan, nearest)
+
+    def youth(self) -> list[int | None]:
+        return [None if a is None and b is None else (a or 0) + (b or 0)
+                for a, b in zip(self.age_0_14, self.age_15_24)]
+
+    def gaps(self, reach: float) -> np.ndarray:
+        """(wijk, level) → no serving service without a location or within ``reach``."""
+        return ~(self.remote | (self.near <= reach))
+
+
+_WIJK_INDEXES: dict[int, WijkIndex] = {}
+
+
+def wijk_index(atlas: Atlas) -> WijkIndex:
+    """The cached :class:`WijkIndex` of an atlas (built on first use, dropped with the atlas)."""
+    key = id(atlas)
+    index = _WIJK_INDEXES.get(key)
+    if index is None or index.atlas_ref() is not atlas:
+        index = WijkIndex(atlas)
+        _WIJK_INDEXES[key] = index
+        weakref.finalize(atlas, _WIJK_INDEXES.pop, key, None)
+    return index
+
+
 def coverage(atlas: Atlas, max_distance_m: float | None = None) -> pd.DataFrame:
     """Light-help coverage per wijk (index: wijk code).
 
@@ -239,23 +467,17 @@ def coverage(atlas: Atlas, max_distance_m: float | None = None) -> pd.DataFrame:
     (nearest farther than ``max_distance_m``, default the region's ``reach_m``).
     """
     reach = float(atlas.region.reach_m if max_distance_m is None else max_distance_m)
-    light = _light_located(atlas)
-    rows = []
-    for code in wijk_codes(atlas):
-        area = atlas.area(code)
-        youth = None if area.age_0_14 is None and area.age_15_24 is None else (area.age_0_14 or 0) + (area.age_15_24 or 0)
-        n = sum(1 for sid in serving_ids(atlas, code) if sid in light)
-        dist = service_distances(atlas, area_point(atlas, code))
-        near = [d for sid, d in dist.items() if sid in light]
-        nearest = min(near) if near else math.nan
-        rows.append({
-            "code": code, "name": area.name, "municipality": area.municipality_name,
-            "youth_0_24": youth, "light_services": n,
-            "youth_per_service": (youth / n) if (youth is not None and n) else math.nan,
-            "nearest_m": nearest, "far": bool(not near or nearest > reach),
-        })
-    frame = pd.DataFrame(rows, columns=["code", "name", "municipality", "youth_0_24", "light_services",
-                                        "youth_per_service", "nearest_m", "far"]).set_index("code")
+    wx = wijk_index(atlas)
+    youth = wx.youth()
+    n = wx.light_services
+    frame = pd.DataFrame({
+        "code": wx.codes, "name": wx.names, "municipality": wx.municipalities,
+        "youth_0_24": youth, "light_services": n.tolist(),
+        "youth_per_service": [(y / k) if (y is not None and k) else math.nan for y, k in zip(youth, n.tolist())],
+        "nearest_m": wx.nearest_light,
+        "far": (np.isnan(wx.nearest_light) | (wx.nearest_light > reach)).tolist(),
+    }, columns=["code", "name", "municipality", "youth_0_24", "light_services",
+                "youth_per_service", "nearest_m", "far"]).set_index("code")
     frame["youth_0_24"] = frame["youth_0_24"].astype("Int64")
     return frame
 
@@ -268,20 +490,18 @@ def comparison_table(atlas: Atlas, max_distance_m: float | None = None) -> pd.Da
     """
     reach = float(atlas.region.reach_m if max_distance_m is None else max_distance_m)
     cov = coverage(atlas, reach)
-    rows = []
-    for code in wijk_codes(atlas):
-        area = atlas.area(code)
-        serving = serving_ids(atlas, code)
-        levels = atlas.services.loc[serving, "level"].value_counts() if serving else pd.Series(dtype=int)
-        row = {"code": code, "name": area.name, "municipality": area.municipality_name,
-               "population": area.population, "age_0_14": area.age_0_14, "age_15_24": area.age_15_24}
-        for level in vocab.LEVELS:
-            row[level] = int(levels.get(level, 0))
-        row["youth_per_light_service"] = cov.at[code, "youth_per_service"]
-        row["nearest_light_m"] = cov.at[code, "nearest_m"]
-        row["gaps"] = ";".join(gaps_for(atlas, code, reach, serving=serving))
-        rows.append(row)
-    frame = pd.DataFrame(rows)
+    wx = wijk_index(atlas)
+    if not wx.codes:
+        return pd.DataFrame()
+    gaps = wx.gaps(reach)
+    data: dict[str, object] = {"code": wx.codes, "name": wx.names, "municipality": wx.municipalities,
+                               "population": wx.population, "age_0_14": wx.age_0_14, "age_15_24": wx.age_15_24}
+    for li, level in enumerate(vocab.LEVELS):
+        data[level] = wx.counts[:, li].tolist()
+    data["youth_per_light_service"] = cov["youth_per_service"].to_numpy()
+    data["nearest_light_m"] = cov["nearest_m"].to_numpy()
+    data["gaps"] = [";".join(level for level, gap in zip(vocab.LEVELS, row) if gap) for row in gaps.tolist()]
+    frame = pd.DataFrame(data)
     for col in ("population", "age_0_14", "age_15_24"):
         if col in frame:
             frame[col] = frame[col].astype("Int64")
@@ -291,4 +511,5 @@ def comparison_table(atlas: Atlas, max_distance_m: float | None = None) -> pd.Da
 __all__ = [
     "LIGHT_LEVELS", "ServiceReach", "PracticeInfo", "AreaProfile", "area_profile", "gaps_for",
     "coverage", "comparison_table", "serving_ids", "service_distances", "area_point", "wijk_codes",
+    "WijkIndex", "wijk_index",
 ]

@@ -114,3 +114,26 @@ def test_every_shipped_wijk_has_coverage_figures(shipped_atlas):
     cov = profiles.coverage(shipped_atlas)
     assert len(cov) == int((shipped_atlas.areas["kind"] == "wijk").sum())
     assert not any(math.isnan(v) for v in cov["nearest_m"])
+
+
+@pytest.mark.parametrize("reach", [10, 999, 2000, 2500, 3000, 10000])
+def test_the_comparison_table_agrees_with_each_wijk_profile_at_every_distance(atlas, reach):
+    table = profiles.comparison_table(atlas, reach)
+    for row in table.to_dict("records"):
+        profile = profiles.area_profile(atlas, row["code"], reach)
+        assert {level: row[level] for level in profiles.vocab.LEVELS} == {
+            level: len(items) for level, items in profile.by_level().items()}
+        assert row["gaps"] == ";".join(profile.gaps)
+
+
+def test_the_wijk_index_is_built_once_per_atlas(atlas):
+    assert profiles.wijk_index(atlas) is profiles.wijk_index(atlas)
+
+
+@pytest.mark.skipif(not (SHIPPED / "areas.csv").exists(), reason="shipped region not built yet")
+def test_the_shipped_comparison_table_agrees_with_each_wijk_profile(shipped_atlas):
+    table = profiles.comparison_table(shipped_atlas, 1500)
+    for row in table.to_dict("records"):
+        profile = profiles.area_profile(shipped_atlas, row["code"], 1500)
+        assert sum(row[level] for level in profiles.vocab.LEVELS) == len(profile.services)
+        assert row["gaps"] == ";".join(profile.gaps)

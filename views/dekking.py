@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from socialmap import maps
+from socialmap import maps, profiles
 from socialmap.i18n import t
 from socialmap.ui import common, state
 from socialmap.ui import maps as ui_maps
@@ -58,5 +58,4 @@ table = pd.DataFrame({
 }).sort_values(t("map.dekking.tip_per_service", lang), ascending=False, na_position="first")
 st.dataframe(table, hide_index=True, width="stretch")
 st.caption(t("map.profile.source_cbs", lang))
-common.illustrative_notice(atlas, lang, [s for s in atlas.services.index
-                                         if atlas.services.at[s, "level"] in ("open_access", "gp_practice")])
+common.illustrative_notice(atlas, lang, list(atlas.services.index[atlas.services["level"].isin(profiles.LIGHT_LEVELS)]))

@@ -70,11 +70,14 @@ def _p(values: list[float], q: float) -> float:
 async def _timed(page, stats: Stats, step: str, action, done=None) -> None:
     """Run ``action`` and wait for the rerun it starts (or for ``done``); record the latency."""
     page.sm_step = step
-    before = await page.evaluate(harness._COUNT_RUNS_JS)
+    before = page.sm_finished_runs
     t0 = time.perf_counter()
     await action()
     if done is None:
-        await page.wait_for_function(f"() => window.__smRuns > {before}", timeout=STEP_TIMEOUT_MS)
+        while page.sm_finished_runs <= before:
+            if time.perf_counter() - t0 > STEP_TIMEOUT_MS / 1000:
+                raise AssertionError("no finished run (websocket count)")
+            await asyncio.sleep(0.05)
         await page.wait_for_function(harness._IDLE_JS, timeout=STEP_TIMEOUT_MS)
     else:
         await done()
@@ -158,6 +161,7 @@ async def session(browser, n: int, base_url: str, stats: Stats, deadline: float,
 
     await ctx.route("**/*", route)
     page = await ctx.new_page()
+    harness.track_runs(page)
     page.on("pageerror", lambda exc: page_errors.append(str(exc)))
     page.on("dialog", lambda d: asyncio.ensure_future(d.dismiss()))
     try:

@@ -233,19 +233,61 @@ def settle(page, quiet_ms: int = 800, timeout_ms: int = RERUN_TIMEOUT_MS) -> Non
         timeout=timeout_ms, polling=100)
 
 
+def track_runs(page) -> None:
+    """Count the app's finished script runs from the messages the server sends over the page's
+    websocket (``ForwardMsg.script_finished``). Call it before the page connects (``open_page``
+    does); calling it again does nothing.
+
+    Why not the DOM: ``data-test-script-state`` only shows what React rendered. When the
+    "run started" and "run finished" messages reach the browser close together (a quick rerun,
+    a busy browser), React renders both in one batch and the attribute never shows 'running',
+    although the click reached the server and the run finished. Counting the DOM then reports a
+    lost click that was not lost.
+    """
+    if getattr(page, "sm_finished_runs", None) is not None:
+        return
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    page.sm_finished_runs = 0
+    early = ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
+
+    def on_frame(payload) -> None:
+        if isinstance(payload, str):
+            return
+        msg = ForwardMsg()
+        try:
+            msg.ParseFromString(bytes(payload))
+        except Exception:  # noqa: BLE001 - not a ForwardMsg: not a run
+            return
+        if msg.WhichOneof("type") == "script_finished" and msg.script_finished != early:
+            page.sm_finished_runs += 1
+
+    page.on("websocket", lambda ws: ws.on("framereceived", on_frame))
+
+
+def finished_runs(page) -> int:
+    """Finished script runs of this page so far (see ``track_runs``); the DOM count if untracked."""
+    count = getattr(page, "sm_finished_runs", None)
+    return page.evaluate(_COUNT_RUNS_JS) if count is None else count
+
+
 def rerun(page, action: Callable[[], object], timeout_ms: int = RERUN_TIMEOUT_MS, expect_run: bool = True) -> None:
     """Do ``action`` (a click, a key press) and wait for the rerun it starts to finish.
 
-    If ``expect_run`` is true and no run started within 3 s, the action did not reach the server
-    and the wait fails. Otherwise a missing run is fine (the widget did not change).
+    If ``expect_run`` is true and no run finished within ``timeout_ms``, the action did not reach
+    the server and the wait fails. Otherwise a missing run (after 3 s) is fine (the widget did not
+    change).
     """
-    before = page.evaluate(_COUNT_RUNS_JS)
+    page.evaluate(_COUNT_RUNS_JS)  # keeps settle()'s last-change clock running
+    before = finished_runs(page)
     action()
-    try:
-        page.wait_for_function(f"() => window.__smRuns > {before}", timeout=timeout_ms if expect_run else 3_000)
-    except Exception:
-        if expect_run:
-            raise AssertionError(f"the action did not lead to a finished rerun of the app within {timeout_ms / 1000:.0f} s")
+    deadline = time.monotonic() + (timeout_ms if expect_run else 3_000) / 1000
+    while finished_runs(page) <= before:
+        if time.monotonic() > deadline:
+            if expect_run:
+                raise AssertionError(f"the action did not lead to a finished rerun of the app within {timeout_ms / 1000:.0f} s")
+            break
+        page.wait_for_timeout(50)  # lets Playwright deliver the websocket frames it has received
     wait_idle(page, timeout_ms)
     check_app(page)
 
@@ -253,6 +295,7 @@ def rerun(page, action: Callable[[], object], timeout_ms: int = RERUN_TIMEOUT_MS
 def open_page(page, base_url: str, path: str = "", query: str = "") -> None:
     """Go to a url path of the app and wait until its script has run."""
     url = f"{base_url}/{path}" + (f"?{query}" if query else "")
+    track_runs(page)
     page.goto(url, wait_until="domcontentloaded")
     wait_idle(page)
     page.evaluate(_COUNT_RUNS_JS)

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import schedule, vocab
+from .derived import per_atlas
 from .model import Area, Atlas
 
 _NO_LIMIT_MONTHS = 10**6
@@ -137,18 +138,10 @@ class MatchIndex:
         return self._chains[code]
 
 
-_INDEXES: dict[int, MatchIndex] = {}
-
-
+@per_atlas
 def match_index(atlas: Atlas) -> MatchIndex:
-    """The cached :class:`MatchIndex` of an atlas (built on first use, dropped with the atlas)."""
-    key = id(atlas)
-    index = _INDEXES.get(key)
-    if index is None or index.atlas_ref() is not atlas:
-        index = MatchIndex(atlas)
-        _INDEXES[key] = index
-        weakref.finalize(atlas, _INDEXES.pop, key, None)
-    return index
+    """The :class:`MatchIndex` of an atlas (built on first use, shared, dropped with the atlas)."""
+    return MatchIndex(atlas)
 
 
 def match(

@@ -26,6 +26,7 @@ import shapely
 
 from . import search, vocab
 from .matching import match_index
+from .derived import per_atlas
 from .model import Area, Atlas
 
 LIGHT_LEVELS: tuple[str, ...] = ("open_access", "gp_practice")
@@ -445,18 +446,10 @@ class WijkIndex:
         return ~(self.remote | (self.near <= reach))
 
 
-_WIJK_INDEXES: dict[int, WijkIndex] = {}
-
-
+@per_atlas
 def wijk_index(atlas: Atlas) -> WijkIndex:
-    """The cached :class:`WijkIndex` of an atlas (built on first use, dropped with the atlas)."""
-    key = id(atlas)
-    index = _WIJK_INDEXES.get(key)
-    if index is None or index.atlas_ref() is not atlas:
-        index = WijkIndex(atlas)
-        _WIJK_INDEXES[key] = index
-        weakref.finalize(atlas, _WIJK_INDEXES.pop, key, None)
-    return index
+    """The :class:`WijkIndex` of an atlas (built on first use, shared, dropped with the atlas)."""
+    return WijkIndex(atlas)
 
 
 def coverage(atlas: Atlas, max_distance_m: float | None = None) -> pd.DataFrame:

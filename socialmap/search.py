@@ -22,6 +22,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from . import i18n, schedule, vocab
+from .derived import per_atlas
 from .model import Area, Atlas
 
 #: Minimum rapidfuzz ratio (0-100) for a query word to match a word of a service.
@@ -152,18 +153,10 @@ def _build_index(atlas: Atlas) -> SearchIndex:
     )
 
 
-_INDEXES: dict[int, SearchIndex] = {}
-
-
+@per_atlas
 def search_index(atlas: Atlas) -> SearchIndex:
-    """The cached :class:`SearchIndex` of an atlas."""
-    key = id(atlas)
-    index = _INDEXES.get(key)
-    if index is None or index.atlas_ref() is not atlas:
-        index = _build_index(atlas)
-        _INDEXES[key] = index
-        weakref.finalize(atlas, _INDEXES.pop, key, None)
-    return index
+    """The :class:`SearchIndex` of an atlas (built on first use, shared, dropped with the atlas)."""
+    return _build_index(atlas)
 
 
 def filter_services(atlas: Atlas, filters: ServiceFilters, now: dt.datetime | None = None) -> list[str]:

@@ -22,6 +22,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.e2e)
+            # A real browser and the Streamlit server share two cores with everything else in CI;
+            # a rare timing failure is retried (and shown as "R" / "rerun" in the summary), a real
+            # failure fails three times.
+            item.add_marker(pytest.mark.flaky(reruns=2, reruns_delay=2))
 
 
 @pytest.hookimpl(wrapper=True)

@@ -70,7 +70,8 @@ def test_the_page_language_is_dutch(page, base_url, path):
 def test_the_page_language_follows_the_language_switch(page, base_url):
     harness.open_page(page, base_url, "")
     sidebar = page.locator('[data-testid="stSidebar"]')
-    harness.rerun(page, lambda: flows.click_radio(sidebar.get_by_role("radio", name="English", exact=True)))
+    # The option's visible text is what a user clicks (react-aria keeps the <input> under an overlay).
+    harness.rerun(page, lambda: sidebar.get_by_text("English", exact=True).click())
     expect(page.get_by_text("Need help right now?").first).to_be_visible()
     page.wait_for_function("() => document.documentElement.lang === 'en'", timeout=10_000)
 

@@ -16,10 +16,17 @@ pytestmark = pytest.mark.e2e
 def _filter_pick(page, field_label: str, option: str) -> None:
     """Pick a filter option; the filters may sit in the sidebar or in a folded 'Filters' box."""
     box = page.locator('[data-testid="stSidebar"], [data-testid="stMain"]').get_by_role("combobox", name=field_label).first
-    if not box.is_visible():
-        fold = page.locator('[data-testid="stExpander"] summary').filter(has_text=nl("map.filters.title")).first
+    fold = page.locator('[data-testid="stExpander"] summary').filter(has_text=nl("map.filters.title")).first
+    for _ in range(3):  # the expander can swallow a click that lands while the page re-renders
+        if box.is_visible():
+            break
+        harness.wait_idle(page)
         fold.click()
-        expect(box).to_be_visible()
+        try:
+            expect(box).to_be_visible(timeout=10_000)
+        except AssertionError:
+            continue
+    expect(box).to_be_visible()
     flows._pick(page, box, option)
 
 

@@ -322,6 +322,15 @@ def local_services(atlas: Atlas, area: Area, level: str, also: Sequence[str], ag
     return out
 
 
+def waiting_text(weeks: int | None, lang: str = "nl") -> str:
+    """The waiting time of a service in words, the same on screen, in print and in the PDF."""
+    if weeks is None:
+        return i18n.t("advisor.card.waiting_unknown", lang)
+    if weeks == 0:
+        return i18n.t("advisor.card.waiting_none", lang)
+    return i18n.t("advisor.card.waiting_one" if weeks == 1 else "advisor.card.waiting", lang, weeks=weeks)
+
+
 def bridging_needed(waits: Sequence[int | None]) -> bool:
     """True when the quickest known option waits longer than ``BRIDGE_WEEKS`` weeks."""
     known = [w for w in waits if w is not None]

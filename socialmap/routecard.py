@@ -15,7 +15,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from . import i18n
-from .advisor import RouteCard, ServiceCard
+from .advisor import RouteCard, ServiceCard, waiting_text
 
 _REPLACE = {
     "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2018": "'", "\u2019": "'", "\u201a": "'",
@@ -85,13 +85,7 @@ def _service_lines(card: ServiceCard, lang: str) -> list[str]:
         lines.append(f"{t('advisor.card.address')}: {card.address}")
     if card.hours:
         lines.append(f"{t('advisor.card.hours')}: " + "; ".join(card.hours))
-    if card.waiting_weeks is None:
-        lines.append(t("advisor.card.waiting_unknown"))
-    elif card.waiting_weeks == 0:
-        lines.append(t("advisor.card.waiting_none"))
-    else:
-        lines.append(t("advisor.card.waiting_one" if card.waiting_weeks == 1 else "advisor.card.waiting",
-                       weeks=card.waiting_weeks))
+    lines.append(waiting_text(card.waiting_weeks, lang))
     if card.url:
         lines.append(f"{t('advisor.card.website')}: {card.url}")
     return lines

@@ -488,13 +488,8 @@ def service_card_view(lang: str, card: advisor.ServiceCard) -> None:
         now.append(f":green[**{t('advisor.card.walk_in_today')}**]")
     if now:
         lines.append(" · ".join(now))
-    if card.waiting_weeks is None:
-        lines.append(t("advisor.card.waiting_unknown"))
-    elif card.waiting_weeks == 0:
-        lines.append(t("advisor.card.waiting_none"))
-    else:
-        text = t("advisor.card.waiting_one" if card.waiting_weeks == 1 else "advisor.card.waiting", weeks=card.waiting_weeks)
-        lines.append(f":orange[{text}]" if card.waiting_weeks > advisor.BRIDGE_WEEKS else text)
+    text = advisor.waiting_text(card.waiting_weeks, lang)
+    lines.append(f":orange[{text}]" if (card.waiting_weeks or 0) > advisor.BRIDGE_WEEKS else text)
     lines.append(t("advisor.card.verified", date=card.verified_at) if card.verified_at else t("advisor.card.not_verified"))
     st.markdown("  \n".join(lines))
 
@@ -635,13 +630,7 @@ def card_html(card: advisor.RouteCard, notes: str, qr_uri: str) -> str:
             lines.append(f'{t("advisor.card.address")}: {e(svc.address)}')
         if svc.hours:
             lines.append(f'{t("advisor.card.hours")}: {e("; ".join(svc.hours))}')
-        if svc.waiting_weeks is None:
-            lines.append(t("advisor.card.waiting_unknown"))
-        elif svc.waiting_weeks == 0:
-            lines.append(t("advisor.card.waiting_none"))
-        else:
-            lines.append(t("advisor.card.waiting_one" if svc.waiting_weeks == 1 else "advisor.card.waiting",
-                           weeks=svc.waiting_weeks))
+        lines.append(advisor.waiting_text(svc.waiting_weeks, lang))
         out.append('<div class="sm-svc">' + "<br>".join(lines) + "</div>")
     if card.bridging:
         out.append(f'<h3>{t("advisor.bridge.title")}</h3><p>{t("advisor.bridge.intro")}</p>')

@@ -86,12 +86,14 @@ def answered(answers: Mapping[str, Any], qid: str) -> bool:
 
 
 # ---- compact URL encoding ------------------------------------------------------------------
-# Format (version 1): fields joined by "-", list items by ".":
-#   1-<age>-<concerns>-<impact>-<duration>-<red_flags>-<tried>-<context>-<postcode>
+# Format (version 2 = triage contract v2): fields joined by "-", list items by ".":
+#   2-<age>-<concerns>-<impact>-<duration>-<red_flags>-<tried>-<context>-<postcode>[-s]
 # impact and duration are digits (index in the vocabulary); list values are two-letter codes
 # fixed below (never reuse a code). The postcode is written as PC4 only (``2035``; a full PC6
-# such as ``2035 AB`` is cut to its digits). Example: 1-13-an.lm-2-1----2035
-# decode_answers still reads older links with a PC6.
+# such as ``2035 AB`` is cut to its digits). ``-s`` at the end: a young adult filled it in for
+# themselves. Example: 2-13-an.lm-2-1----2035
+# Version 1 links (contract v1, no ``-s``) still open: the route shows a note that the advice
+# was made with an earlier version, and today's advice. decode_answers also reads a PC6.
 
 _CODES: dict[str, dict[str, str]] = {
     "concerns": {
@@ -149,7 +151,8 @@ def encode_answers(answers: Mapping[str, Any]) -> str:
         parts.append(".".join(_CODES[key][v] for v in answers.get(key) or () if v in _CODES[key]))
     postcode = normalise_postcode(answers.get("postcode"))
     parts.append(postcode[:4] if is_postcode_shape(postcode) else "")
-    parts.append("s" if answers.get("for_self") is True else "")
+    if answers.get("for_self") is True:  # a young adult filling it in for themselves
+        parts.append("s")
     return "-".join(parts)
 
 
@@ -178,15 +181,14 @@ def decode_answers(text: str, lang: str = "nl") -> dict[str, Any]:
     text = (text or "").strip()
     parts = text.split("-")
     fields = _FIELDS_BY_VERSION.get(parts[0])
-    if fields is None or len(parts) != len(fields) + 1:
+    if fields is None or len(parts) not in (len(_FIELDS_V1) + 1, len(fields) + 1):
         raise _bad_link(lang, text[:40])
     out = empty_answers()
     age, concerns, impact, duration, red, tried, context, postcode = parts[1:9]
     if len(parts) > 9:
-        if parts[9] not in ("", "s"):
+        if parts[9] != "s":
             raise _bad_link(lang, f"for_self={parts[9][:10]}")
-        if parts[9] == "s":
-            out["for_self"] = True
+        out["for_self"] = True
     if age:
         # ASCII digits only: "²".isdigit() is true but int("²") fails.
         if not _DIGITS.fullmatch(age) or not 0 <= int(age) <= vocab.AGE_MAX_YEARS:

@@ -96,7 +96,10 @@ class _Session:
         # Validate strictly first (every required key); only the contract's keys go on, so a
         # caller's own keys (the app's ``for_self``) never change the output.
         answers = parse_answers(obj)
-        atlas = self.atlas() if (answers.postcode or answers.area_code) else None
+        atlas = None
+        if answers.postcode or answers.area_code:
+            atlas = self.atlas()
+            atlas.resolve(postcode=answers.postcode, area_code=answers.area_code)  # the contract's messages
         result = route(atlas, answers.to_dict(), self.lang, limit=self.limit, rules=self.rules)
         return result.to_contract()
 

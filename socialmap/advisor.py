@@ -539,6 +539,14 @@ class RouteCard:
     created: str
     notes: str = ""
     red_flags: tuple[str, ...] = field(default=())
+    urgency: str = ""
+    urgency_text: str = ""  # "vandaag", "geen haast: maak een afspraak", ...
+    title: str = ""  # what to do, as an action
+    safety_net_title: str = ""
+    safety_net: str = ""  # when to call sooner
+    bridging_text: str = ""
+    version_note: str = ""  # the link was made with an earlier version of the contract
+    audience: str = "child"
 
     @property
     def overridden(self) -> bool:
@@ -546,38 +554,53 @@ class RouteCard:
 
 
 def build_route_card(atlas: Atlas, request: RouteRequest, url: str,
-                     crisis_lines: Sequence[tuple[str, str]], now: dt.datetime | None = None) -> RouteCard:
-    """The route card for a request (``InputError`` for incomplete answers or a bad postcode)."""
+                     crisis_lines: Sequence[tuple[str, str]], now: dt.datetime | None = None,
+                     demo: bool = False) -> RouteCard:
+    """The route card for a request (``InputError`` for incomplete answers or a bad postcode).
+
+    A thin wrapper over :func:`socialmap.route.route`: the same advice, pre-pick and texts as the
+    result page. Illustrative records never go on the card outside demo mode.
+    """
+    from .route import route  # route builds on this module
+
     lang = request.lang
-    advice = advise_answers(request.answers, lang)
-    if advice is None:
-        raise _bad_link(lang, ", ".join(missing_required(request.answers)))
-    area = resolve_area(atlas, request.answers.get("postcode"), lang)
-    level = request.override if request.override and advice.level != "crisis" else advice.level
-    search_area = area or (fallback_area(atlas) if level == "crisis" else None)
-    found: dict[str, Match] = {}
-    ranked: list[Match] = []
-    if search_area is not None:
-        ranked = local_services(atlas, search_area, level, advice.also, request.answers.get("age"),
-                                request.answers.get("concerns") or (), now=now, limit=50)
-        found = {m.service_id: m for m in ranked}
-    ids = [s for s in request.services if s in atlas.services.index]
-    if not request.services:
-        ids = [m.service_id for m in ranked[:DEFAULT_PICKED]]
-    cards = tuple(service_card(atlas, sid, lang, found.get(sid)) for sid in ids)
-    at_level = [c.waiting_weeks for c in cards if c.level == level] or [
-        m.waiting_weeks for m in ranked if m.level == level][:MAX_SERVICES]
-    area_name = f"{area.name} ({area.municipality_name})" if area is not None else ""
-    when = (now or dt.datetime.now()).date().isoformat()
+    result = route(atlas, request.answers, lang, override=request.override, now=now, demo=demo,
+                   older_version=request.older_version, limit=50)
+    if not result.ready or result.advice is None or result.level is None:
+        raise _bad_link(lang, ", ".join(result.missing))
+    advice, level = result.advice, result.level
+    found = {o.id: o for o in result.options}
+    if request.services:
+        ids = []
+        for sid in request.services:
+            if sid not in atlas.services.index or sid in ids:
+                continue
+            option = found.get(sid)
+            status = option.card.status if option is not None else _text(atlas.services.at[sid, "status"])
+            if status != "illustrative" or demo:
+                ids.append(sid)
+        cards = tuple(found[sid].card if sid in found else service_card(atlas, sid, lang) for sid in ids)
+    else:
+        cards = tuple(found[sid].card for sid in result.picked if sid in found)
+    when = schedule_date(now)
     return RouteCard(
         lang=lang, engine_level=advice.level, level=level,
         override_reason=request.reason if level != advice.level else "",
         also=advice.also, next_step=advice.next_step if level == advice.level else _next_of(level),
-        reasons=advice.reasons, area_name=area_name, services=cards,
-        bridging=level != "crisis" and bridging_needed(at_level),
-        crisis_lines=tuple(crisis_lines), url=url, created=when,
+        reasons=advice.reasons, area_name=result.area_label, services=cards,
+        bridging=result.bridging, crisis_lines=tuple(crisis_lines), url=url, created=when,
         red_flags=tuple(request.answers.get("red_flags") or ()),
+        urgency=result.urgency or "", urgency_text=result.urgency_text, title=result.title,
+        safety_net_title=result.safety_net_title, safety_net=result.safety_net, bridging_text=result.bridging_text,
+        version_note=result.note, audience=result.audience,
     )
+
+
+def schedule_date(now: dt.datetime | None) -> str:
+    """Today's date (ISO) in the region's time zone, or the date of ``now``."""
+    from .schedule import local_now
+
+    return local_now(now).date().isoformat()
 
 
 def _next_of(level: str) -> str | None:

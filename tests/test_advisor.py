@@ -190,14 +190,31 @@ def test_the_route_card_follows_the_professionals_choice_and_keeps_the_engines_a
     assert (card.engine_level, card.level, card.overridden) == ("gp_practice", "open_access", True)
     assert card.override_reason == "ouders willen dit"
     assert [s.name for s in card.services] == ["Opvoedspreekuur CJG"]
-    assert card.area_name == "Westbuurt Zuid (Testgemeente)"
+    assert card.area_name == "Westwijk (Testgemeente)"  # PC4 9991 is only 80 % Westbuurt Zuid: name the wijk
+    assert card.urgency_text == "geen haast: maak een afspraak"
+    assert card.title == "Ga langs bij het CJG of bel het CJG"
+    assert card.safety_net.startswith("Bel eerder als het snel slechter gaat")
 
 
-def test_the_route_card_picks_the_first_three_when_no_service_was_chosen(mini):
+def test_the_route_card_never_picks_or_keeps_an_illustrative_service_outside_demo_mode(mini):
     answers = advisor.empty_answers() | {"age": 10, "concerns": ["anxiety"], "impact": "moderate",
                                          "duration": "months", "postcode": "9991"}
     card = advisor.build_route_card(mini, advisor.RouteRequest(answers), "u", [])
-    assert [s.id for s in card.services] == ["svc-poh"]
+    assert [s.id for s in card.services] == []  # the only POH in the fixture is illustrative
+    ticked = advisor.build_route_card(mini, advisor.RouteRequest(answers, ("svc-poh", "svc-cjg")), "u", [])
+    assert [s.id for s in ticked.services] == ["svc-cjg"]
+    demo = advisor.build_route_card(mini, advisor.RouteRequest(answers), "u", [], demo=True)
+    assert [s.id for s in demo.services] == ["svc-poh"]
+
+
+def test_a_route_card_from_an_older_link_says_so_and_shows_todays_advice(mini):
+    request = advisor.parse_route_query({"a": "1-10-an-2-1----9991"})
+    card = advisor.build_route_card(mini, request, "u", [])
+    assert card.version_note == ("Deze routekaart is gemaakt met een eerdere versie van de hulpwijzer. "
+                                 "Hieronder staat het advies van nu.")
+    assert card.level == "gp_practice"
+    assert advisor.build_route_card(mini, advisor.parse_route_query({"a": "2-10-an-2-1----9991"}), "u",
+                                    []).version_note == ""
     assert card.bridging is False
 
 

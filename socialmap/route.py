@@ -310,6 +310,12 @@ def level_label(level: str, lang: str, audience: str = "child") -> str:
     return i18n.label(kind, level, lang)
 
 
+def short_name(level: str, lang: str, audience: str, young: bool = False) -> str:
+    """A level as a place or person in a sentence: "het consultatiebureau", "de huisarts of de POH-GGZ"."""
+    key = "open_access_young" if young and level == "open_access" and audience == "child" else level
+    return audience_text("short", key, lang, audience)
+
+
 def _young(answers: Mapping[str, Any]) -> bool:
     age = answers.get("age")
     return isinstance(age, int) and not isinstance(age, bool) and age <= 4
@@ -591,11 +597,11 @@ def route(atlas: Atlas | None, answers: Mapping[str, Any], lang: str = "nl", *, 
     todo = [audience_text("todo", level, lang, audience)]
     also_levels = [lvl for lvl in advice.also if lvl != level]
     if also_levels:
-        names = join_words([level_label(x, lang, audience) for x in also_levels], lang)
+        names = join_words([short_name(x, lang, audience, young) for x in also_levels], lang)
         todo.append(i18n.t("triage.route.also", lang, levels=names))
     next_step = advice.next_step if level == advice.level else rules.next_step.get(level)
     if next_step:
-        todo.append(i18n.t("triage.route.next_step", lang, level=level_label(next_step, lang, audience)))
+        todo.append(i18n.t("triage.route.next_step", lang, level=short_name(next_step, lang, audience, young)))
 
     all_options = [o for lane in final for o in lane.options]
     share = (sum(1 for o in all_options if not o.real), len(all_options))
@@ -690,5 +696,5 @@ def decode(atlas: Atlas, params: Mapping[str, Any], lang: str = "nl", **kwargs: 
 
 __all__ = [
     "Route", "Lane", "Option", "Contact", "ContactLine", "Routing", "route", "decode", "load_routing",
-    "honest_area_label", "join_words", "level_label", "lane_title", "route_title", "urgency_text", "audience_text",
+    "honest_area_label", "join_words", "level_label", "short_name", "lane_title", "route_title", "urgency_text", "audience_text",
 ]

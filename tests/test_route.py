@@ -81,6 +81,7 @@ def test_an_unsafe_home_puts_veilig_thuis_first_with_its_number_and_keeps_the_tr
     assert [(c.id, c.number) for c in r.contacts] == [("veilig_thuis", "0800-2000"), ("112", "112")]
     assert [(lane.level, lane.role) for lane in r.lanes] == [("crisis", "crisis"), ("open_access", "also"),
                                                             ("wijkteam", "also")]
+    assert r.todo[1] == "Vraag ook hulp bij het consultatiebureau en het sociaal wijkteam."
     crisis = r.lanes[0]
     assert [o.id for o in crisis.options[:2]] == ["svc-veilig-thuis", "svc-alarmnummer-112"]
     assert r.picked[0] == "svc-veilig-thuis"
@@ -283,7 +284,7 @@ def test_a_young_adult_gets_adult_titles_and_lanes(shipped_atlas):
     assert r.title == "Maak een afspraak met uw huisarts of de praktijkondersteuner GGZ (POH-GGZ)"
     assert [lane.title for lane in r.lanes] == ["Huisarts en praktijkondersteuner GGZ (POH-GGZ)",
                                                 "Wijkteam: steun uit de Wmo, schulden, wonen"]
-    assert r.todo[-1] == "Helpt dit niet genoeg? Dan is de volgende stap: Generalistische basis-GGZ."
+    assert r.todo[-1] == "Helpt dit niet genoeg? Dan is de volgende stap de generalistische basis-GGZ."
     assert "svc-haarlem-schulddienstverlening" in r.picked
     for option in r.options:  # a 0-17 service is never offered to a 20-year-old
         age_max = shipped_atlas.services.at[option.id, "age_max_months"]

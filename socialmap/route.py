@@ -154,6 +154,7 @@ class Route:
     own_practice: str | None = None
     created: str = ""
     reasons: tuple[str, ...] = field(default=())
+    override_reason: str = ""  # the professional's reason: shown in the session, never in the link
 
     @property
     def red_flag(self) -> bool:
@@ -558,27 +559,32 @@ def route(atlas: Atlas | None, answers: Mapping[str, Any], lang: str = "nl", *, 
         lanes.append(Lane(lvl, role, lane_title(lvl, lang, audience, young), tuple(options), ""))
 
     # answers that call for a specific service (debts: debt help; unsafe home: Veilig Thuis)
-    wanted: list[str] = []
-    for ctx in validated.context:
-        wanted.extend(routing.prepick_context.get(ctx, ()))
+    wanted: dict[str, str] = {}  # service id -> the lane it joins when no lane has its level
+    for ctx in validated.context:  # principle 8: a context stressor always brings the wijkteam in
+        wanted.update({sid: "wijkteam" for sid in routing.prepick_context.get(ctx, ()) if sid not in wanted})
     for flag in validated.red_flags:
-        wanted.extend(routing.prepick_red_flags.get(flag, ()))
-    wanted = [sid for i, sid in enumerate(wanted)
-              if atlas is not None and sid in atlas.services.index and sid not in wanted[:i]]
+        wanted.update({sid: "crisis" for sid in routing.prepick_red_flags.get(flag, ()) if sid not in wanted})
+    if atlas is not None:
+        wanted = {sid: home for sid, home in wanted.items() if sid in atlas.services.index}
     if search_area is not None and atlas is not None:
-        for sid in wanted:
+        for sid, home in wanted.items():
             if any(o.id == sid for lane in lanes for o in lane.options):
                 continue
             svc_level = str(atlas.services.at[sid, "level"])
-            for i, lane in enumerate(lanes):
-                if lane.level == svc_level:
-                    lanes[i] = Lane(lane.level, lane.role, lane.title,
-                                    (_extra_option(atlas, sid, lang, demo), *lane.options), lane.empty_text)
-                    break
+            target = next((i for i, lane in enumerate(lanes) if lane.level == svc_level),
+                          next((i for i, lane in enumerate(lanes) if lane.level == home), None))
+            if target is None:
+                continue
+            lane = lanes[target]  # after the lane's real records: it was not matched for the area
+            extra = _extra_option(atlas, sid, lang, demo)
+            real = [o for o in lane.options if o.real]
+            rest = [o for o in lane.options if not o.real]
+            options = (*real, extra, *rest) if extra.real else (*real, *rest, extra)
+            lanes[target] = Lane(lane.level, lane.role, lane.title, options, lane.empty_text)
 
     specific = frozenset(sid for table in (routing.prepick_context, routing.prepick_red_flags)
                          for ids in table.values() for sid in ids)
-    chosen = _pick(lanes, wanted, picked, demo, specific)
+    chosen = _pick(lanes, list(wanted), picked, demo, specific)
     final: list[Lane] = []
     for lane in lanes:
         opts = tuple(
@@ -618,6 +624,7 @@ def route(atlas: Atlas | None, answers: Mapping[str, Any], lang: str = "nl", *, 
         safety_net_title=safety_title, safety_net=safety, bridging=bridging, bridging_text=bridging_text,
         picked=picked_ids, query=MappingProxyType(query), url=url, note=note, illustrative_share=share, demo=demo,
         own_practice=own_practice, created=created, reasons=advice.reasons,
+        override_reason=override_reason if level != advice.level else "",
     )
 
 

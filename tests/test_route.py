@@ -290,3 +290,47 @@ def test_a_young_adult_gets_adult_titles_and_lanes(shipped_atlas):
         age_max = shipped_atlas.services.at[option.id, "age_max_months"]
         assert age_max != age_max or age_max is None or age_max >= 20 * 12
     assert "-s" in r.query["a"]
+
+
+# ---- routing data ------------------------------------------------------------------------------------
+
+def test_a_region_can_name_its_own_services_for_an_answer_in_its_routing_file(mini_region):
+    import yaml
+
+    from socialmap.loader import load_region
+    from socialmap.route import DEFAULT_ROUTING
+
+    data = yaml.safe_load(DEFAULT_ROUTING.read_text(encoding="utf-8"))
+    data["prepick"]["context"] = {"caregiver_overload": ["svc-cjg"]}
+    (mini_region / "routing.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    atlas = load_region(mini_region)
+    answers = {"age": 10, "concerns": ["anxiety"], "impact": "moderate", "duration": "months", "postcode": "9991",
+               "context": ["caregiver_overload"]}
+    r = route(atlas, answers, now=WEDNESDAY_10)
+    assert (r.level, r.advice.also) == ("gp_practice", ("wijkteam",))
+    assert r.picked == ("svc-cjg",)  # not matched at these levels, yet the region's data names it
+    hap = route(atlas, {"red_flags": ["self_harm"]}, now=SATURDAY_22).contacts[0]
+    assert (hap.id, hap.number, hap.service_ids) == ("huisarts_today", "023-7654321", ("svc-hap",))
+
+
+def test_a_broken_routing_file_is_refused_naming_the_file_and_field(mini_region):
+    import yaml
+
+    from socialmap.errors import DataError
+    from socialmap.loader import load_region
+    from socialmap.route import DEFAULT_ROUTING
+
+    data = yaml.safe_load(DEFAULT_ROUTING.read_text(encoding="utf-8"))
+    data["prepick"]["context"] = {"money": ["svc-cjg"]}
+    data["red_flag_concerns"]["psychosis"] = ["voices"]
+    del data["contacts"]["113"]
+    path = mini_region / "routing.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        route(load_region(mini_region), {"red_flags": ["psychosis"]})
+    assert err.value.messages == [
+        f"{path}: contacts.113 is missing (expected number, tel and services)",
+        f"{path}: prepick.context.money is not allowed (allowed: {', '.join(vocab.CONTEXTS)})",
+        f"{path}: red_flag_concerns.psychosis ['voices'] is not allowed (expected a list of: "
+        f"{', '.join(vocab.CONCERNS)})",
+    ]

@@ -17,6 +17,7 @@ Nothing here writes the answers anywhere.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from urllib.parse import urlencode
 
 from . import i18n, vocab
 from .errors import InputError
+from .derived import per_atlas
 from .matching import Match, match
 from .model import Area, Atlas
 from .rules import default_rules
@@ -486,8 +488,26 @@ class ServiceCard:
     status: str
 
 
+@per_atlas
+def _cards(atlas: Atlas) -> dict[tuple[str, str], ServiceCard]:
+    """Service cards without a match's facts, per (service id, language): built once per atlas."""
+    return {}
+
+
 def service_card(atlas: Atlas, service_id: str, lang: str = "nl", found: Match | None = None) -> ServiceCard:
     """The facts a card shows for one service (from the atlas, plus a match's distance and times)."""
+    cache = _cards(atlas)
+    card = cache.get((service_id, lang))
+    if card is None:
+        card = cache[(service_id, lang)] = _service_card(atlas, service_id, lang)
+    if found is None:
+        return card
+    distance = None if found.distance_m is None else round(found.distance_m / 1000.0, 1)
+    return dataclasses.replace(card, open_now=found.open_now, walk_in_today=found.walk_in_today,
+                               waiting_weeks=found.waiting_weeks, distance_km=distance)
+
+
+def _service_card(atlas: Atlas, service_id: str, lang: str) -> ServiceCard:
     row = atlas.services.loc[service_id]
     org = ""
     if row["organization_id"] in atlas.organizations.index:
@@ -501,18 +521,15 @@ def service_card(atlas: Atlas, service_id: str, lang: str = "nl", found: Match |
         if len(loc_ids) > 1:
             address += " " + i18n.t("advisor.card.more_locations", lang, n=len(loc_ids) - 1)
     phone = _text(row["phone"])
-    waiting = found.waiting_weeks if found is not None else (None if _text(row["waiting_weeks"]) == "" else int(row["waiting_weeks"]))
-    distance = None if found is None or found.distance_m is None else round(found.distance_m / 1000.0, 1)
+    waiting = None if _text(row["waiting_weeks"]) == "" else int(row["waiting_weeks"])
     verified = row["verified_at"]
     return ServiceCard(
         id=service_id, name=_text(row["name"]), description=_text(row["description"]), organization=org,
         level=str(row["level"]), access_route=_text(row["access_route"]),
         ages=_age_text(row["age_min_months"], row["age_max_months"], lang),
-        phone=phone, tel="".join(ch for ch in phone if ch.isdigit()), email=_text(row["email"]),
+        phone=phone, tel="".join(ch for ch in phone if ch in "0123456789"), email=_text(row["email"]),
         url=_text(row["url"]), address=address, hours=_hours(atlas, service_id, lang),
-        open_now=None if found is None else found.open_now,
-        walk_in_today=False if found is None else found.walk_in_today,
-        waiting_weeks=waiting, distance_km=distance,
+        open_now=None, walk_in_today=False, waiting_weeks=waiting, distance_km=None,
         verified_at=verified.isoformat() if hasattr(verified, "isoformat") else _text(verified),
         status=_text(row["status"]) or "to_verify",
     )

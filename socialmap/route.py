@@ -491,6 +491,12 @@ def route(atlas: Atlas | None, answers: Mapping[str, Any], lang: str = "nl", *, 
     routing = load_routing(region_path)
     data = _plain(answers)
     audience = _audience(data)
+    area: Area | None = None
+    area_label = ""
+    if atlas is not None and data.get("postcode") and not data.get("area_code"):
+        # first, so that a wrong postcode gets the plain message in the user's language
+        area = advisor.resolve_area(atlas, str(data["postcode"]), lang)
+        area_label = honest_area_label(atlas, str(data["postcode"]))
     validated, advice, missing = _validate(data, rules, lang)
     note = i18n.t("triage.route.older_version", lang) if older_version else ""
     query = advisor.route_query(data, tuple(picked or ()), override, lang=lang)
@@ -500,16 +506,9 @@ def route(atlas: Atlas | None, answers: Mapping[str, Any], lang: str = "nl", *, 
     if missing:
         questions = ", ".join(i18n.t(f"advisor.q.{q}.short", lang) for q in missing)
         missing_text = i18n.t("triage.route.missing", lang, questions=questions)
-    area = None
-    area_label = ""
-    if atlas is None:
-        pass
-    elif validated is not None and validated.area_code:
+    if atlas is not None and validated is not None and validated.area_code:
         area = atlas.area(validated.area_code)
         area_label = f"{area.name} ({area.municipality_name})" if area.kind != "gemeente" else area.name
-    elif data.get("postcode"):
-        area = advisor.resolve_area(atlas, str(data["postcode"]), lang)
-        area_label = honest_area_label(atlas, str(data["postcode"]))
     region_id = atlas.region.id if atlas is not None else ""
     region_name = atlas.region.name if atlas is not None else ""
     safety_title = i18n.t("triage.route.safety_net_title", lang)

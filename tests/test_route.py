@@ -206,10 +206,15 @@ def test_an_area_code_is_named_as_it_is(shipped_atlas):
     assert (r.area.code, r.area_label) == ("WK039219", "Boerhaavewijk (Haarlem)")
 
 
-def test_a_postcode_outside_the_region_is_an_input_error(shipped_atlas):
+def test_a_wrong_postcode_is_an_input_error_in_plain_words_in_the_users_language(shipped_atlas):
     with pytest.raises(InputError) as err:
         route(shipped_atlas, {**DEBTS, "postcode": "1011"})
     assert err.value.field == "postcode"
+    assert str(err.value).startswith("Postcode '1011' ligt niet in regio Kennemerland")
+    with pytest.raises(InputError) as err:
+        route(shipped_atlas, {"age": 9, "postcode": "20AB"}, "en")
+    assert err.value.field == "postcode" and "20AB" in str(err.value)
+    assert not str(err.value).startswith("postcode '20AB' is not a Dutch postcode")  # not the contract's wording
 
 
 # ---- incomplete answers, older links, the contract ---------------------------------------------------

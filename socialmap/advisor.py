@@ -29,8 +29,8 @@ from .errors import InputError
 from .derived import per_atlas
 from .matching import Match, match
 from .model import Area, Atlas
-from .rules import default_rules
-from .triage import Advice, advise, parse_answers
+from .rules import Rules, default_rules
+from .triage import Advice, Answers, advise, parse_answers
 
 #: Bridging advice is shown when the quickest option at the advised level waits longer than this.
 BRIDGE_WEEKS = 4
@@ -285,19 +285,39 @@ def parse_route_query(params: Mapping[str, Any], lang: str = "nl") -> RouteReque
 
 # ---- advice ----------------------------------------------------------------------------------
 
+#: Neutral values for the engine when a red flag comes before the other answers. Never shown as
+#: answers; age 10 keeps principle 8's consultatiebureau (ages 0-4) out of a crisis route.
+_CRISIS_FILL: dict[str, Any] = {"age": 10, "concerns": ["behaviour"], "impact": "mild", "duration": "weeks"}
+
+
+def validate_partial(answers: Mapping[str, Any], rules: Rules | None = None,
+                     lang: str = "nl") -> tuple[Answers | None, Advice | None, tuple[str, ...]]:
+    """(validated answers, advice, missing question ids) for possibly incomplete answers.
+
+    A red flag needs nothing else: the crisis advice comes with neutral values filled in for the
+    engine. Otherwise the advice is None while a required answer is missing. ``InputError`` for
+    an invalid value.
+    """
+    data: dict[str, Any] = {}
+    for key, value in answers.items():
+        if isinstance(value, tuple):
+            value = list(value)
+        if value is None or value == "" or value == []:
+            continue
+        data[key] = value
+    missing = tuple(missing_required(data))
+    if missing and not data.get("red_flags"):
+        return None, None, missing
+    full = {**_CRISIS_FILL, **data} if missing else data
+    validated = parse_answers(full)
+    return validated, advise(validated, rules, lang), missing
+
+
 def advise_answers(answers: Mapping[str, Any], lang: str = "nl") -> Advice | None:
     """The advice, or None while required answers are missing. A red flag needs nothing else."""
-    data = {k: answers.get(k) for k in ("age", "concerns", "impact", "duration", "red_flags", "tried", "context")}
-    if data.get("red_flags"):
-        # Safety first: the crisis route needs no other answer. Fill neutral values for the engine.
-        data["age"] = data["age"] if data["age"] is not None else 0
-        data["concerns"] = data["concerns"] or ["behaviour"]
-        data["impact"] = data["impact"] or "severe"
-        data["duration"] = data["duration"] or "weeks"
-    elif missing_required(answers):
-        return None
-    data = {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in data.items() if v is not None}
-    return advise(parse_answers(data), lang=lang)
+    data = {k: answers.get(k) for k in ("age", "concerns", "impact", "duration", "red_flags", "tried", "context",
+                                        "for_self")}
+    return validate_partial(data, lang=lang)[1]
 
 
 def resolve_area(atlas: Atlas, postcode: str | None, lang: str = "nl") -> Area | None:
@@ -628,7 +648,7 @@ def _next_of(level: str) -> str | None:
 __all__ = [
     "Question", "QUESTIONS", "QUESTION_BY_ID", "REQUIRED", "MODES", "BRIDGE_WEEKS", "RouteRequest",
     "RouteCard", "ServiceCard", "empty_answers", "missing_required", "encode_answers", "decode_answers",
-    "route_query", "route_url", "parse_route_query", "advise_answers", "resolve_area", "fallback_area",
+    "route_query", "route_url", "parse_route_query", "advise_answers", "validate_partial", "link_version", "resolve_area", "fallback_area",
     "local_services", "bridging_needed", "todo_text", "service_card", "build_route_card",
     "normalise_postcode",
 ]

@@ -35,7 +35,7 @@ from .errors import DataError, InputError
 from .matching import Match, match
 from .model import Area, Atlas
 from .rules import REPO_ROOT, Rules, load_rules
-from .triage import Advice, Answers, advise, parse_answers
+from .triage import Advice, Answers
 
 DEFAULT_ROUTING = REPO_ROOT / "data" / "rules" / "routing.yaml"
 REGION_ROUTING_FILE = "routing.yaml"
@@ -82,7 +82,7 @@ class Lane:
     role: str
     title: str
     options: tuple[Option, ...]
-    empty_text: str  # non-empty when the lane has no real service
+    empty_text: str  # non-empty when the lane has no real service (or no place was given)
 
     @property
     def real_options(self) -> tuple[Option, ...]:
@@ -368,25 +368,6 @@ def _plain(answers: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _missing(data: Mapping[str, Any]) -> tuple[str, ...]:
-    return tuple(advisor.missing_required(data))
-
-
-def _validate(data: dict[str, Any], rules: Rules, lang: str) -> tuple[Answers | None, Advice | None, tuple[str, ...]]:
-    """(answers, advice, missing). A red flag alone is enough for crisis advice."""
-    missing = _missing(data)
-    if missing and not data.get("red_flags"):
-        return None, None, missing
-    full = dict(data)
-    if missing:  # safety first: neutral values for the engine, never shown as answers
-        full.setdefault("age", 10)
-        full.setdefault("concerns", ["behaviour"])
-        full.setdefault("impact", "mild")
-        full.setdefault("duration", "weeks")
-    answers = parse_answers(full)
-    return answers, advise(answers, rules, lang), missing
-
-
 def _in_office_hours(routing: Routing, now: dt.datetime | None) -> bool:
     local = schedule.local_now(now)
     day = vocab.WEEKDAYS[local.weekday()]
@@ -497,7 +478,7 @@ def route(atlas: Atlas | None, answers: Mapping[str, Any], lang: str = "nl", *, 
         # first, so that a wrong postcode gets the plain message in the user's language
         area = advisor.resolve_area(atlas, str(data["postcode"]), lang)
         area_label = honest_area_label(atlas, str(data["postcode"]))
-    validated, advice, missing = _validate(data, rules, lang)
+    validated, advice, missing = advisor.validate_partial(data, rules, lang)
     note = i18n.t("triage.route.older_version", lang) if older_version else ""
     query = advisor.route_query(data, tuple(picked or ()), override, lang=lang)
     url = advisor.route_url(base_url, query) if base_url else ""
@@ -591,7 +572,10 @@ def route(atlas: Atlas | None, answers: Mapping[str, Any], lang: str = "nl", *, 
                    o.id in chosen, o.match)
             for o in lane.options
         )
-        empty = "" if any(o.real for o in opts) else audience_text("empty", "", lang, audience)
+        if search_area is None:
+            empty = i18n.t("triage.route.no_place", lang)
+        else:
+            empty = "" if any(o.real for o in opts) else audience_text("empty", "", lang, audience)
         final.append(Lane(lane.level, lane.role, lane.title, opts, empty))
 
     # bridging: only real records' waiting times at the level the route follows

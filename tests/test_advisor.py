@@ -144,6 +144,9 @@ def test_a_postcode_of_the_wrong_shape_names_the_value_and_the_format(mini):
 def test_a_red_flag_gives_the_crisis_route_without_any_other_answer():
     advice = advisor.advise_answers(advisor.empty_answers() | {"red_flags": ["unsafe_home"]})
     assert advice is not None and advice.level == "crisis"
+    assert (advice.contacts, advice.also) == (("veilig_thuis", "112"), ("wijkteam",))  # no made-up age 0-4
+    toddler = advisor.advise_answers(advisor.empty_answers() | {"red_flags": ["unsafe_home"], "age": 2})
+    assert toddler.also == ("open_access", "wijkteam")
 
 
 def test_no_advice_while_a_required_answer_is_missing():

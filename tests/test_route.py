@@ -201,6 +201,14 @@ def test_the_area_label_names_the_wijk_when_the_postcode_spans_several_buurten(s
     assert route(shipped_atlas, {**DEBTS, "postcode": "2033"}).area_label == r.area_label  # letters cannot narrow it
 
 
+def test_without_a_postcode_a_lane_asks_for_it_and_the_crisis_lane_still_shows_the_regions_services(shipped_atlas):
+    r = route(shipped_atlas, {k: v for k, v in DEBTS.items() if k != "postcode"})
+    assert (r.area, r.area_label, r.lanes[0].options) == (None, "", ())
+    assert r.lanes[0].empty_text == "Vul uw postcode in, dan ziet u hier hulp bij u in de buurt."
+    crisis = route(shipped_atlas, {"red_flags": ["unsafe_home"]})
+    assert crisis.lanes[0].options[0].id == "svc-veilig-thuis"
+
+
 def test_an_area_code_is_named_as_it_is(shipped_atlas):
     r = route(shipped_atlas, {**DEBTS, "area_code": "WK039219"}, now=WEDNESDAY_10)
     assert (r.area.code, r.area_label) == ("WK039219", "Boerhaavewijk (Haarlem)")

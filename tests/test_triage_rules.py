@@ -34,6 +34,9 @@ def test_it_ships_every_rule_with_dutch_and_english_text():
     for r in rules.rules.values():
         for by_lang in r.texts.values():
             assert by_lang["nl"] and by_lang["en"] and by_lang["nl"] != by_lang["en"]
+            for audience in ("adult", "self"):  # an optional young-adult variant comes in both languages
+                if f"{audience}.nl" in by_lang or f"{audience}.en" in by_lang:
+                    assert by_lang[f"{audience}.nl"] != by_lang[f"{audience}.en"], (r.id, audience)
     assert rules.rules["R-impact-base"].params["rungs"] == {"none": 0, "mild": 1, "moderate": 2, "severe": 3}
 
 

@@ -452,6 +452,69 @@ def _crisis_order(options: list[Option], contacts: Sequence[Contact]) -> list[Op
     return first + [o for o in options if o.id not in rank]
 
 
+def _lane_options(atlas: Atlas, area: Area, level: str, age: int | None, concerns: Sequence[str],
+                  contacts: Sequence[Contact], lang: str, demo: bool, now: dt.datetime | None,
+                  limit: int | None) -> list[Option]:
+    """One lane's options; the crisis lane in the order of the contacts, whatever the concerns."""
+    if level != "crisis":
+        return _options(atlas, match(atlas, area, [level], age, concerns, now=now, limit=limit), lang, demo)
+    options = _options(atlas, match(atlas, area, [level], age, (), now=now), lang, demo)
+    # contact services the matching left out (e.g. outside the age range) still come first
+    present = {o.id for o in options}
+    extra = [_extra_option(atlas, sid, lang, demo) for c in contacts for sid in c.service_ids if sid not in present]
+    options = _crisis_order(options + extra, contacts)
+    if limit is not None:
+        for_contacts = sum(1 for o in options if any(o.id in c.service_ids for c in contacts))
+        options = options[:max(limit, for_contacts)]
+    return options
+
+
+def _wanted(atlas: Atlas | None, answers: Answers, routing: Routing) -> dict[str, str]:
+    """Services the routing data names for these answers (debts: debt help; unsafe home: Veilig
+    Thuis), each with the lane it joins when no lane has its level."""
+    wanted: dict[str, str] = {}
+    for ctx in answers.context:  # principle 8: a context stressor always brings the wijkteam in
+        wanted.update({sid: "wijkteam" for sid in routing.prepick_context.get(ctx, ()) if sid not in wanted})
+    for flag in answers.red_flags:
+        wanted.update({sid: "crisis" for sid in routing.prepick_red_flags.get(flag, ()) if sid not in wanted})
+    if atlas is None:
+        return {}
+    return {sid: home for sid, home in wanted.items() if sid in atlas.services.index}
+
+
+def _add_wanted(atlas: Atlas, lanes: list[Lane], wanted: Mapping[str, str], lang: str, demo: bool) -> list[Lane]:
+    """Named services the matching left out join their lane, after its real records."""
+    lanes = list(lanes)
+    for sid, home in wanted.items():
+        if any(o.id == sid for lane in lanes for o in lane.options):
+            continue
+        svc_level = str(atlas.services.at[sid, "level"])
+        target = next((i for i, lane in enumerate(lanes) if lane.level == svc_level),
+                      next((i for i, lane in enumerate(lanes) if lane.level == home), None))
+        if target is None:
+            continue
+        lane = lanes[target]
+        extra = _extra_option(atlas, sid, lang, demo)
+        real = [o for o in lane.options if o.real]
+        rest = [o for o in lane.options if not o.real]
+        options = (*real, extra, *rest) if extra.real else (*real, *rest, extra)
+        lanes[target] = Lane(lane.level, lane.role, lane.title, options, lane.empty_text)
+    return lanes
+
+
+def _todo(advice: Advice, level: str, rules: Rules, lang: str, audience: str, young: bool) -> tuple[str, ...]:
+    """What to do now: how to get to the level, who else to ask, and the next step."""
+    todo = [audience_text("todo", level, lang, audience)]
+    also_levels = [lvl for lvl in advice.also if lvl != level]
+    if also_levels:
+        names = join_words([short_name(x, lang, audience, young) for x in also_levels], lang)
+        todo.append(i18n.t("triage.route.also", lang, levels=names))
+    next_step = advice.next_step if level == advice.level else rules.next_step.get(level)
+    if next_step:
+        todo.append(i18n.t("triage.route.next_step", lang, level=short_name(next_step, lang, audience, young)))
+    return tuple(todo)
+
+
 def route(atlas: Atlas | None, answers: Mapping[str, Any], lang: str = "nl", *, own_practice: str | None = None,
           picked: Sequence[str] | None = None, override: str | None = None, base_url: str | None = None,
           demo: bool = False, now: dt.datetime | None = None, limit: int | None = PER_LANE,
@@ -522,45 +585,11 @@ def route(atlas: Atlas | None, answers: Mapping[str, Any], lang: str = "nl", *, 
     for lvl, role in lane_specs:
         options: list[Option] = []
         if search_area is not None and atlas is not None:
-            crisis = lvl == "crisis"
-            found = match(atlas, search_area, [lvl], age, () if crisis else concerns, now=now,
-                          limit=None if crisis else limit)
-            options = _options(atlas, found, lang, demo)
-            if crisis:
-                options = _crisis_order(options, contacts)
-                # contact services the matching left out (e.g. outside the age range) still come first
-                present = {o.id for o in options}
-                extra = [_extra_option(atlas, sid, lang, demo) for c in contacts for sid in c.service_ids
-                         if sid not in present]
-                options = _crisis_order(options + extra, contacts)
-                if limit is not None:
-                    keep = max(limit, len([o for o in options if any(o.id in c.service_ids for c in contacts)]))
-                    options = options[:keep]
+            options = _lane_options(atlas, search_area, lvl, age, concerns, contacts, lang, demo, now, limit)
         lanes.append(Lane(lvl, role, lane_title(lvl, lang, audience, young), tuple(options), ""))
-
-    # answers that call for a specific service (debts: debt help; unsafe home: Veilig Thuis)
-    wanted: dict[str, str] = {}  # service id -> the lane it joins when no lane has its level
-    for ctx in validated.context:  # principle 8: a context stressor always brings the wijkteam in
-        wanted.update({sid: "wijkteam" for sid in routing.prepick_context.get(ctx, ()) if sid not in wanted})
-    for flag in validated.red_flags:
-        wanted.update({sid: "crisis" for sid in routing.prepick_red_flags.get(flag, ()) if sid not in wanted})
-    if atlas is not None:
-        wanted = {sid: home for sid, home in wanted.items() if sid in atlas.services.index}
+    wanted = _wanted(atlas, validated, routing)
     if search_area is not None and atlas is not None:
-        for sid, home in wanted.items():
-            if any(o.id == sid for lane in lanes for o in lane.options):
-                continue
-            svc_level = str(atlas.services.at[sid, "level"])
-            target = next((i for i, lane in enumerate(lanes) if lane.level == svc_level),
-                          next((i for i, lane in enumerate(lanes) if lane.level == home), None))
-            if target is None:
-                continue
-            lane = lanes[target]  # after the lane's real records: it was not matched for the area
-            extra = _extra_option(atlas, sid, lang, demo)
-            real = [o for o in lane.options if o.real]
-            rest = [o for o in lane.options if not o.real]
-            options = (*real, extra, *rest) if extra.real else (*real, *rest, extra)
-            lanes[target] = Lane(lane.level, lane.role, lane.title, options, lane.empty_text)
+        lanes = _add_wanted(atlas, lanes, wanted, lang, demo)
 
     specific = frozenset(sid for table in (routing.prepick_context, routing.prepick_red_flags)
                          for ids in table.values() for sid in ids)
@@ -583,14 +612,7 @@ def route(atlas: Atlas | None, answers: Mapping[str, Any], lang: str = "nl", *, 
     bridging = level != "crisis" and advisor.bridging_needed(waits)
     bridging_text = audience_text("bridging", "", lang, audience, weeks=advisor.BRIDGE_WEEKS) if bridging else ""
 
-    todo = [audience_text("todo", level, lang, audience)]
-    also_levels = [lvl for lvl in advice.also if lvl != level]
-    if also_levels:
-        names = join_words([short_name(x, lang, audience, young) for x in also_levels], lang)
-        todo.append(i18n.t("triage.route.also", lang, levels=names))
-    next_step = advice.next_step if level == advice.level else rules.next_step.get(level)
-    if next_step:
-        todo.append(i18n.t("triage.route.next_step", lang, level=short_name(next_step, lang, audience, young)))
+    todo = _todo(advice, level, rules, lang, audience, young)
 
     all_options = [o for lane in final for o in lane.options]
     share = (sum(1 for o in all_options if not o.real), len(all_options))
@@ -603,7 +625,7 @@ def route(atlas: Atlas | None, answers: Mapping[str, Any], lang: str = "nl", *, 
         override=level if level != advice.level else None, audience=audience, region_id=region_id,
         region_name=region_name, area=area, area_label=area_label, lanes=tuple(final),
         contacts=contacts, urgency=advice.urgency, urgency_text=urgency_text(advice.urgency, lang),
-        title=route_title(advice, level, lang, audience, young), todo=tuple(todo),
+        title=route_title(advice, level, lang, audience, young), todo=todo,
         safety_net_title=safety_title, safety_net=safety, bridging=bridging, bridging_text=bridging_text,
         picked=picked_ids, query=MappingProxyType(query), url=url, note=note, illustrative_share=share, demo=demo,
         own_practice=own_practice, created=created, reasons=advice.reasons,

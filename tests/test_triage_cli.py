@@ -109,6 +109,7 @@ def test_a_batch_splits_on_newline_only_so_unicode_line_separators_keep_the_line
     assert len(rows) == len(lines) == 7
     assert [r.get("level") for r in rows] == ["gp_practice"] * 3 + [None] + ["gp_practice"] * 3
     assert "error" in rows[3]
+    assert all(ch not in out for ch in "\u2028\u2029\u0085\x0b\x0c\x1c")  # escaped in the output
 
 
 def test_an_age_with_thousands_of_digits_is_an_input_error_naming_the_field():

@@ -38,8 +38,8 @@ INVALID_CASES = [
                           "(expected GM/WK/BU codes of this region or NL)"),
     ("illustrative_phone", "services.csv line 3: illustrative record 'svc-poh' must not have a phone number"),
     ("unknown_concern", "services.csv line 2: concerns 'slapen' is not allowed (allowed: parenting, behaviour, anxiety, "
-                        "low_mood, withdrawal, self_esteem, social, development, school, sleep, eating, trauma, divorce, "
-                        "substance_use, adhd_medication, assessment)"),
+                        "low_mood, withdrawal, self_esteem, social, development, school, sleep, eating, eating_disorder, "
+                        "self_injury, trauma, divorce, substance_use, adhd_medication, assessment)"),
     ("decimal_comma", "locations.csv line 2: latitude '52,314302' is not a number (use a decimal point, e.g. 52.3812)"),
 ]
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from socialmap import i18n, onboarding, routeatlas, vocab
+from socialmap import figures, i18n, onboarding, routeatlas, vocab
 from socialmap.errors import DataError, InputError
 from socialmap.rules import load_rules
 from socialmap.triage import advise, parse_answers
 from socialmap.ui import common, state
+from socialmap.ui import figures as ui_figures
 from socialmap.ui.maps import md_link
 
 lang = common.current_lang()
@@ -41,10 +42,65 @@ def level_label(level: str) -> str:
     return i18n.label("level", level, lang)
 
 
-@st.cache_data(show_spinner=False)
-def _sheet_pdf(region: str, wijk_code: str, language: str) -> bytes:
-    return onboarding.to_pdf(onboarding.build_sheet(common.get_atlas(region), wijk_code), language)
+@st.cache_data(show_spinner=False, max_entries=64)
+def _sheet(region: str, wijk_code: str) -> onboarding.Sheet:
+    return onboarding.build_sheet(common.get_atlas(region), wijk_code)
 
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _sheet_pdf(region: str, wijk_code: str, language: str) -> bytes:
+    return onboarding.to_pdf(_sheet(region, wijk_code), language)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _sheet_html(region: str, wijk_code: str, language: str) -> str:
+    return onboarding.to_html(_sheet(region, wijk_code), language)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _sheet_md(region: str, wijk_code: str, language: str) -> bytes:
+    return onboarding.to_markdown(_sheet(region, wijk_code), language).encode("utf-8")
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _who_to_call(region: str, concern: str, age: int, area_code: str | None) -> list[routeatlas.CallOption]:
+    """``who_to_call`` per (concern, age, area), shared by every session."""
+    data = common.get_atlas(region)
+    return routeatlas.who_to_call(data, concern, age, area=data.area(area_code) if area_code else None)
+
+
+@st.cache_data(show_spinner=False)
+def _wijk_names(region: str) -> dict[str, str]:
+    return {code: f"{name} ({muni})" for code, name, muni in onboarding.wijken(common.get_atlas(region))}
+
+
+@st.cache_data(show_spinner=False)
+def _route_dot(language: str) -> str:
+    return routeatlas.route_dot(routeatlas.load_levels(), language)
+
+
+@st.cache_data(show_spinner=False)
+def _chart_spec(study_id: str, language: str) -> dict | None:
+    """The vega-lite spec of one study's chart (built and validated once per language)."""
+    study = next(s for s in routeatlas.load_evaluations() if s.id == study_id)
+    frame = routeatlas.chart_frame(study, language)
+    if frame.empty:
+        return None
+    base = alt.Chart(frame).encode(
+        y=alt.Y("label:N", sort=frame["label"].tolist(), title=None,
+                axis=alt.Axis(labelLimit=360, labelFontSize=12)),
+        x=alt.X("value:Q", title=i18n.t("atlas.eval.axis_percent", language), scale=alt.Scale(domain=[0, 100])),
+        tooltip=[alt.Tooltip("label:N", title=i18n.t("atlas.eval.tooltip_label", language)),
+                 alt.Tooltip("shown:N", title=i18n.t("atlas.eval.tooltip_value", language))],
+    )
+    bars = base.mark_bar(color="#1f4e79")
+    text = base.mark_text(align="left", dx=4, color="#1a1a1a").encode(text="shown:N")
+    return (bars + text).properties(height=alt.Step(34)).to_dict()
+
+
+region = common.region_id()
+PER_PAGE = 10
+EXAMPLES_KEY = "atlas_include_examples"
 
 st.title(t("atlas.title"))
 st.caption(t("atlas.subtitle"))
@@ -61,14 +117,55 @@ tab_ladder, tab_eval, tab_call, tab_practice, tab_sheet = st.tabs(
     [t("atlas.tabs.ladder"), t("atlas.tabs.evaluations"), t("atlas.tabs.call"), t("atlas.tabs.practice"), t("atlas.tabs.sheet")]
 )
 
+
+def _waiting_line(info_id: str, include: bool) -> str:
+    fig = routeatlas.waiting_figure(atlas, info_id, include)
+
+    def fmt(value: figures.Waiting) -> str:
+        low_high = (t("atlas.ladder.waiting_single", weeks=value.low) if value.low == value.high
+                    else t("atlas.ladder.waiting_range", low=value.low, high=value.high))
+        return t("atlas.ladder.waiting_value", median=figures.number(value.median, lang), range=low_high)
+
+    return f"**{t('atlas.ladder.waiting')}** " + ui_figures.markdown_text(fig, fmt, lang)
+
+
+def _level_services(info_id: str, include: bool) -> None:
+    """Counts and one page of the services at a level, with a name search (never the whole list)."""
+    counts = routeatlas.level_list(atlas, info_id, include_examples=True, per_page=0)
+    with st.expander(t("atlas.ladder.services", real=counts.n_real, examples=counts.n_all - counts.n_real)):
+        query = st.text_input(t("atlas.ladder.search"), key=f"atlas_ladder_q_{info_id}", max_chars=60)
+        page_key = f"atlas_ladder_page_{info_id}"
+        listing = routeatlas.level_list(atlas, info_id, query, int(st.session_state.get(page_key, 1)), PER_PAGE,
+                                        include)
+        if st.session_state.get(page_key, 1) != listing.page:
+            st.session_state[page_key] = listing.page  # the search narrowed the pages
+        if not listing.ids:
+            st.write(t("atlas.ladder.no_match") if query else t("atlas.ladder.no_services"))
+        services = atlas.services
+        for sid in listing.ids:
+            row = services.loc[sid]
+            contact = " · ".join(md(x.strip()) for x in (row["phone"], row["url"]) if _filled(x))
+            st.markdown(
+                f"{common.status_badge(row['status'], lang)} **{md(row['name'])}** — "
+                f"{i18n.label('access', row['access_route'], lang)}" + (f" · {contact}" if contact else "")
+            )
+        if listing.pages > 1:
+            st.number_input(t("atlas.ladder.page"), min_value=1, max_value=listing.pages, step=1, key=page_key)
+        st.caption(t("atlas.ladder.page_of", page=listing.page, pages=listing.pages, shown=len(listing.ids),
+                     matching=listing.matching))
+        if not include and counts.n_all > counts.n_real:
+            st.caption(t("atlas.ladder.examples_hidden"))
+
+
 # ---- 1. the ladder ---------------------------------------------------------------------------
-with tab_ladder:
+@st.fragment
+def ladder_tab() -> None:
     st.write(t("atlas.ladder.intro"))
-    st.graphviz_chart(routeatlas.route_dot(levels, lang))
+    st.graphviz_chart(_route_dot(lang))
     st.caption(t("atlas.ladder.legend"))
+    include = ui_figures.include_examples(EXAMPLES_KEY, lang)
+    st.caption(t("figures.explain", min=figures.MIN_REAL))
     for info in levels:
-        services = routeatlas.level_services(atlas, info.id)
-        stats = routeatlas.waiting_stats(atlas, info.id)
         with st.container(border=True):
             heading = level_label(info.id)
             if info.id == "crisis":
@@ -84,48 +181,25 @@ with tab_ladder:
             with right:
                 st.markdown(f"**{t('atlas.ladder.talks')}** {md(info.text('talks', lang))}")
                 st.markdown(f"**{t('atlas.ladder.access')}** {md(info.text('access', lang))}")
-                if stats.known:
-                    low_high = (t("atlas.ladder.waiting_single", weeks=stats.low) if stats.low == stats.high
-                                else t("atlas.ladder.waiting_range", low=stats.low, high=stats.high))
-                    median = f"{stats.median:g}"
-                    st.markdown(f"**{t('atlas.ladder.waiting')}** " +
-                                t("atlas.ladder.waiting_value", median=median, range=low_high, known=stats.known,
-                                  n=stats.services))
-                else:
-                    st.markdown(f"**{t('atlas.ladder.waiting')}** {t('atlas.ladder.waiting_unknown')}")
+                st.markdown(_waiting_line(info.id, include))
                 if info.next_step:
                     st.markdown(f"**{t('atlas.ladder.next')}** " + ", ".join(level_label(x) for x in info.next_step))
-            with st.expander(t("atlas.ladder.services", n=len(services))):
-                if services.empty:
-                    st.write(t("atlas.ladder.no_services"))
-                for sid, row in services.iterrows():
-                    contact = " · ".join(md(x.strip()) for x in (row["phone"], row["url"]) if _filled(x))
-                    st.markdown(
-                        f"{common.status_badge(row['status'], lang)} **{md(row['name'])}** — "
-                        f"{i18n.label('access', row['access_route'], lang)}" + (f" · {contact}" if contact else "")
-                    )
-                if not services.empty:
-                    common.illustrative_notice(atlas, lang, list(services.index))
+            _level_services(info.id, include)
+
+
+with tab_ladder:
+    ladder_tab()
 
 # ---- 2. what the evaluations found -------------------------------------------------------------
-with tab_eval:
+@st.fragment
+def evaluations_tab() -> None:
     st.write(t("atlas.eval.intro"))
     for study in studies:
         with st.container(border=True):
             st.subheader(md(study.place) if study.place else t("atlas.eval.unknown_place"))
-            frame = routeatlas.chart_frame(study, lang)
-            if not frame.empty:
-                base = alt.Chart(frame).encode(
-                    y=alt.Y("label:N", sort=frame["label"].tolist(), title=None,
-                            axis=alt.Axis(labelLimit=360, labelFontSize=12)),
-                    x=alt.X("value:Q", title=t("atlas.eval.axis_percent"), scale=alt.Scale(domain=[0, 100])),
-                    tooltip=[alt.Tooltip("label:N", title=t("atlas.eval.tooltip_label")),
-                             alt.Tooltip("shown:N", title=t("atlas.eval.tooltip_value"))],
-                )
-                bars = base.mark_bar(color="#1f4e79")
-                text = base.mark_text(align="left", dx=4, color="#1a1a1a").encode(text="shown:N")
-                chart = (bars + text).properties(height=alt.Step(34))
-                st.altair_chart(chart, width="stretch")
+            spec = _chart_spec(study.id, lang)
+            if spec is not None:
+                st.vega_lite_chart(spec=spec, width="stretch")
             for fig in study.figures:
                 if fig.unit == "count":
                     st.metric(routeatlas.figure_label(fig, lang), routeatlas.figure_text(fig, lang))
@@ -137,11 +211,15 @@ with tab_eval:
                 st.markdown(f":orange-badge[{t('atlas.eval.unchecked')}]")
             st.caption(md(study.note.get(lang) or study.note["nl"]))
 
+
+with tab_eval:
+    evaluations_tab()
+
 # ---- 3. who do I call for ...? ---------------------------------------------------------------
-with tab_call:
+@st.fragment
+def call_tab() -> None:
     st.write(t("atlas.call.intro"))
-    wijk_options = onboarding.wijken(atlas)
-    wijk_names = {code: f"{name} ({muni})" for code, name, muni in wijk_options}
+    wijk_names = _wijk_names(region)
     c1, c2, c3, c4 = st.columns([3, 1, 2, 2])
     concern = c1.selectbox(t("atlas.call.concern"), options=list(vocab.CONCERNS),
                            format_func=lambda c: i18n.label("concern", c, lang), key=state.ATLAS_CALL_CONCERN)
@@ -157,7 +235,7 @@ with tab_call:
         st.warning(common.md_escape(str(err)), icon="⚠️")
     if area is not None:
         st.caption(t("atlas.call.for_area", name=md(area.name), municipality=md(area.municipality_name)))
-    options = routeatlas.who_to_call(atlas, concern, int(age), area=area)
+    options = _who_to_call(region, concern, int(age), area.code if area is not None else None)
     if not options:
         st.info(t("atlas.call.none"))
     first = options[0].level if options else None
@@ -180,13 +258,18 @@ with tab_call:
                 if o.waiting_weeks is not None:
                     details.append(t("atlas.call.waiting", weeks=o.waiting_weeks))
                 if o.distance_m is not None:
-                    details.append(t("atlas.call.distance", km=f"{o.distance_m / 1000:.1f}"))
+                    details.append(figures.km(o.distance_m, lang))
                 st.markdown(" · ".join(details))
                 if not (o.phone or o.email or o.url):
                     st.caption(t("atlas.call.no_contact"))
     if options:
         common.illustrative_notice(atlas, lang, [o.service_id for o in options])
     st.caption(t("atlas.call.crisis_hint"))
+
+
+with tab_call:
+    call_tab()
+
 
 # ---- 4. practice mode --------------------------------------------------------------------------
 SCORE_ZERO = {"points": 0, "max": 0, "cases": 0}
@@ -217,7 +300,8 @@ def _reset() -> None:
     st.session_state.pop(state.ATLAS_PRACTICE_PICK, None)
 
 
-with tab_practice:
+@st.fragment
+def practice_tab() -> None:
     st.write(t("atlas.practice.intro"))
     index = st.session_state.get(state.ATLAS_PRACTICE_INDEX, 0) % len(vignettes)
     case = vignettes[index]
@@ -275,21 +359,30 @@ with tab_practice:
             st.markdown(f"**{t('atlas.practice.lesson')}** {md(case.text('lesson', lang))}")
     st.caption(t("atlas.practice.privacy"))
 
+
+with tab_practice:
+    practice_tab()
+
 # ---- 5. onboarding sheet per wijk ----------------------------------------------------------------
-with tab_sheet:
+@st.fragment
+def sheet_tab() -> None:
     st.write(t("atlas.sheet.page_intro"))
-    if not wijk_options:
+    wijk_names = _wijk_names(region)
+    if not wijk_names:
         st.info(t("atlas.sheet.no_wijken"))
     else:
         code = st.selectbox(t("atlas.sheet.wijk"), options=list(wijk_names), format_func=lambda c: wijk_names[c],
                             key=state.ATLAS_SHEET_WIJK)
-        sheet = onboarding.build_sheet(atlas, code)
         d1, d2, _ = st.columns([1, 1, 3])
-        d1.download_button(t("atlas.sheet.download_pdf"), data=_sheet_pdf(common.region_id(), code, lang),
+        d1.download_button(t("atlas.sheet.download_pdf"), data=_sheet_pdf(region, code, lang),
                            file_name=f"inwerkblad-{code}.pdf", mime="application/pdf", icon="📄",
                            key="atlas_sheet_pdf", on_click="ignore")
-        d2.download_button(t("atlas.sheet.download_md"), data=onboarding.to_markdown(sheet, lang).encode("utf-8"),
+        d2.download_button(t("atlas.sheet.download_md"), data=_sheet_md(region, code, lang),
                            file_name=f"inwerkblad-{code}.md", mime="text/markdown", icon="📝",
                            key="atlas_sheet_md", on_click="ignore")
         with st.container(border=True):
-            st.html(onboarding.to_html(sheet, lang))
+            st.html(_sheet_html(region, code, lang))
+
+
+with tab_sheet:
+    sheet_tab()

@@ -584,7 +584,8 @@ def _text(value: Any) -> str:
 
 def _region_picks(atlas: Atlas, concern: str, age_years: int, levels: Sequence[str],
                   per_level: int) -> list[str]:
-    """Per level, the services fit for the age and concern: known shortest wait first, then name.
+    """Per level, the services fit for the age and concern: real ones first, then known shortest
+    wait, then name.
 
     Vectorised over the match index (general services, with no concerns listed, count as fitting).
     """
@@ -605,7 +606,8 @@ def _region_picks(atlas: Atlas, concern: str, age_years: int, levels: Sequence[s
         if not len(positions):
             continue
         wait = ix.waiting_key[positions]
-        order = np.lexsort((ix.name_rank[positions], np.where(np.isinf(wait), 0, wait), np.isinf(wait)))
+        example = ~np.array([figures.is_real(ix.statuses[int(p)]) for p in positions], dtype=bool)
+        order = np.lexsort((ix.name_rank[positions], np.where(np.isinf(wait), 0, wait), np.isinf(wait), example))
         out += [ix.ids[int(p)] for p in positions[order][:per_level]]
     return out
 
@@ -617,7 +619,8 @@ def who_to_call(atlas: Atlas, concern: str, age_years: int, area: Area | None = 
     With an area, services that serve it (or are within reach) come from
     :func:`socialmap.matching.match` (serving first, then nearest, then shortest wait); without,
     the region's services at each level are filtered on age and concern (general services, with
-    no concerns listed, count as fitting). At most ``per_level`` per level; crisis is left out
+    no concerns listed, count as fitting). Within a level real services come before illustrative
+    ones, so an example never hides a real service to call. At most ``per_level`` per level; crisis is left out
     (the crisis numbers are always on the page).
     """
     if concern not in vocab.CONCERNS:
@@ -633,8 +636,9 @@ def who_to_call(atlas: Atlas, concern: str, age_years: int, area: Area | None = 
         from .matching import match
 
         for level in wanted:
-            for m in match(atlas, area, [level], age_years, [concern], limit=per_level):
-                picks.append((m.service_id, m.serves_area, m.distance_m))
+            found = match(atlas, area, [level], age_years, [concern])
+            found.sort(key=lambda m: not figures.is_real(m.status))  # stable: real services first
+            picks += [(m.service_id, m.serves_area, m.distance_m) for m in found[:per_level]]
     else:
         picks += [(sid, None, None) for sid in _region_picks(atlas, concern, age_years, wanted, per_level)]
     orgs = atlas.organizations

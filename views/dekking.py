@@ -1,15 +1,22 @@
-"""Dekking lichte hulp: light-help coverage per wijk as a choropleth, for policy officers."""
+"""Dekking lichte hulp: light-help coverage per wijk as a choropleth, for policy officers.
+
+Figures count real services only (see ``socialmap.figures``); a wijk with fewer than
+``figures.MIN_REAL`` real light-help services is grey ("te weinig echte gegevens"). A toggle
+includes the examples: the figures are then example figures, labelled so.
+"""
 
 from __future__ import annotations
 
 import html
 
 import pandas as pd
+import pydeck as pdk
 import streamlit as st
 
-from socialmap import maps, profiles
+from socialmap import figures, maps, profiles
 from socialmap.i18n import t
 from socialmap.ui import common, state
+from socialmap.ui import figures as ui_figures
 from socialmap.ui import maps as ui_maps
 
 lang = common.current_lang()
@@ -17,42 +24,100 @@ region = common.region_id()
 atlas = common.get_atlas(region)
 md = common.md_escape
 
+TOO_FEW_COLOUR = (235, 235, 235, 200)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _deck(region_id: str, distance: int, language: str, include: bool, base: str) -> pdk.Deck:
+    """The choropleth per (region, distance, language, examples included or not), serialised once."""
+    cov = ui_maps.coverage(region_id, distance, include)
+    deck = maps.coverage_deck(common.get_atlas(region_id), cov, language, asset_base=base)
+    if not include:
+        enough, n_real = cov["enough"].to_dict(), cov["light_real"].to_dict()
+        for feature in deck.layers[0].data["features"]:
+            props = feature["properties"]
+            if not enough.get(props["code"], True):
+                props["fill"] = list(TOO_FEW_COLOUR)
+                props["per_service"] = html.escape(t("map.honest.tip_too_few", language, n=n_real[props["code"]]))
+    spec = deck.to_json()
+    deck.to_json = lambda: spec  # type: ignore[method-assign]  # st.pydeck_chart re-serialises otherwise
+    return deck
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _summary(region_id: str, distance: int, include: bool) -> figures.Figure:
+    """(wijken without own light help, wijken where it is far) and the light-help services it rests on."""
+    data = common.get_atlas(region_id)
+    cov = ui_maps.coverage(region_id, distance, include)
+    svc = data.services
+    light = svc.loc[svc["level"].isin(profiles.LIGHT_LEVELS)
+                    & svc.index.isin(data.service_at_location["service_id"])]
+    used = figures.basis(light, include)
+    value = (int((cov["light_services"] == 0).sum()), int(cov["far"].sum()), len(cov))
+    return figures.make(value, used["status"], include)
+
+
 st.title(t("map.dekking.title", lang))
 st.write(t("map.dekking.intro", lang))
 
 reach = int(atlas.region.reach_m)
 if state.MAP_DEKKING_DISTANCE not in st.session_state:
     st.session_state[state.MAP_DEKKING_DISTANCE] = reach
-distance = st.slider(t("map.dekking.distance", lang), min_value=500, max_value=10000, step=250,
-                     key=state.MAP_DEKKING_DISTANCE, help=t("map.profile.distance_help", lang, reach=reach))
+c_dist, c_examples = st.columns([3, 2])
+distance = c_dist.slider(t("map.dekking.distance", lang), min_value=500, max_value=10000, step=250,
+                         key=state.MAP_DEKKING_DISTANCE, help=t("map.profile.distance_help", lang, reach=reach))
+with c_examples:
+    include = ui_figures.include_examples("dekking_include_examples", lang)
+km_text = figures.number(distance / 1000, lang, 2)
 
-cov = ui_maps.coverage(region, int(distance))
+summary = _summary(region, int(distance), include)
+if summary.shown:
+    none, far, n = summary.value
+    key = "map.honest.dekking_summary_examples" if include else "map.honest.dekking_summary"
+    text = t(key, lang, n=n, none=none, far=far, km=km_text)
+    basis = ui_figures.markdown_text_basis(summary, lang)
+    st.markdown(f":gray[{text}] ({basis})" if summary.is_example else f"{text} ({basis}).")
+else:
+    st.markdown(t("map.honest.dekking_too_few", lang, too_few=figures.too_few_text(summary, lang)))
+
+cov = ui_maps.coverage(region, int(distance), include)
+if include:
+    st.markdown(f":gray-badge[{figures.example_label(lang)}] " + t("figures.include_examples_help", lang))
+else:
+    n_few = int((~cov["enough"]).sum())
+    if n_few:
+        st.caption(t("map.honest.dekking_wijk_too_few", lang, min=figures.MIN_REAL, k=n_few, n=len(cov)))
+
 col_map, col_legend = st.columns([3, 1])
 with col_map:
-    st.pydeck_chart(maps.coverage_deck(atlas, cov, lang, asset_base=ui_maps.asset_base()), height=520)
+    st.pydeck_chart(_deck(region, int(distance), lang, include, ui_maps.asset_base()), height=520)
 with col_legend:
     rows = [f"<b>{html.escape(t('map.dekking.legend_title', lang))}</b>"]
-    for (r, g, b, _a), label in maps.coverage_legend(lang):
+    legend = list(maps.coverage_legend(lang))
+    if not include:
+        legend.append((TOO_FEW_COLOUR, t("map.honest.class_too_few", lang)))
+    for (r, g, b, _a), label in legend:
         rows.append(f'<div><span style="display:inline-block;width:14px;height:14px;background:rgb({r},{g},{b});'
                     f'border:1px solid #888;margin-right:6px;vertical-align:middle"></span>{html.escape(label)}</div>')
     rows.append(f'<div style="margin-top:6px"><span style="display:inline-block;width:14px;height:14px;'
                 f'border:3px solid rgb(189,0,38);margin-right:6px;vertical-align:middle"></span>'
-                f'{html.escape(t("map.dekking.legend_far", lang, km=f"{distance / 1000:g}"))}</div>')
+                f'{html.escape(t("map.dekking.legend_far", lang, km=km_text))}</div>')
     st.markdown("".join(rows), unsafe_allow_html=True)
 
-n_far = int(cov["far"].sum())
-n_none = int((cov["light_services"] == 0).sum())
-st.markdown(t("map.dekking.summary", lang, n=len(cov), far=n_far, none=n_none, km=f"{distance / 1000:g}"))
+with st.expander(t("map.dekking.how_title", lang), expanded=False):
+    st.markdown(t("map.dekking.how", lang, km=km_text))
+    st.markdown(t("figures.explain", lang, min=figures.MIN_REAL))
 
-with st.expander(t("map.dekking.how_title", lang), expanded=True):
-    st.markdown(t("map.dekking.how", lang, km=f"{distance / 1000:g}"))
-
+per_service = cov["youth_per_service"].round(0).astype("Int64")
+if not include:
+    per_service = per_service.mask(~cov["enough"].astype(bool))
 table = pd.DataFrame({
     t("map.compare.name", lang): cov["name"],
     t("map.compare.municipality", lang): cov["municipality"],
     t("map.dekking.tip_youth", lang): cov["youth_0_24"],
     t("map.dekking.tip_services", lang): cov["light_services"],
-    t("map.dekking.tip_per_service", lang): cov["youth_per_service"].round(0).astype("Int64"),
+    t("map.honest.col_n", lang): cov["light_real"],
+    t("map.dekking.tip_per_service", lang): per_service,
     t("map.dekking.tip_nearest_m", lang): cov["nearest_m"].round(0).astype("Int64"),
     t("map.dekking.far_col", lang): [t("map.dekking.yes", lang) if v else "" for v in cov["far"]],
 }).sort_values(t("map.dekking.tip_per_service", lang), ascending=False, na_position="first")

@@ -122,8 +122,9 @@ def _waiting_line(info_id: str, include: bool) -> str:
     fig = routeatlas.waiting_figure(atlas, info_id, include)
 
     def fmt(value: figures.Waiting) -> str:
-        low_high = (t("atlas.ladder.waiting_single", weeks=value.low) if value.low == value.high
-                    else t("atlas.ladder.waiting_range", low=value.low, high=value.high))
+        if value.low == value.high:
+            return t("atlas.ladder.waiting_single", weeks=value.low)
+        low_high = t("atlas.ladder.waiting_range", low=value.low, high=value.high)
         return t("atlas.ladder.waiting_value", median=figures.number(value.median, lang), range=low_high)
 
     return f"**{t('atlas.ladder.waiting')}** " + ui_figures.markdown_text(fig, fmt, lang)

@@ -55,13 +55,13 @@ def map_data(region: str, lang: str, base: str) -> maps.MapData:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def comparison_table(region: str, max_distance_m: int) -> pd.DataFrame:
-    return profiles.comparison_table(common.get_atlas(region), max_distance_m)
+def comparison_table(region: str, max_distance_m: int, include_examples: bool = True) -> pd.DataFrame:
+    return profiles.comparison_table(common.get_atlas(region), max_distance_m, include_examples)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def coverage(region: str, max_distance_m: int) -> pd.DataFrame:
-    return profiles.coverage(common.get_atlas(region), max_distance_m)
+def coverage(region: str, max_distance_m: int, include_examples: bool = True) -> pd.DataFrame:
+    return profiles.coverage(common.get_atlas(region), max_distance_m, include_examples)
 
 
 def service_map(region: str, atlas: Atlas, service_ids: list[str] | None, lang: str,

@@ -131,6 +131,13 @@ def km(metres: float | None, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     return f"{text.replace('.', ',') if lang == 'nl' else text} km"
 
 
+def waiting_text(value: Waiting, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """``mediaan 1,5 weken (0 tot 4 weken)``, or ``2 weken`` when every known wait is the same."""
+    if value.low == value.high:
+        return i18n.t("figures.waiting.single", lang, weeks=value.low)
+    return i18n.t("figures.waiting.median", lang, median=number(value.median, lang), low=value.low, high=value.high)
+
+
 def basis_text(fig: Figure, lang: str = i18n.DEFAULT_LANGUAGE, unit: str = "services") -> str:
     """What a figure rests on: ``n = 7 echte diensten`` or, for an example figure,
     ``voorbeeldcijfer: 7 echte en 30 voorbeelddiensten``."""
@@ -159,5 +166,5 @@ def example_label(lang: str = i18n.DEFAULT_LANGUAGE) -> str:
 
 __all__ = [
     "REAL_STATUSES", "MIN_REAL", "Figure", "Waiting", "is_real", "real_mask", "basis", "make", "compute",
-    "waiting", "number", "km", "basis_text", "too_few_text", "figure_text", "example_label",
+    "waiting", "waiting_text", "number", "km", "basis_text", "too_few_text", "figure_text", "example_label",
 ]

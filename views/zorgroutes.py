@@ -120,14 +120,8 @@ tab_ladder, tab_eval, tab_call, tab_practice, tab_sheet = st.tabs(
 
 def _waiting_line(info_id: str, include: bool) -> str:
     fig = routeatlas.waiting_figure(atlas, info_id, include)
-
-    def fmt(value: figures.Waiting) -> str:
-        if value.low == value.high:
-            return t("atlas.ladder.waiting_single", weeks=value.low)
-        low_high = t("atlas.ladder.waiting_range", low=value.low, high=value.high)
-        return t("atlas.ladder.waiting_value", median=figures.number(value.median, lang), range=low_high)
-
-    return f"**{t('atlas.ladder.waiting')}** " + ui_figures.markdown_text(fig, fmt, lang)
+    return f"**{t('atlas.ladder.waiting')}** " + ui_figures.markdown_text(fig, lambda v: figures.waiting_text(v, lang),
+                                                                          lang)
 
 
 def _level_services(info_id: str, include: bool) -> None:

@@ -510,9 +510,18 @@ def waiting_stats(atlas: Atlas, level: str) -> WaitingStats:
     return WaitingStats(len(frame), len(known), float(statistics.median(known)), min(known), max(known))
 
 
+@per_atlas
+def _waiting_figures(atlas: Atlas) -> dict[tuple[str, bool], figures.Figure]:
+    svc = atlas.services
+    return {(str(level), include): figures.waiting(frame, include)
+            for level, frame in svc.groupby("level", sort=False) for include in (False, True)}
+
+
 def waiting_figure(atlas: Atlas, level: str, include_examples: bool = False) -> figures.Figure:
-    """The waiting time at a level as an honest figure (real services only unless asked)."""
-    return figures.waiting(atlas.services.loc[atlas.services["level"] == level], include_examples)
+    """The waiting time at a level as an honest figure (real services only unless asked); computed
+    once per atlas."""
+    found = _waiting_figures(atlas).get((level, bool(include_examples)))
+    return found if found is not None else figures.make(None, (), include_examples)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ the core also requires the ``Curator`` object itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 from typing import Any
@@ -135,8 +136,24 @@ def _table(frame: pd.DataFrame, lang: str) -> None:
     st.dataframe(shown, hide_index=True, width="stretch")
 
 
+def _folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time of every file of a region folder (changes on any save)."""
+    out = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and ".history" not in path.parts:
+            stat = path.stat()
+            out.append((str(path.relative_to(folder)), stat.st_size, stat.st_mtime_ns))
+    return tuple(out)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _cached_report(folder: str, signature: tuple[tuple[str, int, int], ...], today: str) -> quality.QualityReport:
+    """The quality report per version of the region's files (read-only, shared)."""
+    return quality.quality_report(Path(folder))
+
+
 def dashboard(lang: str, folder: Path) -> None:
-    report = quality.quality_report(folder)
+    report = _cached_report(str(folder), _folder_signature(folder), dt.date.today().isoformat())
     cols = st.columns(6)
     cols[0].metric(t("curation.dash.errors", lang), len(report.errors))
     cols[1].metric(t("curation.dash.warnings", lang), len(report.warnings))

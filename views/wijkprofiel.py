@@ -45,6 +45,42 @@ def _num(value: int | None) -> str:
     return text.replace(",", ".") if lang == "nl" else text
 
 
+def _contact_line(item: profiles.ServiceReach, org_id: str) -> str:
+    """Phone, e-mail and website of a service (its organisation's when it has none), or where to ask."""
+    orgs = atlas.organizations
+
+    def org_field(name: str) -> str:
+        value = orgs.at[org_id, name] if org_id in orgs.index else None
+        return "" if value is None or pd.isna(value) else str(value).strip()
+
+    phone, email, url = item.phone or org_field("phone"), item.email or org_field("email"), item.url or org_field("url")
+    parts = []
+    if phone:
+        parts.append(f"📞 [{md(phone)}](tel:{''.join(ch for ch in phone if ch.isdigit() or ch == '+')})")
+    if email:
+        parts.append(f"✉️ {md(email)}")
+    if url:
+        parts.append("🌐 " + ui_maps.md_link(t("map.card.website", lang), url))
+    if parts:
+        return " · ".join(parts)
+    own_cjg = "cjg" in f"{item.name} {atlas.organizations['name'].get(org_id, '')}".lower()
+    return t("map.honest.no_contact_cjg", lang) if own_cjg else t("atlas.call.no_contact", lang)
+
+
+def _contact_cards(items: tuple[profiles.ServiceReach, ...]) -> None:
+    """The wijkteam and CJG as cards per organisation (readable on a phone, no sideways scrolling)."""
+    by_org: dict[str, list[profiles.ServiceReach]] = {}
+    for item in items:
+        by_org.setdefault(str(atlas.services.at[item.service_id, "organization_id"]), []).append(item)
+    names = atlas.organizations["name"]
+    for org_id, services in by_org.items():
+        with st.container(border=True):
+            st.markdown(f"**{md(names.get(org_id, org_id))}**")
+            for item in services:
+                st.markdown(f"{common.status_badge(item.status, lang)} {md(item.name)} · "
+                            f"{md(i18n.label('level', item.level, lang))}  \n{_contact_line(item, org_id)}")
+
+
 st.title(t("map.profile.title", lang))
 st.caption(t("map.profile.intro", lang))
 
@@ -128,13 +164,7 @@ else:
 # ---- contacts -------------------------------------------------------------------------------
 st.subheader(t("map.profile.contacts", lang))
 if profile.contacts:
-    st.dataframe(pd.DataFrame({
-        t("map.list.name", lang): [c.name for c in profile.contacts],
-        t("map.list.level", lang): [i18n.label("level", c.level, lang) for c in profile.contacts],
-        t("map.profile.phone", lang): [c.phone for c in profile.contacts],
-        t("map.profile.email", lang): [c.email for c in profile.contacts],
-        t("map.list.status", lang): [i18n.label("status", c.status, lang) for c in profile.contacts],
-    }), hide_index=True, width="stretch")
+    _contact_cards(profile.contacts)
 else:
     st.info(t("map.profile.no_contacts", lang))
 

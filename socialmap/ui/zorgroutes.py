@@ -265,7 +265,8 @@ def call_tab(lang: str, region: str) -> None:
                     details.append(figures.km(o.distance_m, lang))
                 st.markdown(" · ".join(details))
                 if not (o.phone or o.email or o.url):
-                    st.caption(t("atlas.call.no_contact"))
+                    own_cjg = "cjg" in f"{o.name} {o.organization}".lower()
+                    st.caption(t("map.honest.no_contact_cjg") if own_cjg else t("atlas.call.no_contact"))
     examples = sum(o.status == "illustrative" for o in options)
     if options:  # as common.illustrative_notice, from the options' own status
         st.caption(i18n.t("common.notice.illustrative", lang, n=examples, total=len(options),

@@ -12,7 +12,7 @@ import streamlit as st
 from socialmap import figures, i18n, search, vocab
 from socialmap.errors import InputError
 from socialmap.i18n import t
-from socialmap.ui import common, state
+from socialmap.ui import common, maplist, state
 from socialmap.ui import maps as ui_maps
 
 lang = common.current_lang()
@@ -22,80 +22,11 @@ md = common.md_escape
 
 _FILTER_KEYS = ("level", "concern", "age", "access", "open", "walkin", "lang_spoken", "real")
 _VIEW_KEYS = (*_FILTER_KEYS, "q", "pc", "r", "selected", "area")
-RADIUS_KEY = "map_radius_km"  # widget: radius around the postcode in km (0: no limit)
-LIST_PAGE_KEY = "map_list_page"
-RADII_KM = (1, 2, 3, 5, 10, 25, 0)
-PER_PAGE = 20
+RADIUS_KEY, LIST_PAGE_KEY, RADII_KM = maplist.RADIUS_KEY, maplist.LIST_PAGE_KEY, maplist.RADII_KM
 
 
 def _url_view() -> dict[str, str]:
     return {k: str(st.query_params.get(k)) for k in _VIEW_KEYS if st.query_params.get(k)}
-
-
-def _radius_from_url(raw: str) -> int:
-    """The radius (km) from the URL; the default 5 km when missing or not one of the choices."""
-    return int(raw) if raw.isdigit() and int(raw) in RADII_KM else 5
-
-
-def _radius_label(km: int) -> str:
-    return t("map.near.radius_any", lang) if km == 0 else t("map.near.radius_km", lang, km=km)
-
-
-def _select(sid: str) -> None:
-    st.session_state[state.MAP_SELECTED_SERVICE] = sid
-
-
-def _turn_page(delta: int) -> None:
-    st.session_state[LIST_PAGE_KEY] = max(1, int(st.session_state.get(LIST_PAGE_KEY, 1)) + delta)
-
-
-def _status_line(sid: str, near: search.Nearby | None) -> str:
-    """Level, status badge, waiting time, distance and whether it serves the area, in one line."""
-    row = atlas.services.loc[sid]
-    parts = [f":blue-badge[{md(i18n.label('level', str(row['level']), lang))}] "
-             f"{common.status_badge(str(row['status']), lang)}"]
-    wait = row["waiting_weeks"]
-    parts.append(t("map.cards.waiting_unknown", lang) if pd.isna(wait) else t("map.cards.waiting", lang, n=int(wait)))
-    if near is not None:
-        parts.append(f"**{figures.km(near.distance_m, lang)}**" if near.distance_m is not None
-                     else t("map.near.remote", lang))
-        parts.append(f":green-badge[✓ {t('map.near.serves', lang)}]" if near.serves
-                     else f":gray-badge[{t('map.near.not_serves', lang)}]")
-    return " · ".join(parts)
-
-
-def service_list(ids: list[str], near: dict[str, search.Nearby], hits: dict[str, search.Hit]) -> None:
-    """The list beside the map: compact cards (name, level, status, wait, distance, why it matched),
-    one page at a time, each with a button that opens the service card."""
-    located = search.search_index(atlas).located
-    on_map = sum(1 for sid in ids if sid in located)
-    st.markdown(t("map.list.count", lang, n=len(ids), on_map=on_map, off_map=len(ids) - on_map))
-    waiting = figures.waiting(atlas.services.loc[ids]) if ids else figures.make(None, ())
-    st.caption(t("map.honest.list_waiting", lang,
-                 figure=figures.figure_text(waiting, lambda v: figures.waiting_text(v, lang), lang)))
-    if not ids:
-        st.info(t("map.list.empty", lang))
-        return
-    pages = max(1, -(-len(ids) // PER_PAGE))
-    page = min(max(int(st.session_state.get(LIST_PAGE_KEY, 1)), 1), pages)
-    st.session_state[LIST_PAGE_KEY] = page
-    first = (page - 1) * PER_PAGE
-    names = atlas.services["name"]
-    for sid in ids[first:first + PER_PAGE]:
-        with st.container(border=True):
-            st.markdown(f"**{md(names[sid])}**  \n{_status_line(sid, near.get(sid))}")
-            hit = hits.get(sid)
-            if hit is not None and hit.reasons:
-                st.markdown(f":small[{t('map.why.label', lang)} {md(search.reason_text(hit, lang))}]")
-            st.button(t("map.cards.details", lang), key=f"map_pick_{sid}", on_click=_select, args=(sid,),
-                      help=t("map.cards.details_of", lang, name=names[sid]), type="tertiary")
-    if pages > 1:
-        b1, b2, b3 = st.columns([1, 2, 1], vertical_alignment="center")
-        b1.button(t("map.cards.previous", lang), key="map_list_prev", on_click=_turn_page, args=(-1,),
-                  disabled=page <= 1)
-        b2.caption(t("map.cards.page", lang, first=first + 1, last=min(first + PER_PAGE, len(ids)), n=len(ids)))
-        b3.button(t("map.cards.next", lang), key="map_list_next", on_click=_turn_page, args=(1,),
-                  disabled=page >= pages)
 
 
 # ---- URL → widgets (on first load, or when the URL was changed from outside) -----------------
@@ -112,7 +43,7 @@ if st.session_state.get(state.MAP_URL_SEEN) != url_view:
     st.session_state[state.MAP_HIDE_ILLUSTRATIVE] = f.hide_illustrative
     st.session_state[state.MAP_QUERY] = url_view.get("q", "")[:100]
     st.session_state[state.MAP_POSTCODE] = url_view.get("pc", "")[:10]
-    st.session_state[RADIUS_KEY] = _radius_from_url(url_view.get("r", ""))
+    st.session_state[RADIUS_KEY] = maplist.radius_from_url(url_view.get("r", ""))
     selected = url_view.get("selected")
     st.session_state[state.MAP_SELECTED_SERVICE] = selected if selected in atlas.services.index else None
     area_code = url_view.get("area", "").upper()
@@ -135,8 +66,9 @@ with col_pc:
                   placeholder=t("map.search.postcode_placeholder", lang))
 with col_r:
     if RADIUS_KEY not in st.session_state:
-        st.session_state[RADIUS_KEY] = 5
-    st.select_slider(t("map.near.radius", lang), options=list(RADII_KM), key=RADIUS_KEY, format_func=_radius_label)
+        st.session_state[RADIUS_KEY] = maplist.DEFAULT_RADIUS_KM
+    st.select_slider(t("map.near.radius", lang), options=list(RADII_KM), key=RADIUS_KEY, format_func=lambda km: maplist.radius_label(km, lang),
+                     disabled=not str(st.session_state.get(state.MAP_POSTCODE, "")).strip())
 
 _active = any(st.session_state.get(k) for k in (state.MAP_LEVELS, state.MAP_CONCERNS, state.MAP_AGE, state.MAP_ACCESS,
                                                 state.MAP_LANGUAGES, state.MAP_OPEN_NOW, state.MAP_WALK_IN,
@@ -228,7 +160,7 @@ with col_list:
     if focus_area is not None:
         st.success(t("map.near.postcode_found", lang, postcode=md(postcode.upper()), name=md(focus_area.name),
                      kind=t(f"map.kind.{focus_area.kind}", lang)) + " " +
-                   (t("map.near.sorted", lang, name=md(focus_area.name), radius=_radius_label(radius_km)) if radius_km
+                   (t("map.near.sorted", lang, name=md(focus_area.name), radius=maplist.radius_label(radius_km, lang)) if radius_km
                     else t("map.near.sorted_any", lang, name=md(focus_area.name))))
         st.page_link("views/wijkprofiel.py", label=t("map.open_profile_of", lang, name=md(focus_area.name)),
                      icon="🏘️", query_params={"code": focus_area.code})
@@ -239,7 +171,7 @@ with col_list:
             st.page_link("views/wijkprofiel.py", label=t("map.open_profile", lang), icon="🏘️",
                          query_params={"code": area.code})
 
-    service_list(ids, near, hits)
+    maplist.service_list(atlas, lang, ids, near, hits)
     common.illustrative_notice(atlas, lang, ids)
 
 # ---- widgets → URL (shareable view) ----------------------------------------------------------
@@ -248,7 +180,7 @@ if query:
     view["q"] = query
 if postcode:
     view["pc"] = postcode
-    if radius_km != 5:
+    if radius_km != maplist.DEFAULT_RADIUS_KM:
         view["r"] = str(radius_km)
 if st.session_state.get(state.MAP_SELECTED_SERVICE):
     view["selected"] = st.session_state[state.MAP_SELECTED_SERVICE]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 
 import pandas as pd
+import pyarrow as pa
 import pydeck as pdk
 import streamlit as st
 
@@ -57,6 +58,34 @@ def _summary(region_id: str, distance: int, include: bool) -> figures.Figure:
     return figures.make(value, used["status"], include)
 
 
+@st.cache_data(show_spinner=False)
+def _light_share(region_id: str) -> tuple[int, int]:
+    """(illustrative, all) light-help services: what common.illustrative_notice says, counted once."""
+    svc = common.get_atlas(region_id).services
+    status = svc.loc[svc["level"].isin(profiles.LIGHT_LEVELS), "status"]
+    return int((status == "illustrative").sum()), int(len(status))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _table(region_id: str, distance: int, language: str, include: bool) -> pa.Table:
+    """The table below the map, as Arrow (converted once per region, distance, language, examples)."""
+    cov = ui_maps.coverage(region_id, distance, include)
+    per_service = cov["youth_per_service"].round(0).astype("Int64")
+    if not include:
+        per_service = per_service.mask(~cov["enough"].astype(bool))
+    frame = pd.DataFrame({
+        t("map.compare.name", language): cov["name"],
+        t("map.compare.municipality", language): cov["municipality"],
+        t("map.dekking.tip_youth", language): cov["youth_0_24"],
+        t("map.dekking.tip_services", language): cov["light_services"],
+        t("map.honest.col_n", language): cov["light_real"],
+        t("map.dekking.tip_per_service", language): per_service,
+        t("map.dekking.tip_nearest_m", language): cov["nearest_m"].round(0).astype("Int64"),
+        t("map.dekking.far_col", language): [t("map.dekking.yes", language) if v else "" for v in cov["far"]],
+    }).sort_values(t("map.dekking.tip_per_service", language), ascending=False, na_position="first")
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
 st.title(t("map.dekking.title", lang))
 st.write(t("map.dekking.intro", lang))
 
@@ -90,7 +119,8 @@ else:
 
 col_map, col_legend = st.columns([3, 1])
 with col_map:
-    st.pydeck_chart(_deck(region, int(distance), lang, include, ui_maps.asset_base()), height=520)
+    # with a key the element id does not hash the (national: megabytes of) spec on every rerun
+    st.pydeck_chart(_deck(region, int(distance), lang, include, ui_maps.asset_base()), height=520, key="dekking_map")
 with col_legend:
     rows = [f"<b>{html.escape(t('map.dekking.legend_title', lang))}</b>"]
     legend = list(maps.coverage_legend(lang))
@@ -108,19 +138,8 @@ with st.expander(t("map.dekking.how_title", lang), expanded=False):
     st.markdown(t("map.dekking.how", lang, km=km_text))
     st.markdown(t("figures.explain", lang, min=figures.MIN_REAL))
 
-per_service = cov["youth_per_service"].round(0).astype("Int64")
-if not include:
-    per_service = per_service.mask(~cov["enough"].astype(bool))
-table = pd.DataFrame({
-    t("map.compare.name", lang): cov["name"],
-    t("map.compare.municipality", lang): cov["municipality"],
-    t("map.dekking.tip_youth", lang): cov["youth_0_24"],
-    t("map.dekking.tip_services", lang): cov["light_services"],
-    t("map.honest.col_n", lang): cov["light_real"],
-    t("map.dekking.tip_per_service", lang): per_service,
-    t("map.dekking.tip_nearest_m", lang): cov["nearest_m"].round(0).astype("Int64"),
-    t("map.dekking.far_col", lang): [t("map.dekking.yes", lang) if v else "" for v in cov["far"]],
-}).sort_values(t("map.dekking.tip_per_service", lang), ascending=False, na_position="first")
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(_table(region, int(distance), lang, include), hide_index=True, width="stretch")
 st.caption(t("map.profile.source_cbs", lang))
-common.illustrative_notice(atlas, lang, list(atlas.services.index[atlas.services["level"].isin(profiles.LIGHT_LEVELS)]))
+examples, light = _light_share(region)
+if light:
+    st.caption(t("common.notice.illustrative", lang, n=examples, total=light, pct=round(100 * examples / light)))

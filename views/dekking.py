@@ -8,6 +8,7 @@ includes the examples: the figures are then example figures, labelled so.
 from __future__ import annotations
 
 import html
+import json
 
 import pandas as pd
 import pyarrow as pa
@@ -40,8 +41,9 @@ def _deck(region_id: str, distance: int, language: str, include: bool, base: str
             if not enough.get(props["code"], True):
                 props["fill"] = list(TOO_FEW_COLOUR)
                 props["per_service"] = html.escape(t("map.honest.tip_too_few", language, n=n_real[props["code"]]))
-    spec = deck.to_json()
-    deck.to_json = lambda: spec  # type: ignore[method-assign]  # st.pydeck_chart re-serialises otherwise
+    # compact JSON (pydeck indents it: 4x the bytes), made once; st.pydeck_chart re-serialises otherwise
+    spec = json.dumps(json.loads(deck.to_json()), separators=(",", ":"))
+    deck.to_json = lambda: spec  # type: ignore[method-assign]
     return deck
 
 

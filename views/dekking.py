@@ -30,17 +30,21 @@ TOO_FEW_COLOUR = (235, 235, 235, 200)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _deck(region_id: str, distance: int, language: str, include: bool, base: str) -> pdk.Deck:
-    """The choropleth per (region, distance, language, examples included or not), serialised once."""
+def _deck(region_id: str, distance: int, language: str, include: bool, base: str, show_far: bool) -> pdk.Deck:
+    """The choropleth per (region, distance, language, examples included or not), serialised once.
+
+    Real-only, a wijk with too few real light-help services is grey; without enough real records
+    region-wide (``show_far`` False) no wijk gets the red "far" outline either."""
     cov = ui_maps.coverage(region_id, distance, include)
     deck = maps.coverage_deck(common.get_atlas(region_id), cov, language, asset_base=base)
-    if not include:
-        enough, n_real = cov["enough"].to_dict(), cov["light_real"].to_dict()
-        for feature in deck.layers[0].data["features"]:
-            props = feature["properties"]
-            if not enough.get(props["code"], True):
-                props["fill"] = list(TOO_FEW_COLOUR)
-                props["per_service"] = html.escape(t("map.honest.tip_too_few", language, n=n_real[props["code"]]))
+    enough, n_real = cov["enough"].to_dict(), cov["light_real"].to_dict()
+    for feature in deck.layers[0].data["features"]:
+        props = feature["properties"]
+        if not include and not enough.get(props["code"], True):
+            props["fill"] = list(TOO_FEW_COLOUR)
+            props["per_service"] = html.escape(t("map.honest.tip_too_few", language, n=n_real[props["code"]]))
+        if not show_far:
+            props["line"], props["line_width"], props["far_text"] = list(maps.NORMAL_LINE), 12, ""
     # compact JSON (pydeck indents it: 4x the bytes), made once; st.pydeck_chart re-serialises otherwise
     spec = json.dumps(json.loads(deck.to_json()), separators=(",", ":"))
     deck.to_json = lambda: spec  # type: ignore[method-assign]
@@ -69,12 +73,16 @@ def _light_share(region_id: str) -> tuple[int, int]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _table(region_id: str, distance: int, language: str, include: bool) -> pa.Table:
+def _table(region_id: str, distance: int, language: str, include: bool, show_far: bool) -> pa.Table:
     """The table below the map, as Arrow (converted once per region, distance, language, examples)."""
     cov = ui_maps.coverage(region_id, distance, include)
-    per_service = cov["youth_per_service"].round(0).astype("Int64")
     if not include:
-        per_service = per_service.mask(~cov["enough"].astype(bool))
+        cov = cov.assign(youth_per_service=cov["youth_per_service"].where(cov["enough"].astype(bool)))
+    cov = cov.sort_values("youth_per_service", ascending=False, na_position="first")
+    per_service = cov["youth_per_service"].round(0).astype("Int64")
+    if not include:  # too few real services: words, not a number
+        per_service = [str(v) if ok and not pd.isna(v) else ("" if ok else t("map.honest.tip_too_few", language, n=n))
+                       for v, ok, n in zip(per_service, cov["enough"], cov["light_real"])]
     frame = pd.DataFrame({
         t("map.compare.name", language): cov["name"],
         t("map.compare.municipality", language): cov["municipality"],
@@ -83,8 +91,9 @@ def _table(region_id: str, distance: int, language: str, include: bool) -> pa.Ta
         t("map.honest.col_n", language): cov["light_real"],
         t("map.dekking.tip_per_service", language): per_service,
         t("map.dekking.tip_nearest_m", language): cov["nearest_m"].round(0).astype("Int64"),
-        t("map.dekking.far_col", language): [t("map.dekking.yes", language) if v else "" for v in cov["far"]],
-    }).sort_values(t("map.dekking.tip_per_service", language), ascending=False, na_position="first")
+        t("map.dekking.far_col", language): [t("map.dekking.yes", language) if v and show_far else ""
+                                             for v in cov["far"]],
+    })
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
@@ -122,7 +131,8 @@ else:
 col_map, col_legend = st.columns([3, 1])
 with col_map:
     # with a key the element id does not hash the (national: megabytes of) spec on every rerun
-    st.pydeck_chart(_deck(region, int(distance), lang, include, ui_maps.asset_base()), height=520, key="dekking_map")
+    st.pydeck_chart(_deck(region, int(distance), lang, include, ui_maps.asset_base(), summary.shown), height=520,
+                    key="dekking_map")
 with col_legend:
     rows = [f"<b>{html.escape(t('map.dekking.legend_title', lang))}</b>"]
     legend = list(maps.coverage_legend(lang))
@@ -131,16 +141,17 @@ with col_legend:
     for (r, g, b, _a), label in legend:
         rows.append(f'<div><span style="display:inline-block;width:14px;height:14px;background:rgb({r},{g},{b});'
                     f'border:1px solid #888;margin-right:6px;vertical-align:middle"></span>{html.escape(label)}</div>')
-    rows.append(f'<div style="margin-top:6px"><span style="display:inline-block;width:14px;height:14px;'
-                f'border:3px solid rgb(189,0,38);margin-right:6px;vertical-align:middle"></span>'
-                f'{html.escape(t("map.dekking.legend_far", lang, km=km_text))}</div>')
+    if summary.shown:
+        rows.append(f'<div style="margin-top:6px"><span style="display:inline-block;width:14px;height:14px;'
+                    f'border:3px solid rgb(189,0,38);margin-right:6px;vertical-align:middle"></span>'
+                    f'{html.escape(t("map.dekking.legend_far", lang, km=km_text))}</div>')
     st.markdown("".join(rows), unsafe_allow_html=True)
 
 with st.expander(t("map.dekking.how_title", lang), expanded=False):
     st.markdown(t("map.dekking.how", lang, km=km_text))
     st.markdown(t("figures.explain", lang, min=figures.MIN_REAL))
 
-st.dataframe(_table(region, int(distance), lang, include), hide_index=True, width="stretch")
+st.dataframe(_table(region, int(distance), lang, include, summary.shown), hide_index=True, width="stretch")
 st.caption(t("map.profile.source_cbs", lang))
 examples, light = _light_share(region)
 if light:

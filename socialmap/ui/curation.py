@@ -182,7 +182,7 @@ def dashboard(lang: str, folder: Path) -> None:
         return
     with st.expander(t("quality.todo_title", lang, n=len(report.todo)), expanded=True):
         st.caption(t("quality.todo_help", lang))
-        todo = report.todo.copy()
+        todo = report.todo[["name", "shown_in", "level", "status", "wijken", "id"]].copy()  # name first: phones
         todo["level"] = [i18n.label("level", v, lang) for v in todo["level"]]
         todo["status"] = [i18n.label("status", v, lang) for v in todo["status"]]
         st.dataframe(todo.rename(columns={

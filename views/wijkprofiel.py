@@ -204,9 +204,9 @@ else:
 st.subheader(t("map.profile.compare", lang))
 table = ui_maps.comparison_table(region, int(distance), include)
 shown = table.copy()
-too_few = table["services_real"] < figures.MIN_REAL
-shown.loc[too_few, "gaps"] = ""
-shown["gaps"] = [", ".join(i18n.label("level", g, lang) for g in str(v).split(";") if g) for v in shown["gaps"]]
+shown["gaps"] = [", ".join(i18n.label("level", g, lang) for g in str(v).split(";") if g)
+                 if n >= figures.MIN_REAL else t("map.honest.tip_too_few", lang, n=n)
+                 for v, n in zip(shown["gaps"], table["services_real"])]
 shown["youth_per_light_service"] = shown["youth_per_light_service"].round(0).astype("Int64")
 light_real = ui_maps.coverage(region, int(distance), include)["light_real"].reindex(shown["code"]).to_numpy()
 shown.loc[light_real < figures.MIN_REAL, "youth_per_light_service"] = pd.NA

@@ -99,11 +99,18 @@ class Waiting:
 
 def waiting(services: pd.DataFrame, include_examples: bool = False) -> Figure:
     """Median and range of the known waiting times (weeks); ``n`` counts services with a known wait."""
-    used = basis(services, include_examples)
-    known = used.loc[used["waiting_weeks"].notna()] if len(used) else used
-    weeks = [int(v) for v in known["waiting_weeks"].tolist()] if len(known) else []
-    value = Waiting(float(statistics.median(weeks)), min(weeks), max(weeks)) if weeks else None
-    return make(value, known["status"] if len(known) else (), include_examples)
+    if not len(services):
+        return make(None, (), include_examples)
+    return waiting_values(services["waiting_weeks"].tolist(), services["status"].tolist(), include_examples)
+
+
+def waiting_values(weeks: Iterable[object], statuses: Iterable[object], include_examples: bool = False) -> Figure:
+    """:func:`waiting` over plain sequences (one entry per service; a wait of None/NA is unknown)."""
+    known = [(int(w), s) for w, s in zip(weeks, statuses)
+             if w is not None and not pd.isna(w) and (include_examples or is_real(s))]
+    values = [w for w, _ in known]
+    value = Waiting(float(statistics.median(values)), min(values), max(values)) if values else None
+    return make(value, [s for _, s in known], include_examples)
 
 
 # ---- text ------------------------------------------------------------------------------------
@@ -166,5 +173,5 @@ def example_label(lang: str = i18n.DEFAULT_LANGUAGE) -> str:
 
 __all__ = [
     "REAL_STATUSES", "MIN_REAL", "Figure", "Waiting", "is_real", "real_mask", "basis", "make", "compute",
-    "waiting", "waiting_text", "number", "km", "basis_text", "too_few_text", "figure_text", "example_label",
+    "waiting", "waiting_values", "waiting_text", "number", "km", "basis_text", "too_few_text", "figure_text", "example_label",
 ]

@@ -310,6 +310,14 @@ def reason_text(hit: Hit, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     return "; ".join(dict.fromkeys(parts))
 
 
+@per_atlas
+def _positions(atlas: Atlas) -> dict[str, int]:
+    """Service id -> its position in the match index (built once per atlas)."""
+    from .matching import match_index
+
+    return {sid: i for i, sid in enumerate(match_index(atlas).ids)}
+
+
 @dataclass(frozen=True)
 class Nearby:
     """A service in a list ordered by distance from a point."""
@@ -332,7 +340,7 @@ def nearby(atlas: Atlas, area: Area, ids: Iterable[str] | None = None,
     from .profiles import _distance_array, area_point
 
     ix = match_index(atlas)
-    pos_of = {sid: i for i, sid in enumerate(ix.ids)}
+    pos_of = _positions(atlas)
     pool = [str(i) for i in (atlas.services.index if ids is None else ids) if str(i) in pos_of]
     if not pool:
         return []

@@ -11,6 +11,7 @@ import streamlit as st
 
 from .. import figures, i18n, search
 from ..i18n import t
+from ..derived import per_atlas
 from ..model import Atlas
 from . import common, state
 
@@ -39,13 +40,20 @@ def _turn_page(delta: int) -> None:
     st.session_state[LIST_PAGE_KEY] = max(1, int(st.session_state.get(LIST_PAGE_KEY, 1)) + delta)
 
 
+@per_atlas
+def _rows(atlas: Atlas) -> dict[str, tuple[str, str, str, int | None]]:
+    """Service id -> (name, level, status, waiting weeks): what a card shows, looked up once per atlas."""
+    svc = atlas.services
+    return {str(sid): (str(name), str(level), str(status), None if pd.isna(wait) else int(wait))
+            for sid, name, level, status, wait in zip(svc.index, svc["name"], svc["level"], svc["status"],
+                                                      svc["waiting_weeks"])}
+
+
 def _status_line(atlas: Atlas, lang: str, sid: str, near: search.Nearby | None) -> str:
     """Level, status badge, waiting time, distance and whether it serves the area, in one line."""
-    row = atlas.services.loc[sid]
-    parts = [f":blue-badge[{md(i18n.label('level', str(row['level']), lang))}] "
-             f"{common.status_badge(str(row['status']), lang)}"]
-    wait = row["waiting_weeks"]
-    parts.append(t("map.cards.waiting_unknown", lang) if pd.isna(wait) else t("map.cards.waiting", lang, n=int(wait)))
+    _name, level, status, wait = _rows(atlas)[sid]
+    parts = [f":blue-badge[{md(i18n.label('level', level, lang))}] {common.status_badge(status, lang)}"]
+    parts.append(t("map.cards.waiting_unknown", lang) if wait is None else t("map.cards.waiting", lang, n=wait))
     if near is not None:
         parts.append(f"**{figures.km(near.distance_m, lang)}**" if near.distance_m is not None
                      else t("map.near.remote", lang))
@@ -61,7 +69,8 @@ def service_list(atlas: Atlas, lang: str, ids: list[str], near: dict[str, search
     located = search.search_index(atlas).located
     on_map = sum(1 for sid in ids if sid in located)
     st.markdown(t("map.list.count", lang, n=len(ids), on_map=on_map, off_map=len(ids) - on_map))
-    waiting = figures.waiting(atlas.services.loc[ids]) if ids else figures.make(None, ())
+    rows = _rows(atlas)
+    waiting = figures.waiting_values([rows[sid][3] for sid in ids], [rows[sid][2] for sid in ids])
     st.caption(t("map.honest.list_waiting", lang,
                  figure=figures.figure_text(waiting, lambda v: figures.waiting_text(v, lang), lang)))
     if not ids:
@@ -71,16 +80,16 @@ def service_list(atlas: Atlas, lang: str, ids: list[str], near: dict[str, search
     page = min(max(int(st.session_state.get(LIST_PAGE_KEY, 1)), 1), pages)
     st.session_state[LIST_PAGE_KEY] = page
     first = (page - 1) * PER_PAGE
-    names = atlas.services["name"]
     for sid in ids[first:first + PER_PAGE]:
+        name = rows[sid][0]
         with st.container(border=True):
             text, button = st.columns([5, 1], vertical_alignment="center")
-            text.markdown(f"**{md(names[sid])}**  \n{_status_line(atlas, lang, sid, near.get(sid))}")
+            text.markdown(f"**{md(name)}**  \n{_status_line(atlas, lang, sid, near.get(sid))}")
             hit = hits.get(sid)
             if hit is not None and hit.reasons:
                 text.markdown(f":small[{t('map.why.label', lang)} {md(search.reason_text(hit, lang))}]")
             button.button(t("map.cards.details", lang), key=f"map_pick_{sid}", on_click=_select, args=(sid,),
-                          help=t("map.cards.details_of", lang, name=names[sid]), type="tertiary")
+                          help=t("map.cards.details_of", lang, name=name), type="tertiary")
     if pages > 1:
         b1, b2, b3 = st.columns([1, 2, 1], vertical_alignment="center")
         b1.button(t("map.cards.previous", lang), key="map_list_prev", on_click=_turn_page, args=(-1,),

@@ -68,7 +68,7 @@ with col_r:
     if RADIUS_KEY not in st.session_state:
         st.session_state[RADIUS_KEY] = maplist.DEFAULT_RADIUS_KM
     st.select_slider(t("map.near.radius", lang), options=list(RADII_KM), key=RADIUS_KEY, format_func=lambda km: maplist.radius_label(km, lang),
-                     disabled=not str(st.session_state.get(state.MAP_POSTCODE, "")).strip())
+                     help=t("map.near.radius_help", lang))
 
 _active = any(st.session_state.get(k) for k in (state.MAP_LEVELS, state.MAP_CONCERNS, state.MAP_AGE, state.MAP_ACCESS,
                                                 state.MAP_LANGUAGES, state.MAP_OPEN_NOW, state.MAP_WALK_IN,

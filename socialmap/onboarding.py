@@ -142,7 +142,7 @@ def build_sheet(atlas: Atlas, wijk_code: str) -> Sheet:
                          field="area_code", value=wijk_code)
     ids = _wijk_service_ids(atlas, area.code)
     services = [_service(atlas, sid) for sid in ids]
-    services.sort(key=lambda s: (s.name.lower(), s.id))
+    services.sort(key=lambda s: (s.status == "illustrative", s.name.lower(), s.id))  # real services first
     by_level = {level: [s for s in services if s.level == level] for level in vocab.LEVELS}
     cjg = [s for s in by_level["open_access"]
            if any(m in f"{s.name} {s.organization}".lower() for m in _CJG_MARKERS)]

@@ -107,6 +107,11 @@ def test_who_to_call_lists_real_services_before_examples(atlas):
     options = routeatlas.who_to_call(atlas, "parenting", 6)
     open_access = [o.service_id for o in options if o.level == "open_access"]
     assert open_access == ["svc-cjg", "svc-gezinscoach", "svc-voorbeeld-inloop-1"]
+    # with an area the order of matching.match (nearest first) holds within real and within examples:
+    # in the east the examples are nearer, yet the real services come first
+    east = routeatlas.who_to_call(atlas, "parenting", 6, area=atlas.resolve_postcode("9993"))
+    assert [o.service_id for o in east if o.level == "open_access"] == [
+        "svc-cjg", "svc-gezinscoach", "svc-voorbeeld-inloop-1"]
 
 
 def test_the_ladder_lists_one_page_of_real_services_and_counts_the_rest(atlas):

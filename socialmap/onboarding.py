@@ -142,7 +142,7 @@ def build_sheet(atlas: Atlas, wijk_code: str) -> Sheet:
                          field="area_code", value=wijk_code)
     ids = _wijk_service_ids(atlas, area.code)
     services = [_service(atlas, sid) for sid in ids]
-    services.sort(key=lambda s: (s.name.lower(), s.id))
+    services.sort(key=lambda s: (s.status == "illustrative", s.name.lower(), s.id))  # real services first
     by_level = {level: [s for s in services if s.level == level] for level in vocab.LEVELS}
     cjg = [s for s in by_level["open_access"]
            if any(m in f"{s.name} {s.organization}".lower() for m in _CJG_MARKERS)]
@@ -152,13 +152,10 @@ def build_sheet(atlas: Atlas, wijk_code: str) -> Sheet:
     buurten = set(atlas.areas.index[(atlas.areas["kind"] == "buurt") & (atlas.areas["parent_code"] == area.code)])
     local_codes = {area.code} | buurten
 
-    def _named_here(service_id: str) -> bool:
-        if not service_id or service_id not in atlas.services.index:
-            return False
-        return bool(local_codes.intersection(atlas.services.at[service_id, "service_area"] or ()))
-
-    practice_ids = [pid for pid, row in gp.iterrows()
-                    if row["location_id"] in located or _named_here(_text(row["service_id"]))]
+    # a practice belongs to the wijk when it lies in it or its youth service names the wijk (or a buurt)
+    named = {sid for sid, codes in atlas.services["service_area"].items() if local_codes.intersection(codes or ())}
+    here = gp["location_id"].isin(located) | gp["service_id"].isin(named) if len(gp) else gp["location_id"].isna()
+    practice_ids = list(gp.index[here.to_numpy(dtype=bool)])
     practices: list[SheetPractice] = []
     for pid in practice_ids:
         row = gp.loc[pid]
@@ -203,7 +200,10 @@ def _contact(s: SheetService, lang: str) -> str:
         parts.append(s.email)
     if s.url:
         parts.append(s.url)
-    return " · ".join(parts) or i18n.t("atlas.sheet.no_contact", lang)
+    if parts:
+        return " · ".join(parts)
+    own_cjg = "cjg" in f"{s.name} {s.organization}".lower()
+    return i18n.t("map.honest.no_contact_cjg", lang) if own_cjg else i18n.t("atlas.sheet.no_contact", lang)
 
 
 def _days(days: tuple[str, ...], lang: str) -> str:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from . import figures as honest
 from . import search, vocab
 from .matching import match_index
 from .derived import per_atlas
@@ -76,6 +77,12 @@ class AreaProfile:
     contacts: tuple[ServiceReach, ...]  # wijkteam services and open-access CJG services serving the area
     gaps: tuple[str, ...]  # level ids
     max_distance_m: float
+    examples_included: bool = True  # False: services, contacts and gaps count real services only
+
+    @property
+    def gaps_figure(self) -> honest.Figure:
+        """The gaps as an honest figure: ``n`` is the number of real services serving the area."""
+        return honest.make(self.gaps, [s.status for s in self.services], self.examples_included)
 
     @property
     def youth_0_24(self) -> int | None:
@@ -246,8 +253,10 @@ def _practices_near(atlas: Atlas, point: tuple[float, float], reach: float) -> l
     return out
 
 
-def area_profile(atlas: Atlas, code: str, max_distance_m: float | None = None) -> AreaProfile:
-    """Everything the Wijkprofiel page shows for one gemeente, wijk or buurt."""
+def area_profile(atlas: Atlas, code: str, max_distance_m: float | None = None,
+                 include_examples: bool = True) -> AreaProfile:
+    """Everything the Wijkprofiel page shows for one gemeente, wijk or buurt (without
+    ``include_examples``: real services only)."""
     area = atlas.area(code)
     reach = float(atlas.region.reach_m if max_distance_m is None else max_distance_m)
     figures = area
@@ -256,6 +265,8 @@ def area_profile(atlas: Atlas, code: str, max_distance_m: float | None = None) -
     point = area_point(atlas, area.code)
     ix = match_index(atlas)
     positions = _serving_positions(atlas, area.code)
+    if not include_examples:
+        positions = np.array([p for p in positions if honest.is_real(ix.statuses[int(p)])], dtype=np.int64)
     dist_all = _distance_array(atlas, point)
     serving = [ix.ids[int(pos)] for pos in positions]
     dist = {ix.ids[int(pos)]: float(dist_all[pos]) for pos in positions if not np.isnan(dist_all[pos])}
@@ -278,6 +289,7 @@ def area_profile(atlas: Atlas, code: str, max_distance_m: float | None = None) -
         age_0_14=figures.age_0_14, age_15_24=figures.age_15_24, services=tuple(services),
         practices=tuple(practices), contacts=tuple(contacts),
         gaps=gaps_for(atlas, area.code, reach, serving=serving, dist=dist), max_distance_m=reach,
+        examples_included=include_examples,
     )
 
 
@@ -323,8 +335,9 @@ def _nearest(px: np.ndarray, py: np.ndarray, has_point: np.ndarray, x: np.ndarra
 class WijkIndex:
     """Distance-independent figures of all wijken of an atlas (built once per atlas). Read-only."""
 
-    def __init__(self, atlas: Atlas) -> None:
+    def __init__(self, atlas: Atlas, real_only: bool = False) -> None:
         self.atlas_ref = weakref.ref(atlas)
+        self.real_only = real_only
         ix = match_index(atlas)
         areas = atlas.areas
         self.codes = wijk_codes(atlas)
@@ -368,7 +381,13 @@ class WijkIndex:
         search_located = search.search_index(atlas).located
         light = np.isin(level, [vocab.LEVELS.index(v) for v in LIGHT_LEVELS])
         light_located = light & np.array([sid in search_located for sid in ix.ids], dtype=bool)
-        known = level >= 0
+        # with real_only the illustrative services are left out of every figure
+        keep = np.array(honest.real_mask(ix.statuses), dtype=bool) if real_only else np.ones(n_s, dtype=bool)
+        known = (level >= 0) & keep
+        nl &= keep
+        light &= keep
+        light_located &= keep
+        sal_keep = keep[ix.sal_svc] if len(ix.sal_svc) else np.zeros(0, dtype=bool)
 
         # (service, wijk) pairs through the service areas, national services left out
         svc_parts, w_parts = [], []
@@ -421,7 +440,7 @@ class WijkIndex:
                 d = np.hypot(ix.sal_x[sal_rows] - self.px[ww], ix.sal_y[sal_rows] - self.py[ww])
                 np.minimum.at(near, (ww, ll), d)
             sal_lvl = level[ix.sal_svc]
-            sal_nl = nl[ix.sal_svc]
+            sal_nl = nl[ix.sal_svc] & sal_keep
             for li in range(n_l):
                 rows_l = np.flatnonzero(sal_nl & (sal_lvl == li))
                 if len(rows_l):
@@ -431,7 +450,7 @@ class WijkIndex:
 
         # nearest light-help location of any service (serving or not)
         if len(ix.sal_svc):
-            rows_light = np.flatnonzero(light[ix.sal_svc])
+            rows_light = np.flatnonzero(light[ix.sal_svc] & sal_keep)
             nearest = _nearest(self.px, self.py, self.has_point, ix.sal_x[rows_light], ix.sal_y[rows_light])
         else:
             nearest = np.full(n_w, np.inf)
@@ -447,20 +466,34 @@ class WijkIndex:
 
 
 @per_atlas
-def wijk_index(atlas: Atlas) -> WijkIndex:
-    """The :class:`WijkIndex` of an atlas (built on first use, shared, dropped with the atlas)."""
+def _all_wijk_index(atlas: Atlas) -> WijkIndex:
     return WijkIndex(atlas)
 
 
-def coverage(atlas: Atlas, max_distance_m: float | None = None) -> pd.DataFrame:
+@per_atlas
+def _real_wijk_index(atlas: Atlas) -> WijkIndex:
+    return WijkIndex(atlas, real_only=True)
+
+
+def wijk_index(atlas: Atlas, include_examples: bool = True) -> WijkIndex:
+    """The :class:`WijkIndex` of an atlas (built on first use, shared, dropped with the atlas);
+    without ``include_examples`` it counts real services only."""
+    return _all_wijk_index(atlas) if include_examples else _real_wijk_index(atlas)
+
+
+def coverage(atlas: Atlas, max_distance_m: float | None = None, include_examples: bool = True) -> pd.DataFrame:
     """Light-help coverage per wijk (index: wijk code).
 
     Columns: ``name, municipality, youth_0_24, light_services, youth_per_service`` (NaN when no
     service), ``nearest_m`` (to the nearest light-help location; NaN without any), ``far``
-    (nearest farther than ``max_distance_m``, default the region's ``reach_m``).
+    (nearest farther than ``max_distance_m``, default the region's ``reach_m``), ``light_real``
+    (real light-help services with a location serving the wijk: the ``n`` of its figure) and
+    ``enough`` (``light_real`` >= :data:`socialmap.figures.MIN_REAL`). Without ``include_examples``
+    only real services count.
     """
     reach = float(atlas.region.reach_m if max_distance_m is None else max_distance_m)
-    wx = wijk_index(atlas)
+    wx = wijk_index(atlas, include_examples)
+    real = wijk_index(atlas, False).light_services
     youth = wx.youth()
     n = wx.light_services
     frame = pd.DataFrame({
@@ -469,21 +502,23 @@ def coverage(atlas: Atlas, max_distance_m: float | None = None) -> pd.DataFrame:
         "youth_per_service": [(y / k) if (y is not None and k) else math.nan for y, k in zip(youth, n.tolist())],
         "nearest_m": wx.nearest_light,
         "far": (np.isnan(wx.nearest_light) | (wx.nearest_light > reach)).tolist(),
+        "light_real": real.tolist(), "enough": (real >= honest.MIN_REAL).tolist(),
     }, columns=["code", "name", "municipality", "youth_0_24", "light_services",
-                "youth_per_service", "nearest_m", "far"]).set_index("code")
+                "youth_per_service", "nearest_m", "far", "light_real", "enough"]).set_index("code")
     frame["youth_0_24"] = frame["youth_0_24"].astype("Int64")
     return frame
 
 
-def comparison_table(atlas: Atlas, max_distance_m: float | None = None) -> pd.DataFrame:
+def comparison_table(atlas: Atlas, max_distance_m: float | None = None,
+                     include_examples: bool = True) -> pd.DataFrame:
     """One row per wijk: figures, services serving it per level, light-help coverage and gaps.
 
     Columns: ``code, name, municipality, population, age_0_14, age_15_24``, one count column per
     level id, ``youth_per_light_service, nearest_light_m, gaps`` (level ids joined by ``;``).
     """
     reach = float(atlas.region.reach_m if max_distance_m is None else max_distance_m)
-    cov = coverage(atlas, reach)
-    wx = wijk_index(atlas)
+    cov = coverage(atlas, reach, include_examples)
+    wx = wijk_index(atlas, include_examples)
     if not wx.codes:
         return pd.DataFrame()
     gaps = wx.gaps(reach)
@@ -494,6 +529,7 @@ def comparison_table(atlas: Atlas, max_distance_m: float | None = None) -> pd.Da
     data["youth_per_light_service"] = cov["youth_per_service"].to_numpy()
     data["nearest_light_m"] = cov["nearest_m"].to_numpy()
     data["gaps"] = [";".join(level for level, gap in zip(vocab.LEVELS, row) if gap) for row in gaps.tolist()]
+    data["services_real"] = wijk_index(atlas, False).counts.sum(axis=1).tolist()
     frame = pd.DataFrame(data)
     for col in ("population", "age_0_14", "age_15_24"):
         if col in frame:

@@ -25,10 +25,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 import yaml
 
-from . import i18n, vocab
+from . import figures, i18n, vocab
+from .derived import per_atlas
 from .errors import DataError, InputError
 from .model import Area, Atlas
 
@@ -508,6 +510,63 @@ def waiting_stats(atlas: Atlas, level: str) -> WaitingStats:
     return WaitingStats(len(frame), len(known), float(statistics.median(known)), min(known), max(known))
 
 
+@per_atlas
+def _waiting_figures(atlas: Atlas) -> dict[tuple[str, bool], figures.Figure]:
+    svc = atlas.services
+    return {(str(level), include): figures.waiting(frame, include)
+            for level, frame in svc.groupby("level", sort=False) for include in (False, True)}
+
+
+def waiting_figure(atlas: Atlas, level: str, include_examples: bool = False) -> figures.Figure:
+    """The waiting time at a level as an honest figure (real services only unless asked); computed
+    once per atlas."""
+    found = _waiting_figures(atlas).get((level, bool(include_examples)))
+    return found if found is not None else figures.make(None, (), include_examples)
+
+
+@dataclass(frozen=True)
+class LevelList:
+    """The region's services at one level: counts and one page of names (never the whole region)."""
+
+    level: str
+    n_real: int
+    n_all: int
+    matching: int  # services that pass the search
+    ids: tuple[str, ...]  # this page
+    page: int
+    pages: int
+
+
+@per_atlas
+def _level_lists(atlas: Atlas) -> dict[str, tuple[list[str], list[str], list[bool]]]:
+    """Per level: ids by name, their normalised names, and whether each is real (built once)."""
+    from .search import normalise
+
+    svc = atlas.services.sort_values("name", kind="stable")
+    out: dict[str, tuple[list[str], list[str], list[bool]]] = {}
+    for level, frame in svc.groupby("level", sort=False):
+        out[str(level)] = ([str(i) for i in frame.index], [normalise(n) for n in frame["name"]],
+                           figures.real_mask(frame["status"]))
+    return out
+
+
+def level_list(atlas: Atlas, level: str, query: str = "", page: int = 1, per_page: int = 10,
+               include_examples: bool = False) -> LevelList:
+    """One page of the services at ``level`` whose name contains ``query``: real ones first, by name."""
+    from .search import normalise
+
+    ids, names, real = _level_lists(atlas).get(level, ([], [], []))
+    n_real = sum(real)
+    wanted = normalise(query).strip()
+    rows = [i for i in range(len(ids)) if (include_examples or real[i]) and (not wanted or wanted in names[i])]
+    rows.sort(key=lambda i: not real[i])  # stable: real first, then by name
+    pages = max(1, -(-len(rows) // max(per_page, 1)))
+    page = min(max(int(page), 1), pages)
+    chosen = rows[(page - 1) * per_page: page * per_page]
+    return LevelList(level=level, n_real=n_real, n_all=len(ids), matching=len(rows),
+                     ids=tuple(ids[i] for i in chosen), page=page, pages=pages)
+
+
 @dataclass(frozen=True)
 class CallOption:
     """One answer to "wie bel ik voor ...?": a service, how to get in and how to reach it."""
@@ -532,15 +591,34 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _fits(row: Mapping[str, Any], age_years: int, concern: str) -> bool:
+def _region_picks(atlas: Atlas, concern: str, age_years: int, levels: Sequence[str],
+                  per_level: int) -> list[str]:
+    """Per level, the services fit for the age and concern: real ones first, then known shortest
+    wait, then name.
+
+    Vectorised over the match index (general services, with no concerns listed, count as fitting).
+    """
+    from .matching import match_index
+
+    ix = match_index(atlas)
+    if not ix.ids:
+        return []
     months = int(age_years) * 12
-    age_min, age_max = row["age_min_months"], row["age_max_months"]
-    if age_min is not None and not pd.isna(age_min) and age_min > months + 11:
-        return False
-    if age_max is not None and not pd.isna(age_max) and age_max < months:
-        return False
-    concerns = tuple(row["concerns"] or ())
-    return not concerns or concern in concerns
+    fits = (ix.age_min <= months + 11) & (ix.age_max >= months)
+    bit = 1 << vocab.CONCERNS.index(concern)
+    fits &= (ix.concern_mask == 0) | ((ix.concern_mask & bit) != 0)
+    out: list[str] = []
+    for level in levels:
+        if level not in vocab.LEVELS:
+            continue
+        positions = np.flatnonzero(fits & (ix.level_code == vocab.LEVELS.index(level)))
+        if not len(positions):
+            continue
+        wait = ix.waiting_key[positions]
+        example = ~np.array([figures.is_real(ix.statuses[int(p)]) for p in positions], dtype=bool)
+        order = np.lexsort((ix.name_rank[positions], np.where(np.isinf(wait), 0, wait), np.isinf(wait), example))
+        out += [ix.ids[int(p)] for p in positions[order][:per_level]]
+    return out
 
 
 def who_to_call(atlas: Atlas, concern: str, age_years: int, area: Area | None = None,
@@ -550,7 +628,8 @@ def who_to_call(atlas: Atlas, concern: str, age_years: int, area: Area | None = 
     With an area, services that serve it (or are within reach) come from
     :func:`socialmap.matching.match` (serving first, then nearest, then shortest wait); without,
     the region's services at each level are filtered on age and concern (general services, with
-    no concerns listed, count as fitting). At most ``per_level`` per level; crisis is left out
+    no concerns listed, count as fitting). Within a level real services come before illustrative
+    ones, so an example never hides a real service to call. At most ``per_level`` per level; crisis is left out
     (the crisis numbers are always on the page).
     """
     if concern not in vocab.CONCERNS:
@@ -566,18 +645,11 @@ def who_to_call(atlas: Atlas, concern: str, age_years: int, area: Area | None = 
         from .matching import match
 
         for level in wanted:
-            for m in match(atlas, area, [level], age_years, [concern], limit=per_level):
-                picks.append((m.service_id, m.serves_area, m.distance_m))
+            found = match(atlas, area, [level], age_years, [concern])
+            found.sort(key=lambda m: not figures.is_real(m.status))  # stable: real services first
+            picks += [(m.service_id, m.serves_area, m.distance_m) for m in found[:per_level]]
     else:
-        for level in wanted:
-            frame = services.loc[services["level"] == level]
-            fitting = [sid for sid, row in frame.iterrows() if _fits(row, age_years, concern)]
-            ranked = sorted(fitting, key=lambda sid: (
-                pd.isna(services.at[sid, "waiting_weeks"]),
-                0 if pd.isna(services.at[sid, "waiting_weeks"]) else int(services.at[sid, "waiting_weeks"]),
-                str(services.at[sid, "name"]),
-            ))
-            picks += [(sid, None, None) for sid in ranked[:per_level]]
+        picks += [(sid, None, None) for sid in _region_picks(atlas, concern, age_years, wanted, per_level)]
     orgs = atlas.organizations
     out: list[CallOption] = []
     for sid, serves_area, distance in picks:
@@ -603,7 +675,7 @@ def who_to_call(atlas: Atlas, concern: str, age_years: int, area: Area | None = 
 
 
 __all__ = [
-    "CallOption", "Edge", "Figure", "LevelInfo", "Score", "Study", "Vignette", "WaitingStats",
+    "CallOption", "Edge", "Figure", "LevelInfo", "LevelList", "level_list", "waiting_figure", "Score", "Study", "Vignette", "WaitingStats",
     "chart_frame", "dot_escape", "evaluation_records", "figure_label", "figure_text", "level_info", "level_services",
     "load_evaluations", "load_levels", "load_vignettes", "route_dot", "route_edges", "score",
     "source_text", "waiting_stats", "who_to_call", "year_text",

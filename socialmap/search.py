@@ -18,6 +18,7 @@ import weakref
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
@@ -27,6 +28,8 @@ from .model import Area, Atlas
 
 #: Minimum rapidfuzz ratio (0-100) for a query word to match a word of a service.
 MATCH_THRESHOLD = 80
+#: A query word inside a longer word ("spreekuur" in "opvoedspreekuur") needs this partial ratio.
+PARTIAL_THRESHOLD = 90
 _WORD = re.compile(r"[0-9a-z]+")
 
 
@@ -121,6 +124,7 @@ class SearchIndex:
     schedules: dict[str, tuple[tuple[str, int, int, int], ...]]
     located: frozenset[str]  # services with at least one location
     languages: tuple[str, ...]  # all spoken languages, sorted
+    fields: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = field(default_factory=dict)  # id -> (field, words)
     atlas_ref: Any = field(repr=False, default=None)
 
 
@@ -129,14 +133,19 @@ def _build_index(atlas: Atlas) -> SearchIndex:
     org_names = atlas.organizations["name"].to_dict() if "name" in atlas.organizations else {}
     all_words: dict[str, tuple[str, ...]] = {}
     name_words: dict[str, frozenset[str]] = {}
-    for sid, name, org, desc in zip(svc.index, svc["name"], svc["organization_id"], svc["description"]):
+    fields: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
+    concern_words = {c: tuple(dict.fromkeys(w for lang in i18n.LANGUAGES for w in words(i18n.label("concern", c, lang))))
+                     for c in vocab.CONCERNS}
+    for sid, name, org, desc, concerns in zip(svc.index, svc["name"], svc["organization_id"], svc["description"],
+                                              svc["concerns"]):
         own = words(name)
-        text = [*own, *words(org_names.get(org, "")), *words(desc)]
-        for concern in svc.at[sid, "concerns"] or ():  # "angst" finds services helping with anxiety
-            for lang in i18n.LANGUAGES:
-                text.extend(words(i18n.label("concern", concern, lang)))
-        all_words[str(sid)] = tuple(dict.fromkeys(text))
+        org_w, desc_w = words(org_names.get(org, "")), words(desc)
+        # "angst" finds services helping with anxiety
+        conc_w = [w for c in (concerns or ()) for w in concern_words.get(c, words(c))]
+        all_words[str(sid)] = tuple(dict.fromkeys([*own, *org_w, *desc_w, *conc_w]))
         name_words[str(sid)] = frozenset(own)
+        fields[str(sid)] = tuple((f, tuple(dict.fromkeys(w))) for f, w in
+                                 (("name", own), ("organization", org_w), ("description", desc_w), ("concern", conc_w)) if w)
     grouped: dict[str, list[dict[str, Any]]] = {}
     if len(atlas.schedules):
         for row in atlas.schedules[["service_id", "kind", "weekday", "opens", "closes"]].to_dict("records"):
@@ -146,6 +155,7 @@ def _build_index(atlas: Atlas) -> SearchIndex:
         ids=[str(i) for i in svc.index],
         words=all_words,
         name_words=name_words,
+        fields=fields,
         schedules={sid: schedule.compile_rows(rows) for sid, rows in grouped.items()},
         located=frozenset(str(s) for s in atlas.service_at_location["service_id"]),
         languages=tuple(langs),
@@ -193,52 +203,161 @@ def filter_services(atlas: Atlas, filters: ServiceFilters, now: dt.datetime | No
     return ids
 
 
-def _word_score(token: str, candidates: Iterable[str]) -> float:
-    """Best similarity of one query word to any word of a service (prefix counts as a hit)."""
-    best = 0.0
+def _word_match(token: str, candidates: Iterable[str]) -> tuple[float, str]:
+    """Best similarity of one query word to any word of a service, and that word.
+
+    An equal word or one that starts with the query word (three letters or more) scores 100;
+    otherwise the rapidfuzz ratio, or for long compound words the partial ratio ("spreekuur"
+    inside "opvoedspreekuur").
+    """
+    best, best_word = 0.0, ""
     for word in candidates:
         if word == token or (len(token) >= 3 and word.startswith(token)):
-            return 100.0
+            return 100.0, word
         if len(token) >= 4 and abs(len(word) - len(token)) <= max(2, len(token) // 3):
             score = fuzz.ratio(token, word)
-            if score > best:
-                best = score
         elif len(token) >= 5 and len(word) > len(token):
-            # long compound words: "spreekuur" inside "opvoedspreekuur"
             score = fuzz.partial_ratio(token, word)
-            if score > best:
-                best = score
-    return best
+            if score < PARTIAL_THRESHOLD:  # "angst" is not inside "openingstijden"
+                continue
+        else:
+            continue
+        if score > best:
+            best, best_word = score, word
+    return best, best_word
 
 
-def keyword_search(atlas: Atlas, query: str, ids: Iterable[str] | None = None,
-                   threshold: float = MATCH_THRESHOLD) -> list[tuple[str, float]]:
-    """Services whose name, organisation or description match every word of ``query``.
+def _word_score(token: str, candidates: Iterable[str]) -> float:
+    return _word_match(token, candidates)[0]
 
-    Typos are tolerated (rapidfuzz ratio ≥ ``threshold`` per word). Returns ``(id, score)``,
-    best first (a hit in the name ranks above one in the description only).
+
+#: Weight of the field a query word is found in: the name counts most, then the organisation,
+#: then the description and the concerns. Any hit in a heavier field outranks one in a lighter
+#: field; within a field an exact hit (100) outranks a fuzzy one (< 100).
+FIELD_WEIGHT: dict[str, int] = {"name": 300, "organization": 200, "description": 100, "concern": 100}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why one query word matched: in which field, which word of the service, exactly or not."""
+
+    token: str
+    field: str  # name / organization / description / concern
+    word: str
+    exact: bool
+
+
+@dataclass(frozen=True)
+class Hit:
+    service_id: str
+    score: float
+    reasons: tuple[Reason, ...]
+
+
+def keyword_hits(atlas: Atlas, query: str, ids: Iterable[str] | None = None,
+                 threshold: float = MATCH_THRESHOLD) -> list[Hit]:
+    """Services matching every word of ``query``, most relevant first, with the reasons.
+
+    Per query word the heaviest field it is found in counts (:data:`FIELD_WEIGHT`: name before
+    organisation before description), then how well (exact before fuzzy; typos are tolerated down
+    to a rapidfuzz ratio of ``threshold``). A service's score is the mean over the query words;
+    ties keep the order of ``ids``.
     """
     tokens = [t for t in words(query) if len(t) >= 2]
     index = search_index(atlas)
     pool = index.ids if ids is None else [i for i in ids if i in index.words]
     if not tokens:
-        return [(i, 100.0) for i in pool]
-    out: list[tuple[str, float]] = []
+        return [Hit(i, 100.0, ()) for i in pool]
+    out: list[Hit] = []
     for sid in pool:
-        scores = []
-        in_name = 0
+        if not all(_word_score(tok, index.words[sid]) >= threshold for tok in tokens):
+            continue  # cheap test first: every word must match somewhere
+        total, reasons = 0.0, []
         for token in tokens:
-            score = _word_score(token, index.words[sid])
-            if score < threshold:
+            best: tuple[float, Reason] | None = None
+            for fname, fwords in index.fields.get(sid, ()):
+                score, word = _word_match(token, fwords)
+                if score >= threshold:
+                    value = FIELD_WEIGHT[fname] + score
+                    if best is None or value > best[0]:
+                        best = (value, Reason(token, fname, word, score >= 100.0))
+            if best is None:
                 break
-            scores.append(score)
-            if _word_score(token, index.name_words[sid]) >= threshold:
-                in_name += 1
+            total += best[0]
+            reasons.append(best[1])
         else:
-            out.append((sid, min(scores) + 5.0 * in_name / len(tokens)))
+            out.append(Hit(sid, total / len(tokens), tuple(reasons)))
     order = {sid: pos for pos, sid in enumerate(pool)}
-    out.sort(key=lambda item: (-item[1], order[item[0]]))
+    out.sort(key=lambda h: (-h.score, order[h.service_id]))
     return out
+
+
+def keyword_search(atlas: Atlas, query: str, ids: Iterable[str] | None = None,
+                   threshold: float = MATCH_THRESHOLD) -> list[tuple[str, float]]:
+    """``(id, score)`` of :func:`keyword_hits`, most relevant first."""
+    return [(h.service_id, h.score) for h in keyword_hits(atlas, query, ids, threshold)]
+
+
+def reason_text(hit: Hit, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """Why a result matched, in words: ``in de naam: "opvoedspreekuur" (lijkt op "opvoedpsreekuur")``."""
+    parts = []
+    for r in hit.reasons:
+        where = i18n.t(f"map.why.{r.field}", lang)
+        if r.exact:
+            parts.append(i18n.t("map.why.exact", lang, where=where, word=r.word))
+        else:
+            parts.append(i18n.t("map.why.fuzzy", lang, where=where, word=r.word, token=r.token))
+    return "; ".join(dict.fromkeys(parts))
+
+
+@per_atlas
+def _positions(atlas: Atlas) -> dict[str, int]:
+    """Service id -> its position in the match index (built once per atlas)."""
+    from .matching import match_index
+
+    return {sid: i for i, sid in enumerate(match_index(atlas).ids)}
+
+
+@dataclass(frozen=True)
+class Nearby:
+    """A service in a list ordered by distance from a point."""
+
+    service_id: str
+    distance_m: float | None  # to its nearest location; None without a location (phone / online)
+    serves: bool  # its service area covers the area of the point
+
+
+def nearby(atlas: Atlas, area: Area, ids: Iterable[str] | None = None,
+           radius_m: float | None = None) -> list[Nearby]:
+    """The services of ``ids`` (default all) ordered by distance from the area's representative point.
+
+    Distances are straight lines (RD New metres) to a service's nearest location. With
+    ``radius_m`` only services within it are kept. Services without a location come last, and
+    only those that serve the area (a phone line of another region does not help). Ties: serving
+    first, then the order of ``ids``.
+    """
+    from .matching import match_index
+    from .profiles import _distance_array, area_point
+
+    ix = match_index(atlas)
+    pos_of = _positions(atlas)
+    pool = [str(i) for i in (atlas.services.index if ids is None else ids) if str(i) in pos_of]
+    if not pool:
+        return []
+    positions = np.array([pos_of[s] for s in pool], dtype=np.int64)
+    served = np.zeros(len(ix.ids), dtype=bool)
+    for code in (vocab.NATIONAL_AREA, *ix.chain(atlas, area.code)):
+        hits = ix.by_code.get(code)
+        if hits is not None:
+            served[hits] = True
+    dist = _distance_array(atlas, area_point(atlas, area.code))[positions]
+    serves = served[positions]
+    located = ~np.isnan(dist)
+    keep = np.where(located, True if radius_m is None else dist <= radius_m, serves)
+    rank = np.arange(len(pool))
+    order = np.lexsort((rank, ~serves, np.where(located, dist, np.inf), ~located))
+    return [Nearby(pool[int(k)], float(dist[k]) if located[k] else None, bool(serves[k]))
+            for k in order if keep[k]]
 
 
 def services_for_postcode(atlas: Atlas, postcode: str, ids: Iterable[str] | None = None) -> tuple[Area, list[str]]:
@@ -268,6 +387,7 @@ def services_serving(atlas: Atlas, code: str, ids: Iterable[str] | None = None) 
 
 
 __all__ = [
-    "ServiceFilters", "SearchIndex", "search_index", "filter_services", "keyword_search",
+    "ServiceFilters", "SearchIndex", "search_index", "filter_services", "keyword_search", "keyword_hits",
+    "Hit", "Reason", "reason_text", "Nearby", "nearby", "FIELD_WEIGHT",
     "services_for_postcode", "services_serving", "normalise", "words", "MATCH_THRESHOLD",
 ]

@@ -51,7 +51,7 @@ def test_without_login_the_page_shows_the_dashboard_and_nothing_that_writes(page
     assert _sections(at) == ["Kwaliteit", "Exporteren"]
     assert len(at.get("file_uploader")) == 0
     assert [m.label for m in at.metric] == ["Fouten", "Waarschuwingen", "Niet gecontroleerd (12 mnd)",
-                                            "Zonder contactgegevens", "Mogelijke dubbelen"]
+                                            "Contactgegevens onvolledig", "Mogelijke dubbelen", "Echte dekking"]
     assert at.info[0].value == "U kijkt mee zonder in te loggen: alleen lezen. Log in om iets te wijzigen."
 
 
@@ -60,7 +60,8 @@ def test_without_any_login_configured_there_is_no_way_to_write(page_env, monkeyp
     at = _run()
     assert _forms(at) == []
     assert len(at.button) == 0
-    assert "Inloggen is niet ingesteld" in at.caption[1].value
+    assert at.caption[1].value == "Inloggen voor beheerders is op deze installatie niet ingesteld. Lezen en exporteren kan wel."
+    assert not any("PASSWORD_HASH" in c.value or "bcrypt" in c.value for c in at.caption)
 
 
 def test_a_wrong_password_keeps_the_page_read_only(page_env):

@@ -26,7 +26,7 @@ def test_the_dashboard_lists_unverified_records_counts_per_level_and_wijk_and_mi
     assert report.status_by_level.loc["gp_practice", "illustrative"] == 1
     assert report.status_by_wijk.loc["WK999101", ["verified", "to_verify", "illustrative"]].tolist() == [2, 1, 1]
     assert report.status_by_wijk.loc["WK999102", ["verified", "to_verify", "illustrative"]].tolist() == [2, 1, 0]
-    assert sorted(report.missing_contact["id"]) == ["svc-baby", "svc-cjg", "svc-hap"]
+    assert sorted(report.missing_contact["id"]) == ["org-hap", "svc-baby", "svc-cjg", "svc-hap"]
 
 
 def test_records_verified_more_than_12_months_ago_count_as_not_verified(mini_region):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, VALID_MINI
+from conftest import FIXTURES, ROOT, VALID_MINI
 from socialmap.ui import state
 
+HONEST = FIXTURES / "regions" / "honest_mini"
 
-def _page(monkeypatch: pytest.MonkeyPatch, page: str, **params: str) -> AppTest:
-    monkeypatch.setenv("SOCIALMAP_REGION", str(VALID_MINI))
+
+def _page(monkeypatch: pytest.MonkeyPatch, page: str, region=VALID_MINI, **params: str) -> AppTest:
+    monkeypatch.setenv("SOCIALMAP_REGION", str(region))
     monkeypatch.setenv("SOCIALMAP_TILES", "none")
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
@@ -31,24 +33,44 @@ def _count_line(at: AppTest) -> str:
     return next(m for m in _markdown(at) if "gevonden" in m)
 
 
+def _cards(at: AppTest) -> list[str]:
+    """The list's cards: '**name**' and its status line."""
+    return [m for m in _markdown(at) if m.startswith("**") and "  \n" in m]
+
+
 def test_the_social_map_lists_every_service_and_says_which_are_not_on_the_map(monkeypatch):
     at = _page(monkeypatch, "sociale_kaart")
     assert at.title[0].value == "Sociale kaart"
     assert _count_line(at) == "**4 diensten** gevonden: 2 op de kaart, 2 per telefoon of online."
-    [table] = at.dataframe
-    assert list(table.value["Naam"]) == ["Opvoedspreekuur CJG", "POH Jeugd voorbeeld West", "Consultatiebureau",
-                                         "Huisartsenpost Test"]
-    assert list(table.value["Waar"]) == ["Op de kaart", "Op de kaart", "Telefoon of online", "Telefoon of online"]
+    assert _cards(at) == [
+        "**Opvoedspreekuur CJG**  \n:blue-badge[Vrij toegankelijk] :green-badge[Gecontroleerd] · wachttijd 0 weken",
+        "**POH Jeugd voorbeeld West**  \n:blue-badge[Praktijkondersteuner jeugd bij de huisarts] "
+        ":violet-badge[Voorbeeld (niet echt)] · wachttijd 2 weken",
+        "**Consultatiebureau**  \n:blue-badge[Vrij toegankelijk] :green-badge[Gecontroleerd] · wachttijd 0 weken",
+        "**Huisartsenpost Test**  \n:blue-badge[Direct hulp / veiligheid] :orange-badge[Nog te controleren] · "
+        "wachttijd onbekend"]
+    assert [b.label for b in at.button if b.key.startswith("map_pick_")] == ["Details"] * 4
+    # a figure about the listed services rests on real records only
+    assert "Wachttijd bij deze diensten: te weinig echte gegevens (n = 2)." in [c.value for c in at.caption]
 
 
-def test_a_postcode_search_zooms_to_the_area_and_lists_the_services_serving_it(monkeypatch):
-    at = _page(monkeypatch, "sociale_kaart")
+def test_a_postcode_orders_the_list_by_distance_marks_who_serves_it_and_narrows_to_a_radius(monkeypatch):
+    at = _page(monkeypatch, "sociale_kaart", region=HONEST)
     at.text_input(key=state.MAP_POSTCODE).input("9993 AB").run()
     assert not at.exception
     assert [s.value for s in at.success] == [
-        "Postcode 9993 AB ligt in buurt Oostbuurt. 3 diensten helpen mensen uit dit gebied."]
-    assert list(at.dataframe[0].value["Naam"]) == ["Opvoedspreekuur CJG", "Consultatiebureau", "Huisartsenpost Test"]
+        "Postcode 9993 AB ligt in buurt Oostbuurt. Gesorteerd op afstand tot het midden van Oostbuurt "
+        "(in rechte lijn). Binnen 5 km."]
+    lines = [c.split("  \n")[1] for c in _cards(at)]
+    distances = [float(part.strip("*").replace(" km", "").replace(",", ".")) for line in lines
+                 for part in line.split(" · ") if part.endswith(" km**")]
+    assert distances == sorted(distances) and distances[0] == 1.0 and distances[-1] == 3.5
+    assert all(":green-badge[✓ Werkt voor uw buurt]" in line for line in lines)
+    assert lines[-1].endswith("telefoon of online · :green-badge[✓ Werkt voor uw buurt]")
     assert at.query_params["pc"] == "9993 AB"
+    at.select_slider(key="map_radius_km").set_value(2).run()
+    assert _count_line(at) == "**11 diensten** gevonden: 6 op de kaart, 5 per telefoon of online."
+    assert at.query_params["r"] == "2"
 
 
 def test_a_bad_postcode_gets_a_clear_message(monkeypatch):
@@ -97,9 +119,9 @@ def test_the_area_profile_shows_figures_gaps_practices_and_the_comparison(monkey
     at = _page(monkeypatch, "wijkprofiel", code="WK999102")
     assert at.header[0].value == "Oostwijk"
     assert [m.value for m in at.metric] == ["8.000", "1.000", "1.000", "3"]
-    assert [w.value for w in at.warning if "Binnen" in w.value] == [
-        "Binnen 3,0 km is er geen hulp van deze soort voor dit gebied: Zelf aan de slag, Praktijkondersteuner "
-        "jeugd bij de huisarts, Sociaal wijkteam, Basis jeugd-GGZ, Specialistische jeugd-GGZ."]
+    # three real services: too few to say whether anything is missing
+    assert [i.value for i in at.info if "Of er" in i.value] == [
+        "Of er binnen 3,0 km voor elke soort hulp iets is, weten we niet: te weinig echte gegevens (n = 3)."]
     practices = next(d.value for d in at.dataframe if "Praktijk" in d.value.columns)
     assert practices.to_dict("records") == [{"Praktijk": "Huisartsenpraktijk voorbeeld West",
                                              "Adres": "voorbeeldadres, Testgemeente", "Jeugdprofessional": "POH Jeugd",
@@ -110,10 +132,10 @@ def test_the_area_profile_shows_figures_gaps_practices_and_the_comparison(monkey
 
 
 def test_a_smaller_distance_in_the_profile_shows_more_gaps(monkeypatch):
-    at = _page(monkeypatch, "wijkprofiel", code="WK999101")
-    assert not [w.value for w in at.warning if "Praktijkondersteuner" in w.value]
+    at = _page(monkeypatch, "wijkprofiel", region=HONEST, code="WK999101")
+    assert not [w.value for w in at.warning if "Vrij toegankelijk" in w.value]
     at.slider(key=state.MAP_PROFILE_DISTANCE).set_value(2000).run()
-    assert [w.value for w in at.warning if "Binnen 2,0 km" in w.value and "Praktijkondersteuner" in w.value]
+    assert [w.value for w in at.warning if "Binnen 2,0 km" in w.value and "Vrij toegankelijk" in w.value]
 
 
 def test_a_buurt_profile_uses_the_figures_of_its_wijk(monkeypatch):
@@ -130,14 +152,21 @@ def test_an_unknown_code_in_the_profile_url_is_explained(monkeypatch):
 
 
 def test_the_coverage_page_draws_the_choropleth_and_explains_it(monkeypatch):
-    at = _page(monkeypatch, "dekking")
+    at = _page(monkeypatch, "dekking", region=HONEST)
     assert at.title[0].value == "Dekking lichte hulp"
     assert len(at.get("deck_gl_json_chart")) == 1
-    assert ("Van de 2 wijken hebben er **0** geen eigen lichte hulp en is bij **0** de dichtstbijzijnde lichte "
-            "hulp verder dan 3 km.") in _markdown(at)
+    assert ("Van de 2 wijken hebben er **0** geen eigen echte lichte hulp en is bij **1** de dichtstbijzijnde "
+            "echte lichte hulp verder dan 3 km (n = 5 echte diensten).") in _markdown(at)
     at.slider(key=state.MAP_DEKKING_DISTANCE).set_value(750).run()
-    assert ("Van de 2 wijken hebben er **0** geen eigen lichte hulp en is bij **2** de dichtstbijzijnde lichte "
-            "hulp verder dan 0.75 km.") in _markdown(at)
+    assert ("Van de 2 wijken hebben er **0** geen eigen echte lichte hulp en is bij **2** de dichtstbijzijnde "
+            "echte lichte hulp verder dan 0,75 km (n = 5 echte diensten).") in _markdown(at)
+
+
+def test_the_coverage_page_says_too_few_real_data_instead_of_a_figure(monkeypatch):
+    at = _page(monkeypatch, "dekking")
+    assert ("Hoeveel wijken lichte hulp missen, weten we niet: te weinig echte gegevens (n = 1).") in _markdown(at)
+    assert ("Wijken met minder dan 5 echte diensten met lichte hulp zijn grijs: te weinig echte gegevens om iets "
+            "te zeggen (2 van de 2 wijken).") in [c.value for c in at.caption]
 
 
 def test_the_map_component_loads_only_the_vendored_leaflet_and_reruns_only_on_a_click(monkeypatch):

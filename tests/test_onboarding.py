@@ -127,3 +127,17 @@ def test_the_markdown_sheet_writes_angle_brackets_in_data_as_entities(mini_regio
     md = onboarding.to_markdown(onboarding.build_sheet(load_region(mini_region), "WK999101"), "nl")
     assert "Opvoedspreekuur &lt;b&gt;CJG&lt;/b&gt;" in md
     assert "<b>" not in md
+
+
+def test_the_sheet_lists_real_services_first_and_says_to_ask_the_cjg_without_contact_details():
+    from conftest import FIXTURES
+
+    sheet = onboarding.build_sheet(load_region(FIXTURES / "regions" / "honest_mini"), "WK999101")
+    assert [s.id for s in sheet.by_level["open_access"]][:5] == [
+        "svc-schoolcoach", "svc-baby", "svc-gezinscoach", "svc-jongerenwerk", "svc-cjg"]
+    assert [s.status == "illustrative" for s in sheet.by_level["open_access"]] == [False] * 5 + [True] * 5
+    text = onboarding.to_markdown(sheet, "nl")
+    assert "- **Sociaal wijkteam**: Via het wijkteam · nog geen contactgegevens - vraag het CJG · [Nog te controleren]" in text
+    # a service without its own contact details gets its organisation's
+    assert ("- **CJG-coach op school**: Vrij toegankelijk, zonder verwijzing · tel. 023-1234567 · info@cjg.example.nl"
+            " · https://cjg.example.nl · wachttijd 5 weken · [Nog te controleren]") in text

@@ -86,7 +86,8 @@ def test_the_comparison_table_has_one_row_per_wijk_with_counts_and_gaps(atlas):
     assert list(table["code"]) == ["WK999101", "WK999102"]
     assert list(table.columns) == ["code", "name", "municipality", "population", "age_0_14", "age_15_24",
                                    "self_help", "open_access", "gp_practice", "wijkteam", "basic_mh",
-                                   "specialist_mh", "crisis", "youth_per_light_service", "nearest_light_m", "gaps"]
+                                   "specialist_mh", "crisis", "youth_per_light_service", "nearest_light_m", "gaps",
+                                   "services_real"]
     west, east = table.to_dict("records")
     assert (west["open_access"], west["gp_practice"], west["crisis"]) == (2, 1, 1)
     assert (east["open_access"], east["gp_practice"]) == (2, 0)

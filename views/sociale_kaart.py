@@ -9,10 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from socialmap import i18n, search, vocab
+from socialmap import figures, i18n, search, vocab
 from socialmap.errors import InputError
 from socialmap.i18n import t
-from socialmap.ui import common, state
+from socialmap.ui import common, maplist, state
 from socialmap.ui import maps as ui_maps
 
 lang = common.current_lang()
@@ -21,7 +21,8 @@ atlas = common.get_atlas(region)
 md = common.md_escape
 
 _FILTER_KEYS = ("level", "concern", "age", "access", "open", "walkin", "lang_spoken", "real")
-_VIEW_KEYS = (*_FILTER_KEYS, "q", "pc", "selected", "area")
+_VIEW_KEYS = (*_FILTER_KEYS, "q", "pc", "r", "selected", "area")
+RADIUS_KEY, LIST_PAGE_KEY, RADII_KM = maplist.RADIUS_KEY, maplist.LIST_PAGE_KEY, maplist.RADII_KM
 
 
 def _url_view() -> dict[str, str]:
@@ -42,6 +43,7 @@ if st.session_state.get(state.MAP_URL_SEEN) != url_view:
     st.session_state[state.MAP_HIDE_ILLUSTRATIVE] = f.hide_illustrative
     st.session_state[state.MAP_QUERY] = url_view.get("q", "")[:100]
     st.session_state[state.MAP_POSTCODE] = url_view.get("pc", "")[:10]
+    st.session_state[RADIUS_KEY] = maplist.radius_from_url(url_view.get("r", ""))
     selected = url_view.get("selected")
     st.session_state[state.MAP_SELECTED_SERVICE] = selected if selected in atlas.services.index else None
     area_code = url_view.get("area", "").upper()
@@ -55,13 +57,18 @@ st.title(t("map.title", lang))
 st.caption(t("map.intro", lang))
 
 # ---- search and filters ---------------------------------------------------------------------
-col_q, col_pc = st.columns([3, 2])
+col_q, col_pc, col_r = st.columns([3, 2, 2])
 with col_q:
     st.text_input(t("map.search.keyword", lang), key=state.MAP_QUERY, max_chars=100,
                   placeholder=t("map.search.keyword_placeholder", lang))
 with col_pc:
     st.text_input(t("map.search.postcode", lang), key=state.MAP_POSTCODE, max_chars=10,
                   placeholder=t("map.search.postcode_placeholder", lang))
+with col_r:
+    if RADIUS_KEY not in st.session_state:
+        st.session_state[RADIUS_KEY] = maplist.DEFAULT_RADIUS_KM
+    st.select_slider(t("map.near.radius", lang), options=list(RADII_KM), key=RADIUS_KEY, format_func=lambda km: maplist.radius_label(km, lang),
+                     help=t("map.near.radius_help", lang))
 
 _active = any(st.session_state.get(k) for k in (state.MAP_LEVELS, state.MAP_CONCERNS, state.MAP_AGE, state.MAP_ACCESS,
                                                 state.MAP_LANGUAGES, state.MAP_OPEN_NOW, state.MAP_WALK_IN,
@@ -99,17 +106,30 @@ filters = search.ServiceFilters(
 
 query = st.session_state[state.MAP_QUERY].strip()
 postcode = st.session_state[state.MAP_POSTCODE].strip()
+radius_km = int(st.session_state[RADIUS_KEY])
 ids = search.filter_services(atlas, filters)
+hits: dict[str, search.Hit] = {}
 if query:
-    ids = [sid for sid, _ in search.keyword_search(atlas, query, ids)]
+    hits = {h.service_id: h for h in search.keyword_hits(atlas, query, ids)}
+    ids = list(hits)
 
 focus_area = None
+near: dict[str, search.Nearby] = {}
 if postcode:
     try:
-        focus_area, ids = search.services_for_postcode(atlas, postcode, ids)
+        focus_area = atlas.resolve_postcode(postcode)
+        found = search.nearby(atlas, focus_area, ids, radius_m=radius_km * 1000 if radius_km else None)
+        if hits:  # exact keyword hits first, each group by distance
+            found.sort(key=lambda n: not all(r.exact for r in hits[n.service_id].reasons))
+        near = {n.service_id: n for n in found}
+        ids = list(near)
         st.session_state[state.MAP_SELECTED_AREA] = None
     except InputError as exc:
         st.error(t("map.search.postcode_error", lang, message=md(exc)), icon="⚠️")
+list_key = (query, postcode, radius_km, tuple(sorted(filters.to_params().items())))
+if st.session_state.get("_map_list_key") != list_key:  # a new list starts at its first page
+    st.session_state["_map_list_key"] = list_key
+    st.session_state[LIST_PAGE_KEY] = 1
 
 # ---- map + list ------------------------------------------------------------------------------
 col_map, col_list = st.columns([3, 2], gap="medium")
@@ -138,8 +158,10 @@ with col_list:
             st.session_state[state.MAP_SELECTED_SERVICE] = None
             st.rerun()
     if focus_area is not None:
-        st.success(t("map.search.postcode_found", lang, postcode=md(postcode.upper()), name=md(focus_area.name),
-                     kind=t(f"map.kind.{focus_area.kind}", lang), n=len(ids)))
+        st.success(t("map.near.postcode_found", lang, postcode=md(postcode.upper()), name=md(focus_area.name),
+                     kind=t(f"map.kind.{focus_area.kind}", lang)) + " " +
+                   (t("map.near.sorted", lang, name=md(focus_area.name), radius=maplist.radius_label(radius_km, lang)) if radius_km
+                    else t("map.near.sorted_any", lang, name=md(focus_area.name))))
         st.page_link("views/wijkprofiel.py", label=t("map.open_profile_of", lang, name=md(focus_area.name)),
                      icon="🏘️", query_params={"code": focus_area.code})
     elif area_code and area_code in atlas.areas.index:
@@ -149,31 +171,7 @@ with col_list:
             st.page_link("views/wijkprofiel.py", label=t("map.open_profile", lang), icon="🏘️",
                          query_params={"code": area.code})
 
-    located = search.search_index(atlas).located
-    on_map = sum(1 for sid in ids if sid in located)
-    st.markdown(t("map.list.count", lang, n=len(ids), on_map=on_map, off_map=len(ids) - on_map))
-    if ids:
-        svc = atlas.services.loc[ids]
-        table = pd.DataFrame({
-            t("map.list.name", lang): svc["name"].astype(str).to_numpy(),
-            t("map.list.level", lang): [i18n.label("level", v, lang) for v in svc["level"]],
-            t("map.list.where", lang): [t("map.list.on_map", lang) if sid in located else t("map.list.phone_online", lang)
-                                       for sid in ids],
-            t("map.list.waiting", lang): ["–" if pd.isna(w) else str(int(w)) for w in svc["waiting_weeks"]],
-            t("map.list.status", lang): [i18n.label("status", v, lang) for v in svc["status"]],
-        })
-        event = st.dataframe(table, hide_index=True, width="stretch", height=380, on_select="rerun",
-                             selection_mode="single-row", key="map_list")
-        rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
-        picked = ids[rows[0]] if rows and 0 <= rows[0] < len(ids) else None
-        if picked and picked != st.session_state.get(state.MAP_LIST_SEEN) and picked != selected:
-            st.session_state[state.MAP_LIST_SEEN] = picked
-            st.session_state[state.MAP_SELECTED_SERVICE] = picked
-            st.rerun()
-        st.session_state[state.MAP_LIST_SEEN] = picked
-        st.caption(t("map.list.select_help", lang))
-    else:
-        st.info(t("map.list.empty", lang))
+    maplist.service_list(atlas, lang, ids, near, hits)
     common.illustrative_notice(atlas, lang, ids)
 
 # ---- widgets → URL (shareable view) ----------------------------------------------------------
@@ -182,6 +180,8 @@ if query:
     view["q"] = query
 if postcode:
     view["pc"] = postcode
+    if radius_km != maplist.DEFAULT_RADIUS_KM:
+        view["r"] = str(radius_km)
 if st.session_state.get(state.MAP_SELECTED_SERVICE):
     view["selected"] = st.session_state[state.MAP_SELECTED_SERVICE]
 if st.session_state.get(state.MAP_SELECTED_AREA) and not postcode:

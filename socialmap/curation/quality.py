@@ -10,8 +10,11 @@ from pathlib import Path
 import pandas as pd
 from rapidfuzz import fuzz
 
+from .. import figures
 from ..loader import STALE_AFTER_DAYS, check_region
+from ..matching import match
 from ..model import Atlas
+from ..vocab import LEVELS
 from . import store
 
 #: Name similarity (rapidfuzz token_sort_ratio, 0-100) from which two records count as likely duplicates.
@@ -27,7 +30,9 @@ class QualityReport:
     stale: pd.DataFrame = field(default_factory=pd.DataFrame)  # table, id, name, status, verified_at
     status_by_level: pd.DataFrame = field(default_factory=pd.DataFrame)  # index level; verified, to_verify, illustrative
     status_by_wijk: pd.DataFrame = field(default_factory=pd.DataFrame)  # index wijk code; name, verified, to_verify, illustrative
-    missing_contact: pd.DataFrame = field(default_factory=pd.DataFrame)  # table, id, name, status, missing
+    missing_contact: pd.DataFrame = field(default_factory=pd.DataFrame)  # table, id, name, status, missing, no_contact
+    real_coverage: figures.Figure | None = None  # value: RealCoverage; n = real services
+    todo: pd.DataFrame = field(default_factory=pd.DataFrame)  # id, name, level, status, shown_in, wijken
     duplicates: pd.DataFrame = field(default_factory=pd.DataFrame)  # table, id_a, name_a, id_b, name_b, address, score
 
     @property
@@ -79,13 +84,79 @@ def _by_wijk(atlas: Atlas) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["code", "name", *STATUSES]).set_index("code")
 
 
+@dataclass(frozen=True)
+class RealCoverage:
+    """Of the places in advice (the first three services per wijk and level), how many hold a real service."""
+
+    real: int
+    places: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.real / self.places if self.places else 0.0
+
+
+@dataclass(frozen=True)
+class _Slots:
+    counts: dict[str, int]
+    wijken: dict[str, list[str]]
+    real: int
+    places: int
+
+
+def _advice_slots(atlas: Atlas, top: int) -> _Slots:
+    """For every wijk and level, the first ``top`` services :func:`socialmap.matching.match` ranks
+    (no age or concern filter): how often each service is among them."""
+    counts: dict[str, int] = {}
+    where: dict[str, list[str]] = {}
+    real = places = 0
+    for code in atlas.areas.index[atlas.areas["kind"] == "wijk"]:
+        area = atlas.area(code)
+        for level in LEVELS:
+            for m in match(atlas, area, [level], None, (), limit=top):
+                counts[m.service_id] = counts.get(m.service_id, 0) + 1
+                names = where.setdefault(m.service_id, [])
+                if len(names) < 3 and area.name not in names:
+                    names.append(area.name)
+                places += 1
+                real += figures.is_real(m.status)
+    return _Slots(counts, where, real, places)
+
+
+def real_coverage(atlas: Atlas, top: int = 3, slots: _Slots | None = None) -> figures.Figure:
+    """"Echte dekking": the share of places in advice (first ``top`` per wijk and level) that a
+    real service (``verified`` / ``to_verify``) fills. Valid is not true: a region validates while
+    most of what advice shows can be examples. ``n`` is the number of real services."""
+    slots = slots or _advice_slots(atlas, top)
+    return figures.make(RealCoverage(slots.real, slots.places), atlas.services["status"])
+
+
+def advice_todo(atlas: Atlas, top: int = 3, slots: _Slots | None = None) -> pd.DataFrame:
+    """Records to check first: services not verified, by how often advice shows them.
+
+    A service counts once for every (wijk, level) where :func:`socialmap.matching.match` puts it
+    among the first ``top``. Columns ``id, name, level, status, shown_in, wijken`` (up to three
+    wijk names); only ``to_verify`` and ``illustrative`` services shown at least once; most shown
+    first, then by id.
+    """
+    slots = slots or _advice_slots(atlas, top)
+    svc = atlas.services
+    rows = [{"id": sid, "name": svc.at[sid, "name"], "level": svc.at[sid, "level"], "status": svc.at[sid, "status"],
+             "shown_in": n, "wijken": ", ".join(slots.wijken.get(sid, []))}
+            for sid, n in slots.counts.items() if svc.at[sid, "status"] != "verified"]
+    frame = pd.DataFrame(rows, columns=["id", "name", "level", "status", "shown_in", "wijken"])
+    return frame.sort_values(["shown_in", "id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
 def _missing_contact(atlas: Atlas) -> pd.DataFrame:
+    """Real organisations and services that lack a phone number, an e-mail address or a website
+    (``missing`` names which; ``no_contact``: all three). The dashboard counts these rows."""
     rows = []
     for table, frame in (("organizations", atlas.organizations), ("services", atlas.services)):
         for rid, rec in frame.iterrows():
             if rec["status"] == "illustrative":
                 continue
-            missing = [f for f in CONTACT_FIELDS if not rec[f]]
+            missing = [f for f in CONTACT_FIELDS if not _text(rec[f]).strip()]
             if missing:
                 rows.append({"table": table, "id": rid, "name": rec["name"], "status": rec["status"],
                              "missing": ", ".join(missing), "no_contact": len(missing) == len(CONTACT_FIELDS)})
@@ -149,5 +220,8 @@ def quality_report(folder: str | Path, today: dt.date | None = None) -> QualityR
     report.status_by_level = _by_level(atlas)
     report.status_by_wijk = _by_wijk(atlas)
     report.missing_contact = _missing_contact(atlas)
+    slots = _advice_slots(atlas, 3)
+    report.real_coverage = real_coverage(atlas, slots=slots)
+    report.todo = advice_todo(atlas, slots=slots)
     report.duplicates = _duplicates(atlas)
     return report

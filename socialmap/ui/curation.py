@@ -11,6 +11,7 @@ the core also requires the ``Curator`` object itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from .. import i18n, vocab
+from .. import figures, i18n, vocab
 from ..curation import auth, hsds, importer, quality, records, store, suggestions
 from ..errors import DataError, InputError
 from ..loader import region_path
 from ..schema import TABLES, columns
 from . import common, state
+from . import figures as ui_figures
 
 _LOGIN_FAILS = "_curator_login_fails"
 _SUGGEST_TIMES = "_curator_suggest_times"
@@ -124,7 +126,7 @@ def login_box(lang: str) -> None:
             st.text_input(t("curation.login.password", lang), type="password", key="curator_password", max_chars=72)
             st.form_submit_button(t("curation.login.submit", lang), on_click=_do_password_login)
     else:
-        st.caption(t("curation.login.not_configured", lang))
+        st.caption(t("quality.login_not_configured", lang))  # set-up steps: README, section Curation
 
 
 # ---- dashboard (read-only) -----------------------------------------------------------------------
@@ -134,25 +136,60 @@ def _table(frame: pd.DataFrame, lang: str) -> None:
     st.dataframe(shown, hide_index=True, width="stretch")
 
 
+def _folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time of every file of a region folder (changes on any save)."""
+    out = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and ".history" not in path.parts:
+            stat = path.stat()
+            out.append((str(path.relative_to(folder)), stat.st_size, stat.st_mtime_ns))
+    return tuple(out)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _cached_report(folder: str, signature: tuple[tuple[str, int, int], ...], today: str) -> quality.QualityReport:
+    """The quality report per version of the region's files (read-only, shared)."""
+    return quality.quality_report(Path(folder))
+
+
 def dashboard(lang: str, folder: Path) -> None:
-    report = quality.quality_report(folder)
-    cols = st.columns(5)
+    report = _cached_report(str(folder), _folder_signature(folder), dt.date.today().isoformat())
+    cols = st.columns(6)
     cols[0].metric(t("curation.dash.errors", lang), len(report.errors))
     cols[1].metric(t("curation.dash.warnings", lang), len(report.warnings))
     cols[2].metric(t("curation.dash.stale", lang), len(report.stale))
-    cols[3].metric(t("curation.dash.no_contact", lang),
-                   int(report.missing_contact["no_contact"].sum()) if len(report.missing_contact) else 0)
+    cols[3].metric(t("quality.contact", lang), len(report.missing_contact))
     cols[4].metric(t("curation.dash.duplicates", lang), len(report.duplicates))
+    coverage = report.real_coverage
+    if coverage is not None:
+        ui_figures.metric(cols[5], t("quality.real_coverage", lang), coverage,
+                          lambda v: t("quality.real_coverage_value", lang, pct=figures.number(v.percent, lang, 0)), lang)
     if report.errors:
         st.error(t("curation.dash.invalid", lang), icon="⛔")
         st.code("\n".join(report.errors[:200]), language=None, wrap_lines=True)
     else:
-        st.success(t("curation.dash.valid", lang), icon="✅")
+        valid = t("curation.dash.valid", lang)
+        if coverage is not None and coverage.shown and coverage.value.places:
+            examples = figures.number(100.0 - coverage.value.percent, lang, 0)
+            st.success(f"{valid} {t('quality.valid_not_true', lang, pct=examples)}", icon="✅")
+            st.caption(t("quality.real_coverage_help", lang, places=coverage.value.places, real=coverage.value.real))
+        else:
+            st.success(valid, icon="✅")
     if report.warnings:
         with st.expander(t("curation.dash.warnings_title", lang, n=len(report.warnings))):
             st.code("\n".join(report.warnings[:200]), language=None, wrap_lines=True)
     if report.atlas is None:
         return
+    with st.expander(t("quality.todo_title", lang, n=len(report.todo)), expanded=True):
+        st.caption(t("quality.todo_help", lang))
+        todo = report.todo[["name", "shown_in", "level", "status", "wijken", "id"]].copy()  # name first: phones
+        todo["level"] = [i18n.label("level", v, lang) for v in todo["level"]]
+        todo["status"] = [i18n.label("status", v, lang) for v in todo["status"]]
+        st.dataframe(todo.rename(columns={
+            "id": t("curation.col.id", lang), "name": t("curation.col.name", lang),
+            "level": t("quality.col_level", lang), "status": t("curation.col.status", lang),
+            "shown_in": t("quality.col_shown_in", lang), "wijken": t("quality.col_wijken", lang)}),
+            hide_index=True, width="stretch", height=320)
     with st.expander(t("curation.dash.stale_title", lang, n=len(report.stale)), expanded=False):
         st.caption(t("curation.dash.stale_help", lang))
         _table(report.stale, lang)
@@ -165,8 +202,14 @@ def dashboard(lang: str, folder: Path) -> None:
         by_wijk = report.status_by_wijk.copy()
         by_wijk.columns = [t("curation.col.name", lang) if c == "name" else i18n.label("status", c, lang) for c in by_wijk.columns]
         st.dataframe(by_wijk, width="stretch")
-    with st.expander(t("curation.dash.contact_title", lang, n=len(report.missing_contact))):
-        _table(report.missing_contact.drop(columns=["no_contact"]), lang)
+    with st.expander(t("quality.contact_title", lang, n=len(report.missing_contact))):
+        none = int(report.missing_contact["no_contact"].sum()) if len(report.missing_contact) else 0
+        st.caption(t("quality.contact_help", lang, none=none))
+        contact = report.missing_contact.copy()
+        contact["no_contact"] = [t("map.dekking.yes", lang) if v else "" for v in contact["no_contact"]]
+        st.dataframe(contact.rename(columns={c: t("quality.no_contact_col", lang) if c == "no_contact"
+                                             else t(f"curation.col.{c}", lang) for c in contact.columns}),
+                     hide_index=True, width="stretch")
     with st.expander(t("curation.dash.duplicates_title", lang, n=len(report.duplicates)),
                      expanded=bool(len(report.duplicates))):
         st.caption(t("curation.dash.duplicates_help", lang, threshold=quality.DUPLICATE_THRESHOLD))

@@ -55,13 +55,13 @@ def map_data(region: str, lang: str, base: str) -> maps.MapData:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def comparison_table(region: str, max_distance_m: int) -> pd.DataFrame:
-    return profiles.comparison_table(common.get_atlas(region), max_distance_m)
+def comparison_table(region: str, max_distance_m: int, include_examples: bool = True) -> pd.DataFrame:
+    return profiles.comparison_table(common.get_atlas(region), max_distance_m, include_examples)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def coverage(region: str, max_distance_m: int) -> pd.DataFrame:
-    return profiles.coverage(common.get_atlas(region), max_distance_m)
+def coverage(region: str, max_distance_m: int, include_examples: bool = True) -> pd.DataFrame:
+    return profiles.coverage(common.get_atlas(region), max_distance_m, include_examples)
 
 
 def service_map(region: str, atlas: Atlas, service_ids: list[str] | None, lang: str,
@@ -111,6 +111,66 @@ def _age_text(months: Any, lang: str) -> str:
     return str(n // 12)
 
 
+def _first_point(atlas: Atlas, sid: str) -> tuple[float, float] | None:
+    """(latitude, longitude) of the service's first location, if any."""
+    sal = atlas.service_at_location
+    for lid in sal.loc[sal["service_id"] == sid, "location_id"]:
+        if lid in atlas.locations.index:
+            lat, lon = atlas.locations.at[lid, "latitude"], atlas.locations.at[lid, "longitude"]
+            if _text(lat) and _text(lon):
+                return float(lat), float(lon)
+    return None
+
+
+def fiche_html(atlas: Atlas, sid: str, lang: str) -> str:
+    """A printable one-page fiche of a service (every data string escaped)."""
+    import html as _html
+
+    row = atlas.services.loc[sid]
+    e = _html.escape
+    org = atlas.organizations["name"].get(row["organization_id"], "")
+    items = [(t("map.card.access", lang), i18n.label("access", str(row["access_route"]), lang))]
+    access = str(row["access_route"])
+    if i18n.has(f"map.howto.{access}", lang):
+        items.append((t("map.howto.title", lang), t(f"map.howto.{access}", lang)))
+    for key, col in (("map.card.contact", "phone"), ("map.card.website", "url"), ("map.card.contact", "email")):
+        if _text(row[col]):
+            items.append((t(key, lang), _text(row[col])))
+    sal = atlas.service_at_location
+    for lid in sal.loc[sal["service_id"] == sid, "location_id"]:
+        if lid in atlas.locations.index:
+            loc = atlas.locations.loc[lid]
+            items.append((t("map.card.where", lang), f"{_text(loc['name'])}, {_text(loc['address'])} {_text(loc['city'])}"))
+    body = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in items)
+    status = "" if row["status"] == "verified" else f"<p><b>{e(i18n.label('status', str(row['status']), lang))}</b></p>"
+    return (f"<!doctype html><html lang='{e(lang)}'><meta charset='utf-8'><title>{e(str(row['name']))}</title>"
+            "<style>body{font-family:Helvetica,Arial,sans-serif;max-width:40rem;margin:2rem auto}"
+            "dt{font-weight:bold;margin-top:.6rem}dd{margin:0}</style>"
+            f"<h1>{e(str(row['name']))}</h1><p>{e(str(org))}</p>{status}"
+            f"<p>{e(_text(row['description']))}</p><dl>{body}</dl></html>")
+
+
+def _card_actions(atlas: Atlas, sid: str, lang: str) -> None:
+    """Call / Website / Route / Print: one tap each (links open only when the user taps them)."""
+    row = atlas.services.loc[sid]
+    cols = st.columns(4)
+    phone = _text(row["phone"])
+    if phone:
+        digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+        cols[0].link_button(t("map.actions.call", lang, phone=phone), f"tel:{digits}", icon="📞", width="stretch")
+    url = _text(row["url"])
+    if url.startswith(("https://", "http://")):
+        cols[1].link_button(t("map.actions.website", lang), url, icon="🌐", width="stretch")
+    point = _first_point(atlas, sid)
+    if point is not None:
+        cols[2].link_button(t("map.actions.route", lang),
+                            f"https://www.openstreetmap.org/directions?route=%3B{point[0]:.5f}%2C{point[1]:.5f}",
+                            icon="🧭", width="stretch")
+    cols[3].download_button(t("map.actions.print", lang), data=fiche_html(atlas, sid, lang).encode("utf-8"),
+                            file_name=f"{sid}.html", mime="text/html", icon="🖨️", key=f"map_print_{sid}",
+                            on_click="ignore", width="stretch")
+
+
 def service_card(atlas: Atlas, sid: str, lang: str) -> None:
     """The card of one service: what, for whom, how to get there, when, contact, status."""
     md = common.md_escape
@@ -122,6 +182,10 @@ def service_card(atlas: Atlas, sid: str, lang: str) -> None:
         st.markdown(f"{md(org)} · :blue-badge[{md(i18n.label('level', str(row['level']), lang))}] {badge}")
         if _text(row["description"]):
             st.write(md(row["description"]))
+        access = str(row["access_route"])
+        if i18n.has(f"map.howto.{access}", lang):
+            st.markdown(f"**{t('map.howto.title', lang)}** {t(f'map.howto.{access}', lang)}")
+        _card_actions(atlas, sid, lang)
         lines = [
             f"**{t('map.card.access', lang)}:** {md(i18n.label('access', str(row['access_route']), lang))}",
             f"**{t('map.card.age', lang)}:** {_age_text(row['age_min_months'], lang)}–"

@@ -70,3 +70,19 @@ def test_the_map_draws_without_internet(page, base_url):
     assert page.js_errors == [], page.js_errors
     # Nothing the map needs comes from outside (tiles are off with SOCIALMAP_TILES=none).
     assert blocked == [], f"requests to the internet: {blocked[:5]}"
+
+
+def test_a_postcode_orders_the_list_by_distance_in_km_closest_first(page, base_url):
+    harness.open_page(page, base_url, "sociale_kaart")
+    postcode = flows.main(page).get_by_role("textbox", name=nl("map.search.postcode"))
+    flows._type_and_submit(page, postcode, "2011")
+    expect(flows.main(page).get_by_text(re.compile(r"Gesorteerd op afstand tot het midden van")).first).to_be_visible()
+    assert "pc=2011" in page.url
+    text = flows.main(page).inner_text()
+    distances = [float(km.replace(",", ".")) for km in re.findall(r"(\d+,\d) km\b", text)]
+    assert len(distances) >= 10, text[:2000]
+    assert distances == sorted(distances), distances
+    assert distances[-1] <= 5.0  # the default radius
+    expect(flows.main(page).get_by_text(nl("map.near.serves")).first).to_be_visible()
+    assert flows.app_errors(page) == [] and flows.raw_keys(page) == []
+    harness.shot(page, "map-postcode-by-distance")

@@ -7,6 +7,7 @@ is written to disk.
 
 from __future__ import annotations
 
+import html
 import io
 import unicodedata
 
@@ -15,6 +16,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from . import i18n
+from . import advisor
 from .advisor import RouteCard, ServiceCard, waiting_text
 
 _REPLACE = {
@@ -195,4 +197,99 @@ def pdf_bytes(card: RouteCard, notes: str = "", compress: bool = True) -> bytes:
     return bytes(pdf.output())
 
 
-__all__ = ["latin1", "qr_code", "qr_png", "qr_svg", "qr_data_uri", "pdf_bytes"]
+#: The route card on screen and in print (``@media print`` hides the app around it).
+PRINT_CSS = """<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], header, [data-testid="stToolbar"],
+  [data-testid="stDecoration"], .stButton, [data-testid="stDownloadButton"], [data-testid="stTextArea"],
+  [data-testid="stPageLink"], [data-testid="stAlert"], [data-testid="stExpander"], .sm-noprint,
+  [data-testid="stSidebarCollapsedControl"], [data-testid="stMainMenu"],
+  [data-testid="stCaptionContainer"], [data-testid="stMain"] [data-testid="stMarkdown"] { display: none !important; }
+  .sm-card { border: none !important; box-shadow: none !important; }
+  [data-testid="stAppViewContainer"] .block-container { padding-top: 0 !important; }
+}
+.sm-card{border:1px solid #d5dbe3;border-radius:10px;padding:18px 22px;background:#fff;color:#1d2a3a;max-width:900px}
+.sm-card h2{margin:0 0 2px 0;font-size:1.6rem}.sm-card h3{margin:16px 0 6px 0;font-size:1.1rem;color:#1f5fa8}
+.sm-card .sm-top{display:flex;justify-content:space-between;gap:16px;align-items:flex-start}
+.sm-card .sm-meta{color:#555;font-size:.85rem}
+.sm-card .sm-level{font-size:1.2rem;font-weight:700}
+.sm-card .sm-svc{border-top:1px solid #e3e7ee;padding:8px 0}
+.sm-card .sm-svc b{font-size:1.02rem}
+.sm-card .sm-badge{display:inline-block;font-size:.72rem;border-radius:4px;padding:1px 6px;margin-left:6px;background:#f3e8ff;color:#5b21b6}
+.sm-card .sm-badge.to_verify{background:#fff4e5;color:#9a3412}
+.sm-card .sm-crisis{background:#fdecea;border-radius:8px;padding:8px 12px;margin-top:14px}
+.sm-card .sm-notes{white-space:pre-wrap;border:1px dashed #aaa;border-radius:6px;padding:8px}
+.sm-card .sm-url{font-size:.75rem;word-break:break-all;color:#444}
+.sm-card ul{margin:0 0 0 1.1rem;padding:0}
+.sm-card .sm-qr{image-rendering:pixelated;flex:none}
+</style>"""
+
+
+def card_html(card: advisor.RouteCard, notes: str, qr_uri: str) -> str:
+    """The printable route card as HTML; every text from data or answers is escaped."""
+    lang = card.lang
+    e = html.escape
+    t = lambda key, **kw: e(i18n.t(key, lang, **kw))  # noqa: E731
+    lab = lambda kind, v: e(i18n.label(kind, v, lang))  # noqa: E731
+    out = ['<div class="sm-card"><div class="sm-top"><div>',
+           f'<h2>{t("advisor.routecard.title")}</h2><div>{t("advisor.routecard.subtitle")}</div>',
+           f'<div class="sm-meta">{t("advisor.routecard.created", date=card.created)}']
+    if card.area_name:
+        out.append(" · " + t("advisor.routecard.area", area=card.area_name))
+    alt = t("advisor.routecard.qr_alt")
+    out.append(f'</div></div><img class="sm-qr" src="{e(qr_uri)}" alt="{alt}" width="132" height="132"></div>')
+    crisis = ('<div class="sm-crisis"><b>' + t("advisor.routecard.crisis") + "</b> " + " · ".join(
+        f'{e(label)}: <a href="tel:{e("".join(ch for ch in number.split("/")[0] if ch.isdigit()))}">{e(number)}</a>'
+        for label, number in card.crisis_lines) + "</div>")
+    if card.level == "crisis":
+        out.append(crisis)
+    out.append(f'<h3>{t("advisor.routecard.advice")}</h3>')
+    if card.overridden:
+        out.append(f'<div class="sm-level">{t("advisor.result.professional")}: {lab("level", card.level)}</div>')
+        if card.override_reason:
+            out.append(f'<div>{t("advisor.result.reason_label")}: {e(card.override_reason)}</div>')
+        out.append(f'<div class="sm-meta">{t("advisor.result.engine")}: {lab("level", card.engine_level)}</div>')
+    else:
+        out.append(f'<div class="sm-level">{lab("level", card.level)}</div>')
+    out.append(f'<p>{t(f"advisor.todo.{card.level}")}</p>')
+    if card.also:
+        out.append(f'<p>{t("advisor.result.also", levels=", ".join(i18n.label("level", lv, lang) for lv in card.also))}</p>')
+    if card.next_step:
+        out.append(f'<p class="sm-meta">{t("advisor.result.next_step", level=i18n.label("level", card.next_step, lang))}</p>')
+    out.append(f'<h3>{t("advisor.result.why")}</h3><ul>' + "".join(f"<li>{e(r)}</li>" for r in card.reasons) + "</ul>")
+    out.append(f'<h3>{t("advisor.routecard.services")}</h3>')
+    if not card.services:
+        out.append(f'<p>{t("advisor.routecard.no_services")}</p>')
+    for svc in card.services:
+        badge = "" if svc.status == "verified" else f'<span class="sm-badge {e(svc.status)}">{lab("status", svc.status)}</span>'
+        lines = [f'<b>{e(svc.name)}</b>{badge} <span class="sm-meta">· {lab("level", svc.level)}</span>']
+        if svc.description:
+            lines.append(f'{t("advisor.card.what")}: {e(svc.description)}')
+        lines.append(f'{t("advisor.card.for_whom")}: {e(svc.ages)}')
+        if svc.access_route:
+            lines.append(f'{t("advisor.card.access")}: {lab("access", svc.access_route)}')
+        if svc.phone:
+            lines.append(f'{t("advisor.card.phone")}: <a href="tel:{e(svc.tel)}">{e(svc.phone)}</a>')
+        if svc.address:
+            lines.append(f'{t("advisor.card.address")}: {e(svc.address)}')
+        if svc.hours:
+            lines.append(f'{t("advisor.card.hours")}: {e("; ".join(svc.hours))}')
+        lines.append(advisor.waiting_text(svc.waiting_weeks, lang))
+        out.append('<div class="sm-svc">' + "<br>".join(lines) + "</div>")
+    if card.bridging:
+        out.append(f'<h3>{t("advisor.bridge.title")}</h3><p>{t("advisor.bridge.intro")}</p>')
+        out.append(f'<b>{t("advisor.bridge.meanwhile")}</b><ul>' + "".join(
+            f'<li>{t(f"advisor.bridge.{k}")}</li>' for k in ("m1", "m2", "m3", "m4")) + "</ul>")
+        out.append(f'<b>{t("advisor.bridge.warning")}</b><ul>' + "".join(
+            f'<li>{t(f"advisor.bridge.{k}")}</li>' for k in ("w1", "w2", "w3", "w4")) + "</ul>")
+        out.append(f'<p>{t("advisor.bridge.call")}</p>')
+    if notes.strip():
+        out.append(f'<h3>{t("advisor.routecard.notes")}</h3><div class="sm-notes">{e(notes.strip())}</div>')
+    if card.level != "crisis":
+        out.append(crisis)
+    out.append(f'<p class="sm-meta">{t("advisor.routecard.reopen")}</p><div class="sm-url">{e(card.url)}</div>')
+    out.append(f'<p class="sm-meta">{t("advisor.routecard.footer")}</p></div>')
+    return "".join(out)
+
+
+__all__ = ["card_html", "PRINT_CSS", "latin1", "qr_code", "qr_png", "qr_svg", "qr_data_uri", "pdf_bytes"]

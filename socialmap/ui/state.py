@@ -6,6 +6,7 @@ Nothing in session state is written to disk or logs; it lives as long as the bro
 # -- common (lead) --
 LANG = "lang"
 REGION = "region"
+CRISIS_SLOT = "_crisis_bar_slot"  # this run's sticky crisis bar (an st.empty), so a page can emphasise it
 
 # -- advisor (Hulpwijzer) --
 ADVISOR_MODE = "advisor_mode"

@@ -97,17 +97,19 @@ def crisis_lines(lang: str, atlas: Atlas | None) -> list[tuple[str, str]]:
     return lines
 
 
-def _crisis_text(lang: str, atlas: Atlas | None, first: Sequence[tuple[str, str]] = ()) -> str:
-    """The crisis numbers as one markdown line; ``first`` (label, number) pairs lead, in bold."""
+def _crisis_text(lang: str, atlas: Atlas | None, first: Sequence[tuple[str, str]] = (), compact: bool = False) -> str:
+    """The crisis numbers as one markdown line; ``first`` (label, number) pairs lead, in bold.
+    ``compact``: the short labels of the sticky bar."""
+    short = (lambda key: i18n.t(key.replace(".line_", ".short_"), lang)) if compact else (lambda key: i18n.t(key, lang))
     lead = [f"**{md_escape(label)}** [{md_escape(number)}](tel:{_tel(number)})" for label, number in first if number]
     shown = {number for _, number in first}
-    parts = [f"**{i18n.t(key, lang)}** [{number}](tel:{target})"
+    parts = [f"**{short(key)}** [{number}](tel:{target})"
              for key, number, target in CRISIS_LINES if number not in shown]
     post = huisartsenpost(atlas)
     if post and post[1] not in shown:
         _, phone = post
         link = f"[{md_escape(phone)}](tel:{_tel(phone)})" if phone else ""
-        parts.append(f"**{i18n.t('common.crisis.line_huisartsenpost', lang)}** {link}")
+        parts.append(f"**{short('common.crisis.line_huisartsenpost')}** {link}")
     head = f"**{i18n.t('common.crisis.title', lang)}**"
     if lead:
         return f"{head} {i18n.t('common.crisis.call_first', lang)} " + " · ".join(lead) + "  \n" + " · ".join(parts)
@@ -115,14 +117,14 @@ def _crisis_text(lang: str, atlas: Atlas | None, first: Sequence[tuple[str, str]
 
 
 def crisis_panel(lang: str, atlas: Atlas | None, emphasise: bool = False,
-                 first: Sequence[tuple[str, str]] = ()) -> None:
+                 first: Sequence[tuple[str, str]] = (), compact: bool = False) -> None:
     """The crisis numbers. Shown on every page, never hidden; on a red flag emphasised, with that
     flag's own first contacts (``first``: (label, number)) before the others."""
-    text = _crisis_text(lang, atlas, first)
+    text = _crisis_text(lang, atlas, first, compact)
     if emphasise:
-        st.error(text + "\n\n" + i18n.t("common.crisis.emphasis", lang), icon="🚨")
+        st.error(text + "  \n" + i18n.t("common.crisis.emphasis", lang), icon=None if compact else "🚨")
     else:
-        st.warning(text, icon="☎️")
+        st.warning(text, icon=None if compact else "☎️")
 
 
 def crisis_bar(lang: str, atlas: Atlas | None) -> None:
@@ -133,7 +135,7 @@ def crisis_bar(lang: str, atlas: Atlas | None) -> None:
         slot = st.empty()
     st.session_state[state.CRISIS_SLOT] = slot
     with slot:
-        crisis_panel(lang, atlas)
+        crisis_panel(lang, atlas, compact=True)
 
 
 def emphasise_crisis_bar(lang: str, atlas: Atlas | None, first: Sequence[tuple[str, str]] = ()) -> None:
@@ -143,7 +145,7 @@ def emphasise_crisis_bar(lang: str, atlas: Atlas | None, first: Sequence[tuple[s
         return
     try:
         with slot:
-            crisis_panel(lang, atlas, emphasise=True, first=first)
+            crisis_panel(lang, atlas, emphasise=True, first=first, compact=True)
     except Exception:  # noqa: BLE001 - a slot of an earlier run: the page's own panel still shows
         pass
 
@@ -193,7 +195,8 @@ def data_sidebar(lang: str, atlas: Atlas | None) -> None:
 #: has an opaque background so nothing shows through, and it is compact on a phone.
 _A11Y_CSS = """<style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4a4f57 !important; opacity: 1 !important; }
-.st-key-sm_crisis_bar { position: sticky; top: 3.75rem; z-index: 999989; background: #fff; padding: 2px 0; }
+[data-testid="stLayoutWrapper"]:has(> .st-key-sm_crisis_bar), .st-key-sm_crisis_bar {
+  position: sticky; top: 3.75rem; z-index: 999989; background: #fff; padding: 2px 0; flex-shrink: 0; height: auto; }
 .st-key-sm_crisis_bar [data-testid="stAlert"] > div { padding: .4rem .75rem; }
 .st-key-sm_crisis_bar [data-testid="stAlert"] p { font-size: .9rem; line-height: 1.35; margin-bottom: 0; }
 .st-key-sm_crisis_bar [data-testid="stAlert"] a { white-space: nowrap; }

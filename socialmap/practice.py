@@ -81,14 +81,8 @@ class OwnPractice:
 
 
 def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    try:
-        if value != value:  # NaN
-            return ""
-    except (TypeError, ValueError):
-        pass
-    text = str(value)
+    """A cell as text; missing values (None, NaN, pandas NA) as ""."""
+    text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
     return "" if text in ("<NA>", "nan", "None", "NaT") else text
 
 

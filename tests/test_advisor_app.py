@@ -77,7 +77,7 @@ def _quick_flow(at: AppTest, postcode: str, *, age=10, concern="anxiety", impact
     return [
         lambda: at.text_input(key="_adv_q_postcode").input(postcode).run(),
         lambda: at.number_input(key="_adv_q_age").set_value(age).run(),
-        lambda: at.multiselect(key="_adv_q_concerns").select(concern).run(),
+        lambda: at.pills(key="_adv_q_concerns").set_value([concern]).run(),
         lambda: at.segmented_control(key="_adv_q_impact").set_value(impact).run(),
         lambda: at.segmented_control(key="_adv_q_duration").set_value(duration).run(),
     ]

@@ -3,26 +3,29 @@
 The answers live only in ``st.session_state`` (this browser tab) and in the route card's URL.
 Nothing is written to disk or logged. Widgets are bound to the answers dict through on_change
 callbacks, so answers survive switching mode or step (Streamlit forgets widgets not on screen).
+In quick mode the GP's own practice may be remembered in the page's URL (``?praktijk=``), never
+on the server.
 """
 
 from __future__ import annotations
 
 import html
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Sequence
 
 import streamlit as st
 
-from socialmap import advisor, i18n, vocab
+from socialmap import advisor, i18n, practice, vocab
 from socialmap.errors import InputError
-from socialmap.matching import Match
 from socialmap.model import Area, Atlas
-from socialmap.triage import Advice
 from socialmap.ui import common, state
 from socialmap.ui.common import note
 from socialmap.ui.curation import report_error_button
 
 _MISSING = object()
 _PICK_PREFIX = "_adv_pick_"
+PRACTICE_PARAM = "praktijk"
+
 
 # ---- answers in session state ----------------------------------------------------------------
 
@@ -52,7 +55,6 @@ def _bind(qid: str, key: str) -> dict[str, Any]:
     return {"on_change": _sync, "args": (qid, key)}
 
 
-
 def _fmt(kind: str, lang: str):
     return lambda value: i18n.label(kind, value, lang)
 
@@ -62,7 +64,6 @@ def _load_link(lang: str) -> None:
 
     A newly loaded link starts the step-by-step mode again at the safety question. The answers
     then live in this session only; the route-card link and QR code carry them again.
-    ``?mode=`` picks the mode.
     """
     link = st.query_params.get("a")
     if not link:
@@ -70,90 +71,185 @@ def _load_link(lang: str) -> None:
     if st.session_state.get(state.ADVISOR_LOADED_LINK) != link:
         st.session_state[state.ADVISOR_LOADED_LINK] = link
         try:
-            st.session_state[state.ADVISOR_ANSWERS] = advisor.decode_answers(link, lang)
+            loaded = advisor.decode_answers(link, lang)
         except InputError as err:
             st.error(common.md_escape(str(err)), icon="⚠️")
         else:
+            loaded["practice"] = answers().get("practice")
+            st.session_state[state.ADVISOR_ANSWERS] = loaded
             st.session_state[state.ADVISOR_STEP] = 0
             st.session_state[state.ADVISOR_DANGER] = None
             st.session_state[state.ADVISOR_NEED] = False
     del st.query_params["a"]
 
 
+def _is_phone() -> bool:
+    """A phone's browser (from its User-Agent): phones start in the step-by-step mode."""
+    try:
+        agent = st.context.headers.get("User-Agent") or ""
+    except Exception:  # noqa: BLE001 - no browser (AppTest)
+        return False
+    return any(word in agent for word in ("Mobi", "Android", "iPhone"))
+
+
+def _apply_url(lang: str, atlas: Atlas) -> None:
+    """``?mode=`` and ``?praktijk=`` from a new link win over this session's earlier choice."""
+    requested = st.query_params.get("mode")
+    if requested in advisor.MODES and requested != st.session_state.get(state.ADVISOR_MODE_URL):
+        st.session_state[state.ADVISOR_MODE_URL] = requested
+        st.session_state[state.ADVISOR_MODE] = requested
+    if state.ADVISOR_MODE not in st.session_state:
+        st.session_state[state.ADVISOR_MODE] = "stap" if _is_phone() else "snel"
+    own = st.query_params.get(PRACTICE_PARAM)
+    if own and own != st.session_state.get(state.ADVISOR_PRACTICE_URL):
+        st.session_state[state.ADVISOR_PRACTICE_URL] = own
+        if own == practice.UNKNOWN or practice.get(atlas, own) is not None:
+            answers()["practice"] = own
+
+
 # ---- the page --------------------------------------------------------------------------------
+
+_PAGE_CSS = """<style>
+/* Answers as large tiles (radio options and pills), easy to hit on a phone. */
+.st-key-sm_steps [data-testid="stRadio"] [role="radiogroup"] { gap: .5rem; width: 100%; }
+.st-key-sm_steps [data-testid="stRadio"] label { border: 1px solid #b8c4d6; border-radius: 10px; padding: .8rem 1rem;
+  width: 100%; min-height: 3rem; background: #f8fafc; }
+.st-key-sm_steps [data-testid="stRadio"] label:has(input:checked) { border: 2px solid #1f5fa8; background: #eaf2fb; }
+.st-key-sm_steps [data-testid="stButtonGroup"] button { min-height: 2.75rem; padding: .5rem .9rem; }
+.st-key-sm_steps h2 { font-size: 1.5rem; padding-top: .25rem; }
+.st-key-sm_head h1 { font-size: 2rem; padding: 0; }
+[data-testid="stMain"] h2 { font-size: 1.5rem; line-height: 1.3; overflow-wrap: normal; word-break: normal; hyphens: manual; }
+[data-testid="stMain"] h3 { font-size: 1.2rem; }
+.st-key-sm_cardlinks { gap: .5rem; }
+.st-key-sm_cardlinks a { border: 1px solid #1f5fa8; border-radius: 8px; padding: .35rem .9rem; background: #1f5fa8; }
+.st-key-sm_cardlinks a, .st-key-sm_cardlinks a span, .st-key-sm_cardlinks a p { color: #fff !important; font-weight: 600; }
+@media (max-width: 640px) {
+  /* The Back / Next buttons side by side, in thumb reach, and a compact page head. */
+  .st-key-sm_stepnav [data-testid="stHorizontalBlock"] { flex-wrap: nowrap !important; gap: .5rem; }
+  .st-key-sm_stepnav [data-testid="stColumn"] { min-width: 0 !important; width: auto !important; flex: 1 1 0 !important; }
+  .st-key-sm_stepnav button { min-height: 3rem; }
+  .st-key-sm_head h1 { font-size: 1.6rem; padding: 0; }
+}
+.sm-ladder { list-style: none; padding: 0; margin: .25rem 0 .75rem 0; display: flex; flex-wrap: wrap; gap: 4px; }
+.sm-ladder li { border: 1px solid #b8c4d6; border-radius: 6px; padding: 4px 8px; background: #f4f7fb; color: #1d2a3a;
+  font-size: .84rem; line-height: 1.25; margin: 0; overflow-wrap: normal; word-break: normal; hyphens: manual; }
+.sm-ladder li[aria-current] { background: #1f5fa8; color: #fff; border-color: #1f5fa8; font-weight: 700; }
+.sm-ladder li.sm-also { border: 2px solid #2e8540; }
+.sm-ladder li.sm-next { border: 2px dashed #1f5fa8; }
+.sm-ladder li.sm-crisis { background: #fdecea; border-color: #c62828; color: #7f1d1d; }
+.sm-ladder li.sm-crisis[aria-current] { background: #b71c1c; color: #fff; }
+.sm-ladder .sm-tag { font-size: .7rem; font-weight: 600; text-transform: uppercase; margin-left: 4px; }
+@media (max-width: 640px) { .sm-ladder { flex-direction: column; } }
+.sm-svc-name { font-size: 1.05rem; margin: 0; padding: 0; line-height: 1.3; }
+.sm-urgency { display: inline-block; border-radius: 6px; padding: 2px 10px; font-weight: 700; }
+.sm-urgency.now, .sm-urgency.today { background: #b71c1c; color: #fff; }
+.sm-urgency.soon { background: #fff4e5; color: #7c2d12; border: 1px solid #9a3412; }
+.sm-urgency.routine { background: #eef6ee; color: #1b5e20; border: 1px solid #2e7d32; }
+.sm-demo { background: #5b21b6; color: #fff; font-weight: 700; padding: 4px 10px; border-radius: 6px; display: inline-block; }
+</style>"""
+
 
 def hulpwijzer_page() -> None:
     lang = common.current_lang()
     atlas = common.get_atlas(common.region_id())
     _load_link(lang)
-    if state.ADVISOR_MODE not in st.session_state:
-        requested = st.query_params.get("mode", "snel")
-        st.session_state[state.ADVISOR_MODE] = requested if requested in advisor.MODES else "snel"
-
-    head, switch = st.columns([3, 2], vertical_alignment="bottom")
-    with head:
-        st.title(i18n.t("advisor.title", lang))
-    with switch:
-        mode = st.segmented_control(
-            i18n.t("advisor.mode.label", lang), advisor.MODES, key=state.ADVISOR_MODE, required=True,
-            format_func=lambda m: i18n.t(f"advisor.mode.{m}", lang),
-        ) or "snel"
+    _apply_url(lang, atlas)
+    st.html(_PAGE_CSS)
+    if common.demo_mode(atlas):
+        st.html(f'<div class="sm-demo">{html.escape(i18n.t("common.demo.mark", lang))}</div>')
+    with st.container(key="sm_head"):
+        head, switch = st.columns([3, 2], vertical_alignment="bottom")
+        with head:
+            st.title(i18n.t("advisor.title", lang), anchor=False)
+        with switch:
+            mode = st.segmented_control(
+                i18n.t("advisor.mode.label", lang), advisor.MODES, key=state.ADVISOR_MODE, required=True,
+                format_func=lambda m: i18n.t(f"advisor.mode.{m}", lang),
+            ) or "snel"
     if st.query_params.get("mode") != mode:
         st.query_params["mode"] = mode
-    st.markdown(i18n.t("advisor.intro", lang))
+    st.session_state[state.ADVISOR_MODE_URL] = mode
     if mode == "stap":
+        st.markdown(i18n.t("advisor.intro", lang))
         step_mode(lang, atlas)
     else:
         quick_mode(lang, atlas)
 
 
+# ---- quick mode (GP, POH) --------------------------------------------------------------------
+
+def _sync_practice(key: str) -> None:
+    value = st.session_state.get(key)
+    answers()["practice"] = value
+    if value:
+        st.query_params[PRACTICE_PARAM] = value
+        st.session_state[state.ADVISOR_PRACTICE_URL] = value
+    elif PRACTICE_PARAM in st.query_params:
+        del st.query_params[PRACTICE_PARAM]
+
+
+def practice_picker(lang: str, atlas: Atlas, key: str, label: str) -> None:
+    """The own practice: a searchable list (type a name or a postcode), or "weet ik niet"."""
+    options = [practice.UNKNOWN] + [p.id for p in practice.practices(atlas)]
+    labels = {p.id: p.label() for p in practice.practices(atlas)}
+    labels[practice.UNKNOWN] = i18n.t("advisor.practice.dont_know", lang)
+    current = answers().get("practice")
+    if current not in options:
+        current = None
+    if st.session_state.get(key, _MISSING) != current:
+        st.session_state[key] = current
+    st.selectbox(label, options, key=key, index=None, format_func=lambda v: labels.get(v, v),
+                 placeholder=i18n.t("advisor.practice.search_placeholder", lang), help=i18n.t("advisor.practice.search", lang),
+                 on_change=_sync_practice, args=(key,))
+
+
 def quick_mode(lang: str, atlas: Atlas) -> None:
-    """Every question on one screen with defaults; the result appears below as soon as it can."""
+    """The questions on the left, the advice beside them: the GP sees the route and the route-card
+    button without scrolling (1366x900)."""
     q = lambda qid: i18n.t(f"advisor.q.{qid}.short", lang)  # noqa: E731
-    red_flags = bool(answers().get("red_flags"))  # on_change callbacks have already run
-    if red_flags:
-        # Safety first: the emphasised crisis numbers above the questions, not only below them.
-        common.crisis_panel(lang, atlas, emphasise=True)
-    c1, c2, c3, c4 = st.columns([1.1, 0.9, 3, 2.4])
-    with c1:
-        st.text_input(q("postcode"), key="_adv_q_postcode", placeholder=i18n.t("advisor.q.postcode.placeholder", lang),
-                      max_chars=10, help=i18n.t("advisor.q.postcode.help", lang), **_bind("postcode", "_adv_q_postcode"))
-    with c2:
-        st.number_input(q("age"), min_value=0, max_value=vocab.AGE_MAX_YEARS, step=1, key="_adv_q_age",
-                        placeholder=i18n.t("advisor.q.age.placeholder", lang), **_bind("age", "_adv_q_age"))
-    with c3:
-        st.multiselect(q("concerns"), vocab.CONCERNS, key="_adv_q_concerns", format_func=_fmt("concern", lang),
-                       placeholder=i18n.t("advisor.q.concerns.placeholder", lang), **_bind("concerns", "_adv_q_concerns"))
-    with c4:
-        st.multiselect(q("red_flags"), vocab.RED_FLAGS, key="_adv_q_red_flags", format_func=_fmt("red_flag", lang),
-                       placeholder=i18n.t("advisor.q.red_flags.placeholder", lang),
-                       **_bind("red_flags", "_adv_q_red_flags"))
-    c5, c6 = st.columns([11, 9])
-    with c5:
+    ask, result = st.columns([5, 6], gap="medium")
+    with ask:
+        c1, c2, c3 = st.columns([1.1, 0.9, 2.4])
+        with c1:
+            st.text_input(q("postcode"), key="_adv_q_postcode", placeholder=i18n.t("advisor.q.postcode.placeholder", lang),
+                          max_chars=7, **_bind("postcode", "_adv_q_postcode"))
+        with c2:
+            st.number_input(q("age"), min_value=0, max_value=vocab.AGE_MAX_YEARS, step=1, key="_adv_q_age",
+                            placeholder=i18n.t("advisor.q.age.placeholder", lang), **_bind("age", "_adv_q_age"))
+        with c3:
+            practice_picker(lang, atlas, "_adv_q_practice", i18n.t("advisor.practice.label_family", lang))
+        _postcode_message(lang, atlas, answers().get("postcode"))  # right under the field it is about
+        st.pills(q("concerns"), vocab.CONCERNS, selection_mode="multi", key="_adv_q_concerns",
+                 format_func=_fmt("concern", lang), wrap=True, **_bind("concerns", "_adv_q_concerns"))
         st.segmented_control(q("impact"), vocab.IMPACTS, key="_adv_q_impact", format_func=_fmt("impact", lang),
                              wrap=True, **_bind("impact", "_adv_q_impact"))
-    with c6:
         st.segmented_control(q("duration"), vocab.DURATIONS, key="_adv_q_duration",
                              format_func=_fmt("duration", lang), wrap=True, **_bind("duration", "_adv_q_duration"))
-    c7, c8 = st.columns(2)
-    with c7:
-        st.multiselect(q("tried"), advisor.TRIED_OPTIONS, key="_adv_q_tried", format_func=_fmt("level", lang),
-                       placeholder=i18n.t("advisor.q.tried.placeholder", lang), **_bind("tried", "_adv_q_tried"))
-    with c8:
-        st.multiselect(q("context"), vocab.CONTEXTS, key="_adv_q_context", format_func=_fmt("context", lang),
-                       placeholder=i18n.t("advisor.q.context.placeholder", lang), **_bind("context", "_adv_q_context"))
-    _postcode_message(lang, atlas, answers().get("postcode"))  # right under the field it is about
-    st.divider()
-    render_result(lang, atlas, answers(), professional=True, postcode_shown=True, crisis_shown=red_flags)
+        st.multiselect(q("red_flags"), vocab.RED_FLAGS, key="_adv_q_red_flags", format_func=_fmt("red_flag", lang),
+                       placeholder=i18n.t("advisor.q.red_flags.placeholder", lang), **_bind("red_flags", "_adv_q_red_flags"))
+        c7, c8 = st.columns(2)
+        with c7:
+            st.multiselect(q("tried"), advisor.TRIED_OPTIONS, key="_adv_q_tried", format_func=_fmt("level", lang),
+                           placeholder=i18n.t("advisor.q.tried.placeholder", lang), **_bind("tried", "_adv_q_tried"))
+        with c8:
+            st.multiselect(q("context"), vocab.CONTEXTS, key="_adv_q_context", format_func=_fmt("context", lang),
+                           placeholder=i18n.t("advisor.q.context.placeholder", lang), **_bind("context", "_adv_q_context"))
+    with result:
+        render_result(lang, atlas, answers(), professional=True)
 
 
-# ---- step by step ----------------------------------------------------------------------------
+# ---- step by step (parents) ------------------------------------------------------------------
+
+#: The steps: the contract's questions, with the own practice after the postcode.
+PRACTICE_STEP = advisor.Question("practice", "practice")
+STEPS: tuple[advisor.Question, ...] = (advisor.QUESTIONS[:2] + (PRACTICE_STEP,) + advisor.QUESTIONS[2:])
+
 
 def _go(delta: int) -> None:
-    steps = len(advisor.QUESTIONS)
+    steps = len(STEPS)
     current = st.session_state.get(state.ADVISOR_STEP, 0)
     if delta > 0 and current < steps:
-        question = advisor.QUESTIONS[current]
+        question = STEPS[current]
         if question.kind == "safety" and st.session_state.get(state.ADVISOR_DANGER) is None:
             st.session_state[state.ADVISOR_NEED] = True
             return
@@ -177,21 +273,35 @@ def _restart() -> None:
     st.session_state[state.ADVISOR_NEED] = False
 
 
+#: What the safety question offers after "yes, or I am not sure": every red flag in plain words.
+SAFETY_FLAGS: tuple[str, ...] = ("suicidality", "self_harm", "psychosis", "severe_eating", "unsafe_home",
+                                 "danger_to_others", "acute_crisis")
+#: Self-injury without thoughts of death is a concern (POH soon), not a red flag.
+SELF_INJURY = "self_injury"
+
+
+def _safety_options() -> tuple[str, ...]:
+    return SAFETY_FLAGS + ((SELF_INJURY,) if SELF_INJURY in vocab.CONCERNS else ())
+
+
 def _sync_danger() -> None:
     danger = st.session_state.get("_adv_s_danger")
     st.session_state[state.ADVISOR_DANGER] = danger
-    if danger == "yes":
-        flags = [f for f in st.session_state.get("_adv_s_red_flags") or [] if f in vocab.RED_FLAGS]
-        answers()["red_flags"] = flags or ["acute_crisis"]
-    else:
-        answers()["red_flags"] = []
+    picked = list(st.session_state.get("_adv_s_red_flags") or []) if danger == "yes" else []
+    flags = [f for f in picked if f in vocab.RED_FLAGS]
+    concerns = [c for c in answers().get("concerns") or [] if c != SELF_INJURY]
+    if SELF_INJURY in picked:
+        concerns.append(SELF_INJURY)
+    answers()["concerns"] = concerns
+    if danger == "yes" and not picked:
+        flags = ["acute_crisis"]  # "yes, or I doubt" without more: the crisis route (safety first)
+    answers()["red_flags"] = flags
     st.session_state[state.ADVISOR_NEED] = False
 
 
 def step_mode(lang: str, atlas: Atlas) -> None:
     """One question per screen, plain Dutch, the safety question first."""
-    questions = advisor.QUESTIONS
-    total = len(questions)
+    total = len(STEPS)
     if answers().get("red_flags") and st.session_state.get(state.ADVISOR_DANGER) != "yes":
         # Red flags from the quick mode or a reopened link: the safety question (answered "yes"),
         # the emphasised crisis panel and the crisis route come first.
@@ -206,23 +316,20 @@ def step_mode(lang: str, atlas: Atlas) -> None:
 
     if step == total:
         render_result(lang, atlas, answers(), professional=False)
-        b1, b2, _ = st.columns([1, 1, 3])
-        b1.button(i18n.t("advisor.step.back", lang), key="_adv_back_result", on_click=_go, args=(-1,))
-        b2.button(i18n.t("advisor.step.restart", lang), key="_adv_restart", on_click=_restart)
+        with st.container(key="sm_stepnav"):
+            b1, b2 = st.columns(2)
+            b1.button(i18n.t("advisor.step.back", lang), key="_adv_back_result", on_click=_go, args=(-1,), use_container_width=True)
+            b2.button(i18n.t("advisor.step.restart", lang), key="_adv_restart", on_click=_restart, use_container_width=True)
         return
 
-    question = questions[step]
+    question = STEPS[step]
     qid = question.id
-    if question.kind == "safety" and st.session_state.get(state.ADVISOR_DANGER) == "yes":
-        # Safety first: the emphasised crisis numbers above everything else.
-        common.crisis_panel(lang, atlas, emphasise=True)
-    with st.container(border=True):
-        st.header(i18n.t(f"advisor.q.{qid}.title", lang))
+    danger = False
+    with st.container(border=True, key="sm_steps"):
+        st.header(i18n.t(f"advisor.q.{qid}.title", lang), anchor=False)
         st.write(i18n.t(f"advisor.q.{qid}.help", lang))
-        st.markdown(f"*{i18n.t(f'advisor.q.{qid}.examples', lang)}*")
         key = f"_adv_s_{qid}"
         title = i18n.t(f"advisor.q.{qid}.title", lang)
-        danger = False
         if question.kind == "safety":
             if st.session_state.get(state.ADVISOR_DANGER) is None and answers().get("red_flags"):
                 st.session_state[state.ADVISOR_DANGER] = "yes"
@@ -231,17 +338,24 @@ def step_mode(lang: str, atlas: Atlas) -> None:
                 st.session_state["_adv_s_danger"] = current
             st.radio(title, ("no", "yes"), key="_adv_s_danger", index=None, label_visibility="collapsed",
                      format_func=lambda v: i18n.t(f"advisor.q.red_flags.answer_{v}", lang), on_change=_sync_danger)
-            danger = st.session_state.get(state.ADVISOR_DANGER) == "yes"
-            if danger:
-                flags = [f for f in answers().get("red_flags") or [] if f != "acute_crisis"]
-                if st.session_state.get("_adv_s_red_flags", _MISSING) != flags:
-                    st.session_state["_adv_s_red_flags"] = flags
-                st.pills(i18n.t("advisor.q.red_flags.which", lang), vocab.RED_FLAGS[:-1], selection_mode="multi",
-                         key="_adv_s_red_flags", format_func=_fmt("red_flag", lang), on_change=_sync_danger)
+            if st.session_state.get(state.ADVISOR_DANGER) == "yes":
+                picked = [f for f in answers().get("red_flags") or [] if f != "acute_crisis"]
+                picked += [c for c in answers().get("concerns") or [] if c == SELF_INJURY]
+                if st.session_state.get("_adv_s_red_flags", _MISSING) != picked:
+                    st.session_state["_adv_s_red_flags"] = picked
+                st.pills(i18n.t("advisor.q.red_flags.which", lang), _safety_options(), selection_mode="multi",
+                         key="_adv_s_red_flags", format_func=lambda f: i18n.t(f"advisor.flag_plain.{f}", lang),
+                         wrap=True, on_change=_sync_danger)
+                danger = bool(answers().get("red_flags"))
         elif question.kind == "postcode":
-            st.text_input(title, key=key, placeholder=i18n.t("advisor.q.postcode.placeholder", lang), max_chars=10,
+            st.text_input(title, key=key, placeholder=i18n.t("advisor.q.postcode.placeholder", lang), max_chars=7,
                           label_visibility="collapsed", **_bind(qid, key))
             _postcode_message(lang, atlas, answers().get("postcode"))
+        elif question.kind == "practice":
+            practice_picker(lang, atlas, key, title)
+            own = practice.own_practice(atlas, answers().get("practice"), lang)
+            if own.practice is not None:
+                note(common.md_escape(own.title))
         elif question.kind == "age":
             st.number_input(title, min_value=0, max_value=vocab.AGE_MAX_YEARS, step=1, key=key,
                             placeholder=i18n.t("advisor.q.age.placeholder", lang), label_visibility="collapsed",
@@ -249,25 +363,30 @@ def step_mode(lang: str, atlas: Atlas) -> None:
         elif question.kind == "single":
             st.radio(title, question.options, key=key, index=None, format_func=_fmt(question.label_kind, lang),
                      label_visibility="collapsed", **_bind(qid, key))
+        elif qid == "tried":
+            st.pills(title, question.options, selection_mode="multi", key=key, label_visibility="collapsed",
+                     format_func=lambda v: i18n.t(f"advisor.tried_plain.{v}", lang), wrap=True, **_bind(qid, key))
         else:
             st.pills(title, question.options, selection_mode="multi", key=key, label_visibility="collapsed",
-                     format_func=_fmt(question.label_kind, lang), **_bind(qid, key))
-            if not question.required:
-                note(i18n.t("advisor.step.skip_ok", lang))
+                     format_func=_fmt(question.label_kind, lang), wrap=True, **_bind(qid, key))
+        st.markdown(f"*{i18n.t(f'advisor.q.{qid}.examples', lang)}*")
+        if not question.required and question.kind not in ("safety",):
+            note(i18n.t("advisor.step.skip_ok", lang))
         if st.session_state.get(state.ADVISOR_NEED) and question.kind != "postcode":
             st.warning(i18n.t("advisor.step.need_answer", lang), icon="👉")
 
     if danger:
-        # Safety first: the crisis panel and the crisis route straight away, no more questions needed.
-        render_result(lang, atlas, answers(), professional=False, crisis_shown=True)
+        # Safety first: the crisis route straight away, no more questions needed.
+        render_result(lang, atlas, answers(), professional=False)
         st.button(i18n.t("advisor.step.restart", lang), key="_adv_restart_crisis", on_click=_restart)
         return
-    b1, b2, _ = st.columns([1, 1, 3])
-    b1.button(i18n.t("advisor.step.back", lang), key="_adv_back", on_click=_go, args=(-1,), disabled=step == 0,
-              use_container_width=True)
     last = step == total - 1
-    b2.button(i18n.t("advisor.step.to_result" if last else "advisor.step.next", lang), key="_adv_next",
-              on_click=_go, args=(1,), type="primary", use_container_width=True)
+    with st.container(key="sm_stepnav"):
+        b1, b2 = st.columns(2)
+        b1.button(i18n.t("advisor.step.back", lang), key="_adv_back", on_click=_go, args=(-1,), disabled=step == 0,
+                  use_container_width=True)
+        b2.button(i18n.t("advisor.step.to_result" if last else "step.next", lang), key="_adv_next",
+                  on_click=_go, args=(1,), type="primary", use_container_width=True)
 
 
 def _postcode_message(lang: str, atlas: Atlas, postcode: str | None, quiet: bool = False) -> Area | None:
@@ -282,34 +401,79 @@ def _postcode_message(lang: str, atlas: Atlas, postcode: str | None, quiet: bool
 
 # ---- the result ------------------------------------------------------------------------------
 
-def _override(lang: str, advice: Advice) -> tuple[str, str]:
-    """The professional's choice: (level, reason); the engine's level when none (or no reason)."""
-    with st.expander(i18n.t("advisor.override.title", lang),
-                     expanded=bool(st.session_state.get("_adv_override_level"))):
-        options = [""] + [lv for lv in vocab.LADDER]
+@dataclass(frozen=True)
+class Option:
+    """One service a family can go to, as the result shows it."""
+
+    card: advisor.ServiceCard
+    selectable: bool
+    preselected: bool
+    disabled_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Lane:
+    level: str
+    title: str
+    options: tuple[Option, ...]
+    empty_text: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Everything the result shows (built from the core's route)."""
+
+    level: str
+    engine_level: str
+    also: tuple[str, ...]
+    next_step: str | None
+    urgency: str | None
+    urgency_text: str
+    action_title: str
+    todo: str
+    reasons: tuple[str, ...]
+    area_label: str
+    lanes: tuple[Lane, ...]
+    crisis_first: tuple[tuple[str, str], ...]
+    safety_net: str
+    bridging: bool
+    own_practice: practice.OwnPractice | None
+    query: dict[str, str] = field(default_factory=dict)
+
+
+def _override_choice(lang: str, engine_level: str) -> tuple[str | None, str]:
+    """The professional's choice from the session (the widgets are drawn later, below the advice)."""
+    chosen = st.session_state.get("_adv_override_level") or None
+    reason = (st.session_state.get("_adv_override_reason") or "").strip()
+    if chosen and chosen != engine_level and reason:
+        return chosen, reason
+    return None, ""
+
+
+def _override_widgets(lang: str, engine_level: str) -> None:
+    with st.expander(i18n.t("advisor.override.title", lang), expanded=bool(st.session_state.get("_adv_override_level"))):
+        options = [""] + list(vocab.LADDER)
         c1, c2 = st.columns([1, 2])
         chosen = c1.selectbox(i18n.t("advisor.override.level", lang), options, key="_adv_override_level",
                               format_func=lambda v: i18n.label("level", v, lang) if v else i18n.t("advisor.override.none", lang))
         reason = c2.text_input(i18n.t("advisor.override.reason", lang), key="_adv_override_reason",
                                placeholder=i18n.t("advisor.override.reason_placeholder", lang), max_chars=200)
-        if chosen and chosen == advice.level:
+        if chosen and chosen == engine_level:
             note(i18n.t("advisor.override.same", lang))
         elif chosen and not (reason or "").strip():
             st.warning(i18n.t("advisor.override.need_reason", lang), icon="✍️")
-    if chosen and chosen != advice.level and (reason or "").strip():
-        return chosen, reason.strip()
-    return advice.level, ""
 
 
-def ladder_html(lang: str, advised: str, level: str, next_step: str | None, also: tuple[str, ...]) -> str:
-    """The ladder of levels (lightest left), the route's level highlighted, the next step marked."""
-    def box(lv: str) -> str:
-        classes, tags = ["sm-rung"], []
+def ladder_html(lang: str, level: str, advised: str, next_step: str | None, also: Sequence[str]) -> str:
+    """The ladder of help as an ordered list, lightest first; the route's level has ``aria-current``."""
+    items = []
+    for lv in (*vocab.LADDER, "crisis"):
+        classes, tags = [], []
+        if lv == "crisis":
+            classes.append("sm-crisis")
         if lv == level:
-            classes.append("sm-on")
-            tags.append(i18n.t("advisor.result.ladder_chosen" if level != advised else "advisor.result.ladder_advised", lang))
+            tags.append(i18n.t("advisor.result.ladder_chosen" if level != advised else "result.ladder_advised", lang))
         elif lv == advised:
-            classes.append("sm-engine")
             tags.append(i18n.t("advisor.result.ladder_advised", lang))
         if lv == next_step:
             classes.append("sm-next")
@@ -317,132 +481,92 @@ def ladder_html(lang: str, advised: str, level: str, next_step: str | None, also
         if lv in also:
             classes.append("sm-also")
             tags.append(i18n.t("advisor.result.ladder_also", lang))
-        tag = f'<span class="sm-tag">{html.escape(" · ".join(tags))}</span>' if tags else ""
+        tag = f'<span class="sm-tag">({html.escape(", ".join(tags))})</span>' if tags else ""
         current = ' aria-current="step"' if lv == level else ""
-        return (f'<div class="{" ".join(classes)}"{current}>'
-                f'{html.escape(i18n.label("level", lv, lang))}{tag}</div>')
-
-    columns = []
-    for rung in range(5):
-        levels = [lv for lv in vocab.LADDER if vocab.LEVEL_RUNG[lv] == rung]
-        columns.append('<div class="sm-col">' + "".join(box(lv) for lv in levels) + "</div>")
-    crisis_classes = "sm-rung sm-crisis" + (" sm-on" if level == "crisis" else "")
-    crisis_tag = (f'<span class="sm-tag">{html.escape(i18n.t("advisor.result.ladder_advised", lang))}</span>'
-                  if level == "crisis" else "")
-    crisis = (f'<div class="sm-col sm-lane"><div class="sm-lanehead">{html.escape(i18n.t("advisor.result.ladder_crisis", lang))}</div>'
-              f'<div class="{crisis_classes}">{html.escape(i18n.label("level", "crisis", lang))}{crisis_tag}</div></div>')
-    style = """<style>
-.sm-ladder{display:flex;gap:6px;align-items:flex-end;font-family:inherit;margin:4px 0 8px 0}
-.sm-col{display:flex;flex-direction:column;gap:4px;flex:1;min-width:0}
-.sm-ladder .sm-col:nth-child(2){margin-bottom:14px}.sm-ladder .sm-col:nth-child(3){margin-bottom:28px;flex:1.3}
-.sm-ladder .sm-col:nth-child(4){margin-bottom:42px}.sm-ladder .sm-col:nth-child(5){margin-bottom:56px}
-.sm-rung{border:1px solid #b8c4d6;border-radius:6px;padding:6px 8px;background:#f4f7fb;color:#1d2a3a;font-size:.86rem;line-height:1.2;overflow-wrap:anywhere;hyphens:auto}
-.sm-rung.sm-on{background:#1f5fa8;color:#fff;border-color:#1f5fa8;font-weight:700;box-shadow:0 0 0 3px #9cc0ea}
-.sm-rung.sm-engine{border:2px solid #1f5fa8}
-.sm-rung.sm-next{border:2px dashed #1f5fa8}
-.sm-rung.sm-also{border:2px solid #2e8540}
-.sm-tag{display:block;font-size:.72rem;font-weight:600;margin-top:2px;text-transform:uppercase;letter-spacing:.02em}
-.sm-lane{flex:0.9;border-left:3px solid #c62828;padding-left:6px;margin-left:4px}
-.sm-lanehead{font-size:.72rem;color:#c62828;font-weight:700;text-transform:uppercase}
-.sm-rung.sm-crisis{background:#fdecea;border-color:#c62828;color:#7f1d1d}
-.sm-rung.sm-crisis.sm-on{background:#c62828;color:#fff;box-shadow:0 0 0 3px #f3b4ae}
-</style>"""
+        cls = f' class="{" ".join(classes)}"' if classes else ""
+        items.append(f"<li{cls}{current}>{html.escape(i18n.label('level', lv, lang))}{tag}</li>")
     title = html.escape(i18n.t("advisor.result.ladder_title", lang))
-    return (f'{style}<div aria-label="{title}" lang="{html.escape(lang)}" class="sm-ladder">'
-            + "".join(columns) + crisis + "</div>")
+    return f'<ol class="sm-ladder" aria-label="{title}">' + "".join(items) + "</ol>"
 
 
-def render_result(lang: str, atlas: Atlas, data: dict[str, Any], professional: bool,
-                  crisis_shown: bool = False, postcode_shown: bool = False) -> None:
-    """Advice, ladder, why, what to do now, local services, bridging advice, route card link."""
+def render_result(lang: str, atlas: Atlas, data: dict[str, Any], professional: bool) -> None:
+    """The advice: what to do (title), urgency, the route-card and print buttons beside it, the
+    own practice, the options per lane, when to call sooner, why, and the ladder."""
     try:
-        advice = advisor.advise_answers(data, lang)
+        outcome = build_outcome(lang, atlas, data, professional)
     except InputError as err:
         st.error(i18n.t("advisor.error.generic", lang, message=common.md_escape(str(err))), icon="⚠️")
         return
-    if advice is None:
+    if outcome is None:
         st.info(i18n.t("advisor.snel.waiting", lang), icon="📝")
         return
-    crisis = advice.level == "crisis"
-    if crisis and not crisis_shown:
-        common.crisis_panel(lang, atlas, emphasise=True)
+    crisis = outcome.level == "crisis"
+    if crisis:
+        common.emphasise_crisis_bar(lang, atlas, outcome.crisis_first)
+        # Safety first: that flag's own first contacts, with their numbers, above the advice.
+        common.crisis_panel(lang, atlas, emphasise=True, first=outcome.crisis_first)
 
-    area = _postcode_message(lang, atlas, data.get("postcode"), quiet=postcode_shown)
-    # The advice block is filled after the professional's choice (rendered below it) is known.
-    advice_block = st.container()
-    level, reason = (advice.level, "")
-    if professional and not crisis:
-        level, reason = _override(lang, advice)
-    next_step = advice.next_step if level == advice.level else advisor.default_rules().next_step.get(level)
-    with advice_block:
-        _advice_view(lang, advice, level, reason, next_step)
+    st.header(outcome.action_title, anchor=False)
+    with st.container(key="sm_cardlinks", horizontal=True):
+        params = outcome.query
+        st.page_link("views/routekaart.py", label=i18n.t("advisor.result.routecard_button", lang), icon="🗒️",
+                     query_params=params)
+        st.page_link("views/routekaart.py", label=i18n.t("advisor.result.print_button", lang), icon="🖨️",
+                     query_params={**params, "print": "1"})
+    if outcome.urgency:
+        st.html(f'<p><span class="sm-urgency {html.escape(outcome.urgency)}">'
+                f'{html.escape(outcome.urgency_text)}</span></p>')
+    st.markdown(common.md_escape(outcome.todo))
+    if outcome.own_practice is not None and (outcome.level == "gp_practice" or "gp_practice" in outcome.also):
+        own = outcome.own_practice
+        with st.container(border=True):
+            st.markdown(f"**{common.md_escape(own.title)}**  \n{common.md_escape(own.todo)}")
+    if outcome.also:
+        st.markdown(common.md_escape(i18n.t("advisor.result.also", lang, levels=", ".join(
+            i18n.label("level", lv, lang) for lv in outcome.also))))
 
-    search_area = area or (advisor.fallback_area(atlas) if crisis else None)
-    matches: list[Match] = []
-    if search_area is None:
-        if not data.get("postcode"):
-            st.info(i18n.t("advisor.snel.no_postcode", lang), icon="📍")
-    else:
-        matches = advisor.local_services(atlas, search_area, level, advice.also, data.get("age"),
-                                         data.get("concerns") or ())
-        _services(lang, atlas, matches, area)
-    at_level = [m.waiting_weeks for m in matches if m.level == level]
-    if not crisis and advisor.bridging_needed(at_level):
+    for lane in outcome.lanes:
+        _lane_view(lang, atlas, lane)
+
+    with st.container(border=True):
+        st.subheader(i18n.t("advisor.result.sooner_title", lang), anchor=False)
+        st.markdown(common.md_escape(outcome.safety_net))
+    if outcome.bridging:
         bridging_advice(lang)
-    _routecard_link(lang, data, matches, level if level != advice.level else None, reason)
-
-
-def _advice_view(lang: str, advice: Advice, level: str, reason: str, next_step: str | None) -> None:
-    crisis = advice.level == "crisis"
-    if level != advice.level:
-        c1, c2 = st.columns(2)
-        with c1, st.container(border=True):
-            note(i18n.t("advisor.result.engine", lang))
-            st.markdown(f"**{common.md_escape(i18n.label('level', advice.level, lang))}**")
-        with c2, st.container(border=True):
-            note(i18n.t("advisor.result.professional", lang))
-            st.markdown(f"**{common.md_escape(i18n.label('level', level, lang))}**")
-            st.markdown(f"{i18n.t('advisor.result.reason_label', lang)}: {common.md_escape(reason)}")
-    else:
-        st.header(f"{i18n.t('advisor.result.title', lang)}: {i18n.label('level', level, lang)}")
-    st.html(ladder_html(lang, advice.level, level, next_step, advice.also))
-
-    why, todo = st.columns(2)
-    with why:
-        st.markdown(f"**{i18n.t('advisor.result.why', lang)}**")
-        st.markdown("\n".join(f"- {common.md_escape(r)}" for r in advice.reasons))
-    with todo:
-        st.markdown(f"**{i18n.t('advisor.result.todo', lang)}**")
-        st.markdown(common.md_escape(advisor.todo_text(level, lang)))
-        if advice.also:
-            st.markdown(common.md_escape(i18n.t("advisor.result.also", lang, levels=", ".join(
-                i18n.label("level", lv, lang) for lv in advice.also))))
-        if next_step:
+    with st.expander(i18n.t("advisor.result.why", lang), expanded=not professional):
+        st.markdown("\n".join(f"- {common.md_escape(r)}" for r in outcome.reasons))
+        if outcome.next_step:
             st.markdown(common.md_escape(i18n.t("advisor.result.next_step", lang,
-                                                level=i18n.label("level", next_step, lang))))
-        elif not crisis:
-            st.markdown(i18n.t("advisor.result.no_next_step", lang))
+                                           level=i18n.label("level", outcome.next_step, lang))))
+        st.html(ladder_html(lang, outcome.level, outcome.engine_level, outcome.next_step, outcome.also))
+    if professional and outcome.engine_level != "crisis":
+        if outcome.level != outcome.engine_level:
+            note(common.md_escape(i18n.t("advisor.result.engine", lang) + ": " + i18n.label("level", outcome.engine_level, lang)))
+        _override_widgets(lang, outcome.engine_level)
+    st.session_state[state.ADVISOR_OVERRIDE_REASON] = (
+        {"a": outcome.query.get("a"), "o": outcome.level, "r": _override_choice(lang, outcome.engine_level)[1]}
+        if outcome.level != outcome.engine_level else None)
 
 
-def _services(lang: str, atlas: Atlas, matches: list[Match], area: Area | None) -> None:
-    title = (i18n.t("advisor.result.services_area", lang, area=f"{area.name} ({area.municipality_name})")
-             if area is not None else i18n.t("advisor.result.services", lang))
-    st.markdown(f"### {common.md_escape(title)}")
-    if not matches:
-        st.warning(i18n.t("advisor.result.no_services", lang))
-        return
-    note(i18n.t("advisor.result.pick_help", lang))
-    cols = st.columns(3)
-    for i, m in enumerate(matches):
-        card = advisor.service_card(atlas, m.service_id, lang, m)
-        key = _PICK_PREFIX + m.service_id
-        if key not in st.session_state:
-            st.session_state[key] = i < advisor.DEFAULT_PICKED
-        with cols[i % 3], st.container(border=True):
+def _lane_view(lang: str, atlas: Atlas, lane: Lane) -> None:
+    st.subheader(lane.title, anchor=False)
+    if not lane.options or not any(o.selectable for o in lane.options):
+        st.info(lane.empty_text or i18n.t("advisor.result.lane_empty", lang), icon="ℹ️")
+    for option in lane.options:
+        card = option.card
+        key = _PICK_PREFIX + card.id
+        if not option.selectable:
+            st.session_state[key] = False
+        elif key not in st.session_state:
+            st.session_state[key] = option.preselected
+        with st.container(border=True):
             service_card_view(lang, card)
-            st.checkbox(i18n.t("advisor.card.pick", lang), key=key)
-            report_error_button(m.service_id, lang)
-    common.illustrative_notice(atlas, lang, [m.service_id for m in matches])
+            if option.selectable:
+                st.checkbox(i18n.t("advisor.card.pick_named", lang, name=card.name), key=key)
+            else:
+                st.checkbox(i18n.t("advisor.card.pick_named", lang, name=card.name), key=key, disabled=True)
+                note(common.md_escape(option.disabled_reason))
+            report_error_button(card.id, lang, label=i18n.t("advisor.card.report_named", lang, name=card.name))
 
 
 def _short(text: str, limit: int = 150) -> str:
@@ -453,69 +577,107 @@ def _short(text: str, limit: int = 150) -> str:
 
 
 def service_card_view(lang: str, card: advisor.ServiceCard) -> None:
-    """One service: name, what, for whom, how to get in, phone, hours, waiting, distance, checked."""
+    """One service: its name as a heading, what, for whom, how to get in, Call / Website / Route."""
     esc = common.md_escape
-    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     badge = "" if card.status == "verified" else " " + common.status_badge(card.status, lang)
-    st.markdown(f"**{esc(card.name)}**{badge}")
+    st.html(f'<h4 class="sm-svc-name">{html.escape(card.name)}</h4>')
     where = i18n.label("level", card.level, lang)
     if card.distance_km is not None:
-        where += " · " + t("advisor.card.distance", km=card.distance_km)
-    note(esc(where))
+        where += " · " + i18n.t("advisor.card.distance", lang, km=f"{card.distance_km:.1f}".replace(".", "," if lang == "nl" else "."))
+    note(esc(where) + badge)
     lines = []
     if card.description:
-        lines.append(f"{t('advisor.card.what')}: {esc(_short(card.description))}")
-    lines.append(f"{t('advisor.card.for_whom')}: {esc(card.ages)}")
+        lines.append(f"{i18n.t('advisor.card.what', lang)}: {esc(_short(card.description))}")
+    lines.append(f"{i18n.t('advisor.card.for_whom', lang)}: {esc(card.ages)}")
     if card.access_route:
-        lines.append(f"{t('advisor.card.access')}: {esc(i18n.label('access', card.access_route, lang))}")
-    if card.phone:
-        lines.append(f"{t('advisor.card.phone')}: [{esc(card.phone)}](tel:{card.tel})")
+        lines.append(f"{i18n.t('advisor.card.access', lang)}: {esc(i18n.label('access', card.access_route, lang))}")
     if card.hours:
-        lines.append(f"{t('advisor.card.hours')}: {esc('; '.join(card.hours))}")
+        lines.append(f"{i18n.t('advisor.card.hours', lang)}: {esc('; '.join(card.hours))}")
     now = []
     if card.open_now is True:
-        now.append(f":green[{t('advisor.card.open_now')}]")
+        now.append(f":green[{i18n.t('advisor.card.open_now', lang)}]")
     elif card.open_now is False:
-        now.append(t("advisor.card.closed_now"))
+        now.append(i18n.t("advisor.card.closed_now", lang))
     if card.walk_in_today:
-        now.append(f":green[**{t('advisor.card.walk_in_today')}**]")
+        now.append(f":green[**{i18n.t('advisor.card.walk_in_today', lang)}**]")
     if now:
         lines.append(" · ".join(now))
-    text = advisor.waiting_text(card.waiting_weeks, lang)
-    lines.append(f":orange[{text}]" if (card.waiting_weeks or 0) > advisor.BRIDGE_WEEKS else text)
-    lines.append(t("advisor.card.verified", date=card.verified_at) if card.verified_at else t("advisor.card.not_verified"))
+    if card.status != "illustrative":
+        text = advisor.waiting_text(card.waiting_weeks, lang)
+        lines.append(f":orange[{text}]" if (card.waiting_weeks or 0) > advisor.BRIDGE_WEEKS else text)
     st.markdown("  \n".join(lines))
+    actions = []
+    if card.phone and card.status != "illustrative":
+        actions.append((i18n.t("advisor.card.call", lang, phone=card.phone), f"tel:{card.tel}"))
+    if card.url and card.status != "illustrative":
+        actions.append((i18n.t("advisor.card.website", lang), card.url))
+    if card.address and card.status != "illustrative":
+        from urllib.parse import quote
+        actions.append((i18n.t("advisor.card.route", lang), f"https://www.openstreetmap.org/search?query={quote(card.address)}"))
+    if actions:
+        cols = st.columns(len(actions))
+        for col, (text, target) in zip(cols, actions):
+            col.link_button(text, target, use_container_width=True)
 
 
 def bridging_advice(lang: str) -> None:
-    t = lambda key: i18n.t(key, lang)  # noqa: E731
     with st.container(border=True):
-        st.markdown(f"### ⏳ {t('advisor.bridge.title')}")
-        st.write(t("advisor.bridge.intro"))
-        c1, c2 = st.columns(2)
-        with c1:
-            st.markdown(f"**{t('advisor.bridge.meanwhile')}**\n\n" + "\n".join(
-                f"- {t(f'advisor.bridge.{k}')}" for k in ("m1", "m2", "m3", "m4")))
-        with c2:
-            st.markdown(f"**{t('advisor.bridge.warning')}**\n\n" + "\n".join(
-                f"- {t(f'advisor.bridge.{k}')}" for k in ("w1", "w2", "w3", "w4")))
-        st.markdown(t("advisor.bridge.call"))
+        st.subheader(f"⏳ {i18n.t('advisor.bridge.title', lang)}", anchor=False)
+        st.write(i18n.t("advisor.bridge.intro", lang))
+        st.markdown(f"**{i18n.t('advisor.bridge.meanwhile', lang)}**\n\n" + "\n".join(
+            f"- {i18n.t(f'advisor.bridge.{k}', lang)}" for k in ("m1", "m2", "m3", "m4")))
 
 
-def _routecard_link(lang: str, data: dict[str, Any], matches: list[Match], override: str | None, reason: str) -> None:
-    picked = [m.service_id for m in matches if st.session_state.get(_PICK_PREFIX + m.service_id)]
-    if matches and not picked:
-        note(i18n.t("advisor.result.none_picked", lang, n=advisor.DEFAULT_PICKED))
-    params = advisor.route_query(data, picked, override, reason, lang)  # the reason is never in the URL
-    if override and reason:
-        # The reason stays in this session: the route card shows it only when opened in the same session.
-        st.session_state[state.ADVISOR_OVERRIDE_REASON] = {"a": params["a"], "o": override, "r": reason}
-    else:
-        st.session_state.pop(state.ADVISOR_OVERRIDE_REASON, None)
-    with st.container(border=True):
-        st.page_link("views/routekaart.py", label=f"**{i18n.t('advisor.result.routecard', lang)}**", icon="🗒️",
-                     query_params=params)
-        note(i18n.t("advisor.result.routecard_help", lang))
+# ---- from the core's answers to what the page shows ------------------------------------------
+
+def build_outcome(lang: str, atlas: Atlas, data: dict[str, Any], professional: bool) -> Outcome | None:
+    """The page's view of the advice (None while required answers are missing)."""
+    advice = advisor.advise_answers(data, lang)
+    if advice is None:
+        return None
+    override, reason = _override_choice(lang, advice.level) if professional else (None, "")
+    level = override if override and advice.level != "crisis" else advice.level
+    try:
+        area = advisor.resolve_area(atlas, data.get("postcode"), lang)
+    except InputError:
+        area = None
+    search_area = area or (advisor.fallback_area(atlas) if level == "crisis" else None)
+    demo = common.demo_mode(atlas)
+    lanes: list[Lane] = []
+    picked: list[str] = []
+    if search_area is not None:
+        for lane_level in (level, *[lv for lv in advice.also if lv != level]):
+            found = advisor.local_services(atlas, search_area, lane_level, (), data.get("age"),
+                                           data.get("concerns") or (), limit=4)
+            real = [m for m in found if m.status != "illustrative"]
+            examples = [m for m in found if m.status == "illustrative"]
+            options = []
+            for i, m in enumerate(real + examples):
+                card = advisor.service_card(atlas, m.service_id, lang, m)
+                selectable = demo or m.status != "illustrative"
+                pre = selectable and i == 0
+                options.append(Option(card, selectable, pre, "" if selectable else i18n.t("advisor.card.example_reason", lang)))
+            lanes.append(Lane(lane_level, i18n.t(f"advisor.lane.{lane_level}", lang), tuple(options),
+                              i18n.t("advisor.result.lane_empty", lang)))
+    for lane in lanes:
+        for option in lane.options:
+            key = _PICK_PREFIX + option.card.id
+            if option.selectable and st.session_state.get(key, option.preselected):
+                picked.append(option.card.id)
+    own = practice.own_practice(atlas, data.get("practice"), lang) if data.get("practice") else None
+    query = advisor.route_query(data, picked, override, reason, lang)
+    if data.get("practice"):
+        query["p"] = str(data["practice"])
+    at_level = [o.card.waiting_weeks for ln in lanes if ln.level == level for o in ln.options
+                if o.card.status != "illustrative"]
+    return Outcome(
+        level=level, engine_level=advice.level, also=tuple(advice.also),
+        next_step=advice.next_step if level == advice.level else None,
+        urgency=None, urgency_text="", action_title=i18n.t(f"advisor.action.{level}", lang), todo=advisor.todo_text(level, lang),
+        reasons=tuple(advice.reasons), area_label=f"{area.name} ({area.municipality_name})" if area else "",
+        lanes=tuple(lanes), crisis_first=(), safety_net=i18n.t("advisor.result.sooner", lang),
+        bridging=level != "crisis" and advisor.bridging_needed(at_level), own_practice=own, query=query,
+    )
 
 
 hulpwijzer_page()

@@ -150,6 +150,15 @@ def emphasise_crisis_bar(lang: str, atlas: Atlas | None, first: Sequence[tuple[s
         pass
 
 
+def demo_mode(atlas: Atlas | None = None) -> bool:
+    """Demo mode: illustrative services may be put on a route card, and every screen, print and PDF
+    of the card says "VOORBEELD - geen echte hulp". On with ``SOCIALMAP_DEMO=1`` (or a region whose
+    settings say ``demo: true``); off by default."""
+    if os.environ.get("SOCIALMAP_DEMO", "").strip().lower() in ("1", "true", "yes", "ja"):
+        return True
+    return bool(getattr(getattr(atlas, "region", None), "demo", False))
+
+
 def status_badge(status: str, lang: str) -> str:
     """A short markdown badge for a record's status (empty for verified)."""
     if status == "verified":
@@ -200,6 +209,7 @@ _A11Y_CSS = """<style>
 .st-key-sm_crisis_bar [data-testid="stAlert"] > div { padding: .4rem .75rem; }
 .st-key-sm_crisis_bar [data-testid="stAlert"] p { font-size: .9rem; line-height: 1.35; margin-bottom: 0; }
 .st-key-sm_crisis_bar [data-testid="stAlert"] a { white-space: nowrap; }
+[data-testid="stMainBlockContainer"] { padding-top: 4rem; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 3.9rem; padding-left: .75rem; padding-right: .75rem; }
   .st-key-sm_crisis_bar [data-testid="stAlert"] > div { padding: .3rem .5rem; }

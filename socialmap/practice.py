@@ -121,6 +121,11 @@ def _practice(atlas: Atlas, practice_id: str) -> Practice:
     )
 
 
+def get_id(practice_id: str | None) -> str | None:
+    """The id when it is shaped like a practice id or ``UNKNOWN`` (for links), else None."""
+    return practice_id if practice_id and _ID.match(practice_id) else None
+
+
 def get(atlas: Atlas, practice_id: str | None) -> Practice | None:
     """The practice with this id, or None (also for "weet ik niet" and unknown or malformed ids)."""
     if not practice_id or practice_id == UNKNOWN or not _ID.match(practice_id):
@@ -172,4 +177,4 @@ def day_list(days: tuple[str, ...], lang: str = "nl") -> str:
     return ", ".join(names[:-1]) + " " + i18n.t("advisor.practice.and", lang) + " " + names[-1]
 
 
-__all__ = ["UNKNOWN", "Practice", "OwnPractice", "practices", "get", "search", "own_practice", "day_list"]
+__all__ = ["UNKNOWN", "Practice", "OwnPractice", "practices", "get_id", "get", "search", "own_practice", "day_list"]

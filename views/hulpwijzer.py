@@ -10,12 +10,13 @@ on the server.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from urllib.parse import quote
 from typing import Any, Sequence
 
 import streamlit as st
 
 from socialmap import advisor, i18n, practice, vocab
+from socialmap import route as route_core
 from socialmap.errors import InputError
 from socialmap.model import Area, Atlas
 from socialmap.ui import common, state
@@ -399,55 +400,13 @@ def _postcode_message(lang: str, atlas: Atlas, postcode: str | None, quiet: bool
         return None
 
 
-# ---- the result ------------------------------------------------------------------------------
+# ---- the result: the core's Route, rendered ------------------------------------------------
 
-@dataclass(frozen=True)
-class Option:
-    """One service a family can go to, as the result shows it."""
-
-    card: advisor.ServiceCard
-    selectable: bool
-    preselected: bool
-    disabled_reason: str = ""
-
-
-@dataclass(frozen=True)
-class Lane:
-    level: str
-    title: str
-    options: tuple[Option, ...]
-    empty_text: str = ""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """Everything the result shows (built from the core's route)."""
-
-    level: str
-    engine_level: str
-    also: tuple[str, ...]
-    next_step: str | None
-    urgency: str | None
-    urgency_text: str
-    action_title: str
-    todo: str
-    reasons: tuple[str, ...]
-    area_label: str
-    lanes: tuple[Lane, ...]
-    crisis_first: tuple[tuple[str, str], ...]
-    safety_net: str
-    bridging: bool
-    own_practice: practice.OwnPractice | None
-    query: dict[str, str] = field(default_factory=dict)
-
-
-def _override_choice(lang: str, engine_level: str) -> tuple[str | None, str]:
-    """The professional's choice from the session (the widgets are drawn later, below the advice)."""
+def _override_choice() -> tuple[str | None, str]:
+    """The professional's choice from the session (its widgets are drawn below the advice)."""
     chosen = st.session_state.get("_adv_override_level") or None
     reason = (st.session_state.get("_adv_override_reason") or "").strip()
-    if chosen and chosen != engine_level and reason:
-        return chosen, reason
-    return None, ""
+    return (chosen, reason) if chosen and reason else (None, "")
 
 
 def _override_widgets(lang: str, engine_level: str) -> None:
@@ -464,7 +423,8 @@ def _override_widgets(lang: str, engine_level: str) -> None:
             st.warning(i18n.t("advisor.override.need_reason", lang), icon="✍️")
 
 
-def ladder_html(lang: str, level: str, advised: str, next_step: str | None, also: Sequence[str]) -> str:
+def ladder_html(lang: str, level: str, advised: str, next_step: str | None, also: Sequence[str],
+                audience: str = "child") -> str:
     """The ladder of help as an ordered list, lightest first; the route's level has ``aria-current``."""
     items = []
     for lv in (*vocab.LADDER, "crisis"):
@@ -472,7 +432,7 @@ def ladder_html(lang: str, level: str, advised: str, next_step: str | None, also
         if lv == "crisis":
             classes.append("sm-crisis")
         if lv == level:
-            tags.append(i18n.t("advisor.result.ladder_chosen" if level != advised else "result.ladder_advised", lang))
+            tags.append(i18n.t("advisor.result.ladder_chosen" if level != advised else "advisor.result.ladder_advised", lang))
         elif lv == advised:
             tags.append(i18n.t("advisor.result.ladder_advised", lang))
         if lv == next_step:
@@ -484,88 +444,129 @@ def ladder_html(lang: str, level: str, advised: str, next_step: str | None, also
         tag = f'<span class="sm-tag">({html.escape(", ".join(tags))})</span>' if tags else ""
         current = ' aria-current="step"' if lv == level else ""
         cls = f' class="{" ".join(classes)}"' if classes else ""
-        items.append(f"<li{cls}{current}>{html.escape(i18n.label('level', lv, lang))}{tag}</li>")
+        items.append(f"<li{cls}{current}>{html.escape(route_core.level_label(lv, lang, audience))}{tag}</li>")
     title = html.escape(i18n.t("advisor.result.ladder_title", lang))
     return f'<ol class="sm-ladder" aria-label="{title}">' + "".join(items) + "</ol>"
 
 
+def _picks(result: route_core.Route) -> list[str]:
+    """The ticked services: a checkbox the user touched, else the core's pre-pick."""
+    out = []
+    for option in result.options:
+        if option.selectable and st.session_state.get(_PICK_PREFIX + option.id, option.preselected):
+            if option.id not in out:
+                out.append(option.id)
+    return out
+
+
+def build_route(lang: str, atlas: Atlas, data: dict[str, Any], professional: bool) -> route_core.Route:
+    """One call to the core for everything the result shows (again with the user's ticks)."""
+    override, reason = _override_choice() if professional else (None, "")
+    kwargs = dict(own_practice=data.get("practice") or None, override=override, base_url=common.base_url(),
+                  demo=common.demo_mode(atlas))
+    answers_in = {k: v for k, v in data.items() if k != "practice"}
+    result = route_core.route(atlas, answers_in, lang, **kwargs)
+    if result.ready:
+        picks = _picks(result)
+        if picks != list(result.picked):
+            result = route_core.route(atlas, answers_in, lang, picked=picks, **kwargs)
+    return result
+
+
+def contact_pairs(result: route_core.Route) -> tuple[tuple[str, str], ...]:
+    """(label, number) of the red flag's first contacts, in the advice's order."""
+    out = []
+    for contact in result.contacts:
+        for line in contact.lines:
+            if line.number:
+                out.append((line.label, line.number))
+    return tuple(out)
+
+
 def render_result(lang: str, atlas: Atlas, data: dict[str, Any], professional: bool) -> None:
-    """The advice: what to do (title), urgency, the route-card and print buttons beside it, the
-    own practice, the options per lane, when to call sooner, why, and the ladder."""
+    """The advice: what to do (title), urgency, the route-card and print buttons right under it,
+    the crisis contacts on a red flag, the own practice, the options per lane, when to call
+    sooner, why, and the ladder."""
     try:
-        outcome = build_outcome(lang, atlas, data, professional)
+        result = build_route(lang, atlas, data, professional)
     except InputError as err:
         st.error(i18n.t("advisor.error.generic", lang, message=common.md_escape(str(err))), icon="⚠️")
         return
-    if outcome is None:
-        st.info(i18n.t("advisor.snel.waiting", lang), icon="📝")
+    if not result.ready:
+        st.info(common.md_escape(result.missing_text) or i18n.t("advisor.snel.waiting", lang), icon="📝")
         return
-    crisis = outcome.level == "crisis"
-    if crisis:
-        common.emphasise_crisis_bar(lang, atlas, outcome.crisis_first)
+    if result.demo:
+        st.html(f'<div class="sm-demo">{html.escape(i18n.t("common.demo.mark", lang))}</div>')
+    if result.red_flag:
+        first = contact_pairs(result)
+        common.emphasise_crisis_bar(lang, atlas, first)
         # Safety first: that flag's own first contacts, with their numbers, above the advice.
-        common.crisis_panel(lang, atlas, emphasise=True, first=outcome.crisis_first)
-
-    st.header(outcome.action_title, anchor=False)
+        common.crisis_panel(lang, atlas, emphasise=True, first=first)
+    st.header(result.title, anchor=False)
     with st.container(key="sm_cardlinks", horizontal=True):
-        params = outcome.query
+        params = dict(result.query)
         st.page_link("views/routekaart.py", label=i18n.t("advisor.result.routecard_button", lang), icon="🗒️",
                      query_params=params)
         st.page_link("views/routekaart.py", label=i18n.t("advisor.result.print_button", lang), icon="🖨️",
                      query_params={**params, "print": "1"})
-    if outcome.urgency:
-        st.html(f'<p><span class="sm-urgency {html.escape(outcome.urgency)}">'
-                f'{html.escape(outcome.urgency_text)}</span></p>')
-    st.markdown(common.md_escape(outcome.todo))
-    if outcome.own_practice is not None and (outcome.level == "gp_practice" or "gp_practice" in outcome.also):
-        own = outcome.own_practice
+    if result.urgency:
+        st.html(f'<p><span class="sm-urgency {html.escape(result.urgency)}">'
+                f'{html.escape(i18n.t("triage.route.urgency_line", lang, urgency=result.urgency_text))}</span></p>')
+    if result.note:
+        st.info(common.md_escape(result.note), icon="ℹ️")
+    st.markdown("  \n".join(common.md_escape(line) for line in result.todo))
+    own = result.own_practice
+    if own is not None and (result.level == "gp_practice" or "gp_practice" in (result.advice.also if result.advice else ())):
         with st.container(border=True):
             st.markdown(f"**{common.md_escape(own.title)}**  \n{common.md_escape(own.todo)}")
-    if outcome.also:
-        st.markdown(common.md_escape(i18n.t("advisor.result.also", lang, levels=", ".join(
-            i18n.label("level", lv, lang) for lv in outcome.also))))
-
-    for lane in outcome.lanes:
-        _lane_view(lang, atlas, lane)
-
+    if result.area_label:
+        note(common.md_escape(i18n.t("advisor.result.services_area", lang, area=result.area_label)))
+    elif not data.get("postcode"):
+        st.info(i18n.t("advisor.snel.no_postcode", lang), icon="📍")
+    for lane in result.lanes:
+        _lane_view(lang, lane)
+    if result.lanes:
+        common.illustrative_notice(atlas, lang, [o.id for o in result.options])
     with st.container(border=True):
-        st.subheader(i18n.t("advisor.result.sooner_title", lang), anchor=False)
-        st.markdown(common.md_escape(outcome.safety_net))
-    if outcome.bridging:
-        bridging_advice(lang)
+        st.subheader(result.safety_net_title, anchor=False)
+        st.markdown(common.md_escape(result.safety_net))
+    if result.bridging:
+        with st.container(border=True):
+            st.subheader(f"⏳ {i18n.t('advisor.bridge.title', lang)}", anchor=False)
+            st.markdown(common.md_escape(result.bridging_text))
+    advice = result.advice
     with st.expander(i18n.t("advisor.result.why", lang), expanded=not professional):
-        st.markdown("\n".join(f"- {common.md_escape(r)}" for r in outcome.reasons))
-        if outcome.next_step:
-            st.markdown(common.md_escape(i18n.t("advisor.result.next_step", lang,
-                                           level=i18n.label("level", outcome.next_step, lang))))
-        st.html(ladder_html(lang, outcome.level, outcome.engine_level, outcome.next_step, outcome.also))
-    if professional and outcome.engine_level != "crisis":
-        if outcome.level != outcome.engine_level:
-            note(common.md_escape(i18n.t("advisor.result.engine", lang) + ": " + i18n.label("level", outcome.engine_level, lang)))
-        _override_widgets(lang, outcome.engine_level)
+        st.markdown("\n".join(f"- {common.md_escape(r)}" for r in result.reasons))
+        if advice is not None:
+            st.html(ladder_html(lang, result.level or advice.level, advice.level, advice.next_step, advice.also,
+                                result.audience))
+    if professional and advice is not None and advice.level != "crisis":
+        if result.override:
+            note(common.md_escape(i18n.t("advisor.result.engine", lang) + ": "
+                                  + route_core.level_label(advice.level, lang, result.audience)))
+        _override_widgets(lang, advice.level)
+    _, reason = _override_choice() if professional else (None, "")
     st.session_state[state.ADVISOR_OVERRIDE_REASON] = (
-        {"a": outcome.query.get("a"), "o": outcome.level, "r": _override_choice(lang, outcome.engine_level)[1]}
-        if outcome.level != outcome.engine_level else None)
+        {"a": result.query.get("a"), "o": result.override, "r": reason} if result.override and reason else None)
 
 
-def _lane_view(lang: str, atlas: Atlas, lane: Lane) -> None:
+def _lane_view(lang: str, lane: route_core.Lane) -> None:
     st.subheader(lane.title, anchor=False)
-    if not lane.options or not any(o.selectable for o in lane.options):
-        st.info(lane.empty_text or i18n.t("advisor.result.lane_empty", lang), icon="ℹ️")
+    if lane.empty_text:
+        st.info(common.md_escape(lane.empty_text), icon="ℹ️")
     for option in lane.options:
         card = option.card
         key = _PICK_PREFIX + card.id
-        if not option.selectable:
-            st.session_state[key] = False
-        elif key not in st.session_state:
-            st.session_state[key] = option.preselected
+        label = i18n.t("advisor.card.pick_named", lang, name=card.name)
         with st.container(border=True):
             service_card_view(lang, card)
             if option.selectable:
-                st.checkbox(i18n.t("advisor.card.pick_named", lang, name=card.name), key=key)
+                if key not in st.session_state:
+                    st.session_state[key] = option.preselected
+                st.checkbox(label, key=key)
             else:
-                st.checkbox(i18n.t("advisor.card.pick_named", lang, name=card.name), key=key, disabled=True)
-                note(common.md_escape(option.disabled_reason))
+                st.checkbox(label, value=False, disabled=True, key=key + "_off")
+                note(common.md_escape(option.not_selectable_reason))
             report_error_button(card.id, lang, label=i18n.t("advisor.card.report_named", lang, name=card.name))
 
 
@@ -579,11 +580,13 @@ def _short(text: str, limit: int = 150) -> str:
 def service_card_view(lang: str, card: advisor.ServiceCard) -> None:
     """One service: its name as a heading, what, for whom, how to get in, Call / Website / Route."""
     esc = common.md_escape
+    real = card.status != "illustrative"
     badge = "" if card.status == "verified" else " " + common.status_badge(card.status, lang)
     st.html(f'<h4 class="sm-svc-name">{html.escape(card.name)}</h4>')
     where = i18n.label("level", card.level, lang)
     if card.distance_km is not None:
-        where += " · " + i18n.t("advisor.card.distance", lang, km=f"{card.distance_km:.1f}".replace(".", "," if lang == "nl" else "."))
+        km = f"{card.distance_km:.1f}"
+        where += " · " + i18n.t("advisor.card.distance", lang, km=km.replace(".", ",") if lang == "nl" else km)
     note(esc(where) + badge)
     lines = []
     if card.description:
@@ -602,82 +605,22 @@ def service_card_view(lang: str, card: advisor.ServiceCard) -> None:
         now.append(f":green[**{i18n.t('advisor.card.walk_in_today', lang)}**]")
     if now:
         lines.append(" · ".join(now))
-    if card.status != "illustrative":
+    if real:  # an example's waiting time is made up: not shown as a fact
         text = advisor.waiting_text(card.waiting_weeks, lang)
         lines.append(f":orange[{text}]" if (card.waiting_weeks or 0) > advisor.BRIDGE_WEEKS else text)
     st.markdown("  \n".join(lines))
     actions = []
-    if card.phone and card.status != "illustrative":
+    if real and card.phone:
         actions.append((i18n.t("advisor.card.call", lang, phone=card.phone), f"tel:{card.tel}"))
-    if card.url and card.status != "illustrative":
+    if real and card.url:
         actions.append((i18n.t("advisor.card.website", lang), card.url))
-    if card.address and card.status != "illustrative":
-        from urllib.parse import quote
-        actions.append((i18n.t("advisor.card.route", lang), f"https://www.openstreetmap.org/search?query={quote(card.address)}"))
+    if real and card.address:
+        actions.append((i18n.t("advisor.card.route", lang),
+                        "https://www.openstreetmap.org/search?query=" + quote(card.address)))
     if actions:
-        cols = st.columns(len(actions))
-        for col, (text, target) in zip(cols, actions):
-            col.link_button(text, target, use_container_width=True)
-
-
-def bridging_advice(lang: str) -> None:
-    with st.container(border=True):
-        st.subheader(f"⏳ {i18n.t('advisor.bridge.title', lang)}", anchor=False)
-        st.write(i18n.t("advisor.bridge.intro", lang))
-        st.markdown(f"**{i18n.t('advisor.bridge.meanwhile', lang)}**\n\n" + "\n".join(
-            f"- {i18n.t(f'advisor.bridge.{k}', lang)}" for k in ("m1", "m2", "m3", "m4")))
-
-
-# ---- from the core's answers to what the page shows ------------------------------------------
-
-def build_outcome(lang: str, atlas: Atlas, data: dict[str, Any], professional: bool) -> Outcome | None:
-    """The page's view of the advice (None while required answers are missing)."""
-    advice = advisor.advise_answers(data, lang)
-    if advice is None:
-        return None
-    override, reason = _override_choice(lang, advice.level) if professional else (None, "")
-    level = override if override and advice.level != "crisis" else advice.level
-    try:
-        area = advisor.resolve_area(atlas, data.get("postcode"), lang)
-    except InputError:
-        area = None
-    search_area = area or (advisor.fallback_area(atlas) if level == "crisis" else None)
-    demo = common.demo_mode(atlas)
-    lanes: list[Lane] = []
-    picked: list[str] = []
-    if search_area is not None:
-        for lane_level in (level, *[lv for lv in advice.also if lv != level]):
-            found = advisor.local_services(atlas, search_area, lane_level, (), data.get("age"),
-                                           data.get("concerns") or (), limit=4)
-            real = [m for m in found if m.status != "illustrative"]
-            examples = [m for m in found if m.status == "illustrative"]
-            options = []
-            for i, m in enumerate(real + examples):
-                card = advisor.service_card(atlas, m.service_id, lang, m)
-                selectable = demo or m.status != "illustrative"
-                pre = selectable and i == 0
-                options.append(Option(card, selectable, pre, "" if selectable else i18n.t("advisor.card.example_reason", lang)))
-            lanes.append(Lane(lane_level, i18n.t(f"advisor.lane.{lane_level}", lang), tuple(options),
-                              i18n.t("advisor.result.lane_empty", lang)))
-    for lane in lanes:
-        for option in lane.options:
-            key = _PICK_PREFIX + option.card.id
-            if option.selectable and st.session_state.get(key, option.preselected):
-                picked.append(option.card.id)
-    own = practice.own_practice(atlas, data.get("practice"), lang) if data.get("practice") else None
-    query = advisor.route_query(data, picked, override, reason, lang)
-    if data.get("practice"):
-        query["p"] = str(data["practice"])
-    at_level = [o.card.waiting_weeks for ln in lanes if ln.level == level for o in ln.options
-                if o.card.status != "illustrative"]
-    return Outcome(
-        level=level, engine_level=advice.level, also=tuple(advice.also),
-        next_step=advice.next_step if level == advice.level else None,
-        urgency=None, urgency_text="", action_title=i18n.t(f"advisor.action.{level}", lang), todo=advisor.todo_text(level, lang),
-        reasons=tuple(advice.reasons), area_label=f"{area.name} ({area.municipality_name})" if area else "",
-        lanes=tuple(lanes), crisis_first=(), safety_net=i18n.t("advisor.result.sooner", lang),
-        bridging=level != "crisis" and advisor.bridging_needed(at_level), own_practice=own, query=query,
-    )
+        with st.container(horizontal=True):
+            for text, target in actions:
+                st.link_button(text, target)
 
 
 hulpwijzer_page()

@@ -74,3 +74,39 @@ def test_the_answer_speaks_english(atlas):
 def test_every_practice_of_the_shipped_region_is_illustrative_so_none_is_stated_as_fact(shipped_atlas):
     answers = [practice.own_practice(shipped_atlas, p.id) for p in practice.practices(shipped_atlas)]
     assert answers and all(not a.known and a.title.endswith("onbekend - vraag het uw praktijk.") for a in answers)
+
+
+ANXIETY = {"age": 10, "concerns": ["anxiety"], "impact": "moderate", "duration": "months", "postcode": "9991"}
+
+
+def _gp_lane(result):
+    return next(lane for lane in result.lanes if lane.level == "gp_practice")
+
+
+def test_the_route_names_the_own_practice_and_offers_its_poh_first_and_picked(atlas):
+    from socialmap import route as route_core
+
+    result = route_core.route(atlas, ANXIETY, "nl", own_practice="gp-duin")
+    assert result.own_practice.title == "Huisartsenpraktijk De Duinen heeft een POH Jeugd, op dinsdag en donderdag."
+    lane = _gp_lane(result)
+    assert [o.id for o in lane.options][:1] == ["svc-poh-duin"]
+    assert "svc-poh-duin" in result.picked
+
+
+def test_at_the_gp_level_other_practices_nurses_are_never_options(atlas):
+    from socialmap import route as route_core
+
+    for own in ("gp-duin", "gp-molen", "gp-west", None):
+        ids = {o.id for o in _gp_lane(route_core.route(atlas, ANXIETY, "nl", own_practice=own)).options}
+        mine = {"gp-duin": {"svc-poh-duin"}}.get(own or "", set())
+        assert ids & {"svc-poh-duin", "svc-soh-haven", "svc-poh"} == mine, (own, ids)
+
+
+def test_the_own_practice_answer_changes_the_poh_result(atlas):
+    from socialmap import route as route_core
+
+    with_poh = route_core.route(atlas, ANXIETY, "nl", own_practice="gp-duin")
+    without = route_core.route(atlas, ANXIETY, "nl", own_practice="gp-molen")
+    assert without.own_practice.title == "Huisartsen Molenplein heeft geen praktijkondersteuner jeugd."
+    assert without.own_practice.todo.startswith("Ga naar het CJG of het sociaal wijkteam")
+    assert "svc-poh-duin" in with_poh.picked and "svc-poh-duin" not in without.picked

@@ -177,6 +177,37 @@ def hulpwijzer_page() -> None:
         quick_mode(lang, atlas)
 
 
+def _sync_who(key: str) -> None:
+    answers()["for_self"] = st.session_state.get(key) == "self"
+
+
+def who_question(lang: str, key: str) -> None:
+    """From 18: "voor wie zoekt u hulp: mijn kind / mezelf" (the young adult may fill it in)."""
+    age = answers().get("age")
+    if not isinstance(age, int) or age < vocab.ADULT_AGE:
+        if answers().get("for_self"):
+            answers()["for_self"] = False
+        return
+    current = "self" if answers().get("for_self") else "child"
+    if st.session_state.get(key, _MISSING) != current:
+        st.session_state[key] = current
+    st.segmented_control(i18n.t("advisor.who.label", lang), ("child", "self"), key=key, required=True,
+                         format_func=lambda v: i18n.t(f"advisor.who.{v}", lang), on_change=_sync_who, args=(key,))
+
+
+def _for_self() -> bool:
+    age = answers().get("age")
+    return bool(answers().get("for_self")) and isinstance(age, int) and age >= vocab.ADULT_AGE
+
+
+def _q_text(qid: str, part: str, lang: str) -> str:
+    """A question's title or help; the young adult who fills it in for themselves is asked directly."""
+    key = f"advisor.q_self.{qid}.{part}"
+    if _for_self() and i18n.has(key):
+        return i18n.t(key, lang)
+    return i18n.t(f"advisor.q.{qid}.{part}", lang)
+
+
 # ---- quick mode (GP, POH) --------------------------------------------------------------------
 
 def _sync_practice(key: str) -> None:
@@ -220,6 +251,7 @@ def quick_mode(lang: str, atlas: Atlas) -> None:
         with c3:
             practice_picker(lang, atlas, "_adv_q_practice", i18n.t("advisor.practice.label_family", lang))
         _postcode_message(lang, atlas, answers().get("postcode"))  # right under the field it is about
+        who_question(lang, "_adv_q_who")
         st.pills(q("concerns"), vocab.CONCERNS, selection_mode="multi", key="_adv_q_concerns",
                  format_func=_fmt("concern", lang), wrap=True, **_bind("concerns", "_adv_q_concerns"))
         st.segmented_control(q("impact"), vocab.IMPACTS, key="_adv_q_impact", format_func=_fmt("impact", lang),
@@ -327,10 +359,10 @@ def step_mode(lang: str, atlas: Atlas) -> None:
     qid = question.id
     danger = False
     with st.container(border=True, key="sm_steps"):
-        st.header(i18n.t(f"advisor.q.{qid}.title", lang), anchor=False)
-        st.write(i18n.t(f"advisor.q.{qid}.help", lang))
+        title = _q_text(qid, "title", lang)
+        st.header(title, anchor=False)
+        st.write(_q_text(qid, "help", lang))
         key = f"_adv_s_{qid}"
-        title = i18n.t(f"advisor.q.{qid}.title", lang)
         if question.kind == "safety":
             if st.session_state.get(state.ADVISOR_DANGER) is None and answers().get("red_flags"):
                 st.session_state[state.ADVISOR_DANGER] = "yes"
@@ -361,6 +393,7 @@ def step_mode(lang: str, atlas: Atlas) -> None:
             st.number_input(title, min_value=0, max_value=vocab.AGE_MAX_YEARS, step=1, key=key,
                             placeholder=i18n.t("advisor.q.age.placeholder", lang), label_visibility="collapsed",
                             **_bind(qid, key))
+            who_question(lang, "_adv_s_who")
         elif question.kind == "single":
             st.radio(title, question.options, key=key, index=None, format_func=_fmt(question.label_kind, lang),
                      label_visibility="collapsed", **_bind(qid, key))
@@ -370,7 +403,8 @@ def step_mode(lang: str, atlas: Atlas) -> None:
         else:
             st.pills(title, question.options, selection_mode="multi", key=key, label_visibility="collapsed",
                      format_func=_fmt(question.label_kind, lang), wrap=True, **_bind(qid, key))
-        st.markdown(f"*{i18n.t(f'advisor.q.{qid}.examples', lang)}*")
+        if not _for_self() or i18n.has(f"advisor.q_self.{qid}.examples"):
+            st.markdown(f"*{_q_text(qid, 'examples', lang)}*")
         if not question.required and question.kind not in ("safety",):
             note(i18n.t("advisor.step.skip_ok", lang))
         if st.session_state.get(state.ADVISOR_NEED) and question.kind != "postcode":
@@ -386,7 +420,7 @@ def step_mode(lang: str, atlas: Atlas) -> None:
         b1, b2 = st.columns(2)
         b1.button(i18n.t("advisor.step.back", lang), key="_adv_back", on_click=_go, args=(-1,), disabled=step == 0,
                   use_container_width=True)
-        b2.button(i18n.t("advisor.step.to_result" if last else "step.next", lang), key="_adv_next",
+        b2.button(i18n.t("advisor.step.to_result" if last else "advisor.step.next", lang), key="_adv_next",
                   on_click=_go, args=(1,), type="primary", use_container_width=True)
 
 

@@ -112,7 +112,7 @@ def _apply_url(lang: str, atlas: Atlas) -> None:
 
 _PAGE_CSS = """<style>
 /* Answers as large tiles (radio options and pills), easy to hit on a phone. */
-.st-key-sm_steps [data-testid="stRadio"] [role="radiogroup"] { gap: .5rem; width: 100%; }
+.st-key-sm_steps [data-testid="stRadio"] [role="radiogroup"] { gap: .5rem; width: 100%; flex-direction: column; align-items: stretch; }
 .st-key-sm_steps [data-testid="stRadio"] label { border: 1px solid #b8c4d6; border-radius: 10px; padding: .8rem 1rem;
   width: 100%; min-height: 3rem; background: #f8fafc; }
 .st-key-sm_steps [data-testid="stRadio"] label:has(input:checked) { border: 2px solid #1f5fa8; background: #eaf2fb; }
@@ -536,7 +536,8 @@ def render_result(lang: str, atlas: Atlas, data: dict[str, Any], professional: b
         common.emphasise_crisis_bar(lang, atlas, first)
         # Safety first: that flag's own first contacts, with their numbers, above the advice.
         common.crisis_panel(lang, atlas, emphasise=True, first=first)
-    st.header(result.title, anchor=False)
+    with st.container(key="sm_advice_title"):
+        st.header(result.title, anchor=False)
     with st.container(key="sm_cardlinks", horizontal=True):
         params = dict(result.query)
         st.page_link("views/routekaart.py", label=i18n.t("advisor.result.routecard_button", lang), icon="🗒️",

@@ -101,7 +101,8 @@ def _crisis_text(lang: str, atlas: Atlas | None, first: Sequence[tuple[str, str]
     """The crisis numbers as one markdown line; ``first`` (label, number) pairs lead, in bold.
     ``compact``: the short labels of the sticky bar."""
     short = (lambda key: i18n.t(key.replace(".line_", ".short_"), lang)) if compact else (lambda key: i18n.t(key, lang))
-    lead = [f"**{md_escape(label)}** [{md_escape(number)}](tel:{_tel(number)})" for label, number in first if number]
+    lead = [f"**{md_escape(label.replace(number, '').strip() or label)}** [{md_escape(number)}](tel:{_tel(number)})"
+            for label, number in first if number]
     shown = {number for _, number in first}
     parts = [f"**{short(key)}** [{number}](tel:{target})"
              for key, number, target in CRISIS_LINES if number not in shown]
@@ -209,6 +210,7 @@ _A11Y_CSS = """<style>
 .st-key-sm_crisis_bar [data-testid="stAlert"] > div { padding: .4rem .75rem; }
 .st-key-sm_crisis_bar [data-testid="stAlert"] p { font-size: .9rem; line-height: 1.35; margin-bottom: 0; }
 .st-key-sm_crisis_bar [data-testid="stAlert"] a { white-space: nowrap; }
+.st-key-sm_crisis_bar [data-testid="stMarkdownContainer"] { margin-bottom: 0 !important; }
 [data-testid="stMainBlockContainer"] { padding-top: 4rem; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 3.9rem; padding-left: .75rem; padding-right: .75rem; }

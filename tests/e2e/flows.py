@@ -137,9 +137,7 @@ def gp_quick_flow(page, base_url: str, case: GPCase = GPCase(), count: Counter |
 
 def advice_heading(page):
     """The advice's title (an action, h2) in the result."""
-    return main(page).locator("h2").filter(has_text=re.compile("|".join(
-        re.escape(nl(f"advisor.action.{lv}")) for lv in ("self_help", "open_access", "gp_practice", "wijkteam",
-                                                          "basic_mh", "specialist_mh", "crisis")))).first
+    return main(page).locator(".st-key-sm_advice_title h2").first
 
 
 def open_route_card(page) -> None:

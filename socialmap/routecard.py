@@ -90,13 +90,10 @@ def _tel(number: str) -> str:
 
 
 def contact_lines(route: Route) -> list[tuple[str, str]]:
-    """(label, number) of the advice's contacts on a red flag, in the order to try."""
-    out = []
-    for contact in route.contacts:
-        for line in contact.lines:
-            if line.number:
-                out.append((line.label, line.number))
-    return out
+    """(label, number) of the advice's contacts on a red flag, in the order to try. A line without a
+    known number (the family's own GP when no practice was chosen) keeps its label, so "call your
+    own GP today" is still said."""
+    return [(line.label, line.number) for contact in route.contacts for line in contact.lines]
 
 
 def _short(text: str, limit: int) -> str:
@@ -191,7 +188,7 @@ def pdf_bytes(route: Route, notes: str = "", compress: bool = True, crisis_lines
     if route.red_flag:
         heading(t("advisor.routecard.contacts"), 12)
         for label, number in contact_lines(route):
-            para(f"{label}: {number}", 11, "B", h=5.2)
+            para(f"{label}: {number}" if number else label, 11, "B", h=5.2)
     pdf.set_y(max(pdf.get_y(), top + qr_size + 1))
 
     heading(t("advisor.routecard.advice"))
@@ -290,8 +287,8 @@ def card_html(route: Route, notes: str, qr_uri: str, crisis_lines: Sequence[tupl
         f'{e(label)}: <a href="tel:{e(_tel(number))}">{e(number)}</a>' for label, number in crisis_lines) + "</div>")
     if route.red_flag:
         out.append('<div class="sm-crisis"><h3>' + t("advisor.routecard.contacts") + "</h3><ol>" + "".join(
-            f'<li><b>{e(label)}</b>: <a href="tel:{e(_tel(number))}">{e(number)}</a></li>'
-            for label, number in contact_lines(route)) + "</ol></div>")
+            f'<li><b>{e(label)}</b>: <a href="tel:{e(_tel(number))}">{e(number)}</a></li>' if number
+            else f"<li><b>{e(label)}</b></li>" for label, number in contact_lines(route)) + "</ol></div>")
     out.append(f'<h3>{t("advisor.routecard.advice")}</h3><div class="sm-level">{e(route.title)}</div>')
     if route.urgency_text:
         out.append(f'<p><b>{t("triage.route.urgency_line", urgency=route.urgency_text)}</b></p>')

@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 import streamlit as st
 
-from socialmap import advisor, i18n, practice, vocab
+from socialmap import advisor, i18n, practice, routecard, vocab
 from socialmap import route as route_core
 from socialmap.errors import InputError
 from socialmap.model import Area, Atlas
@@ -508,13 +508,8 @@ def build_route(lang: str, atlas: Atlas, data: dict[str, Any], professional: boo
 
 
 def contact_pairs(result: route_core.Route) -> tuple[tuple[str, str], ...]:
-    """(label, number) of the red flag's first contacts, in the advice's order."""
-    out = []
-    for contact in result.contacts:
-        for line in contact.lines:
-            if line.number:
-                out.append((line.label, line.number))
-    return tuple(out)
+    """(label, number) of the red flag's first contacts, in the advice's order (number may be empty)."""
+    return tuple(routecard.contact_lines(result))
 
 
 def render_result(lang: str, atlas: Atlas, data: dict[str, Any], professional: bool) -> None:

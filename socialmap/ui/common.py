@@ -102,8 +102,8 @@ def _crisis_text(lang: str, atlas: Atlas | None, first: Sequence[tuple[str, str]
     ``compact``: the short labels of the sticky bar."""
     short = (lambda key: i18n.t(key.replace(".line_", ".short_"), lang)) if compact else (lambda key: i18n.t(key, lang))
     lead = [f"**{md_escape(label.replace(number, '').strip() or label)}** [{md_escape(number)}](tel:{_tel(number)})"
-            for label, number in first if number]
-    shown = {number for _, number in first}
+            if number else f"**{md_escape(label)}**" for label, number in first]
+    shown = {number for _, number in first if number}
     parts = [f"**{short(key)}** [{number}](tel:{target})"
              for key, number, target in CRISIS_LINES if number not in shown]
     post = huisartsenpost(atlas)

@@ -242,6 +242,8 @@ PRINT_CSS = """<style>
   [data-testid="stSidebarCollapsedControl"], [data-testid="stMainMenu"],
   [data-testid="stCaptionContainer"], [data-testid="stMain"] [data-testid="stMarkdown"] { display: none !important; }
   .sm-card { border: none !important; box-shadow: none !important; }
+  /* the card carries the crisis numbers itself; the app's sticky bar would cover its top */
+  .st-key-sm_crisis_bar, [data-testid="stLayoutWrapper"]:has(> .st-key-sm_crisis_bar) { display: none !important; }
   [data-testid="stAppViewContainer"] .block-container { padding-top: 0 !important; }
 }
 .sm-card{border:1px solid #d5dbe3;border-radius:10px;padding:18px 22px;background:#fff;color:#1d2a3a;max-width:900px}

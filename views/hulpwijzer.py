@@ -117,6 +117,11 @@ _PAGE_CSS = """<style>
   width: 100%; min-height: 3rem; background: #f8fafc; }
 .st-key-sm_steps [data-testid="stRadio"] label:has(input:checked) { border: 2px solid #1f5fa8; background: #eaf2fb; }
 .st-key-sm_steps [data-testid="stButtonGroup"] button { min-height: 2.75rem; padding: .5rem .9rem; }
+/* Long answers in plain words wrap instead of being cut off with "...". */
+[data-testid="stMain"] [data-testid="stButtonGroup"] button,
+[data-testid="stMain"] [data-testid="stButtonGroup"] button * { white-space: normal !important; text-overflow: clip !important;
+  overflow: visible !important; height: auto !important; max-width: 100%; }
+[data-testid="stMain"] [data-testid="stButtonGroup"] button { text-align: left; }
 .st-key-sm_steps h2 { font-size: 1.5rem; padding-top: .25rem; }
 .st-key-sm_head h1 { font-size: 2rem; padding: 0; }
 [data-testid="stMain"] h2 { font-size: 1.5rem; line-height: 1.3; overflow-wrap: normal; word-break: normal; hyphens: manual; }
@@ -159,13 +164,13 @@ def hulpwijzer_page() -> None:
     if common.demo_mode(atlas):
         st.html(f'<div class="sm-demo">{html.escape(i18n.t("common.demo.mark", lang))}</div>')
     with st.container(key="sm_head"):
-        head, switch = st.columns([3, 2], vertical_alignment="bottom")
+        head, switch = st.columns([3, 2], vertical_alignment="center")
         with head:
             st.title(i18n.t("advisor.title", lang), anchor=False)
         with switch:
             mode = st.segmented_control(
                 i18n.t("advisor.mode.label", lang), advisor.MODES, key=state.ADVISOR_MODE, required=True,
-                format_func=lambda m: i18n.t(f"advisor.mode.{m}", lang),
+                format_func=lambda m: i18n.t(f"advisor.mode.{m}", lang), label_visibility="collapsed",
             ) or "snel"
     if st.query_params.get("mode") != mode:
         st.query_params["mode"] = mode

@@ -215,9 +215,11 @@ def _q_text(qid: str, part: str, lang: str) -> str:
 
 # ---- quick mode (GP, POH) --------------------------------------------------------------------
 
-def _sync_practice(key: str) -> None:
+def _sync_practice(key: str, remember: bool) -> None:
     value = st.session_state.get(key)
     answers()["practice"] = value
+    if not remember:
+        return
     if value:
         st.query_params[PRACTICE_PARAM] = value
         st.session_state[state.ADVISOR_PRACTICE_URL] = value
@@ -225,8 +227,9 @@ def _sync_practice(key: str) -> None:
         del st.query_params[PRACTICE_PARAM]
 
 
-def practice_picker(lang: str, atlas: Atlas, key: str, label: str) -> None:
-    """The own practice: a searchable list (type a name or a postcode), or "weet ik niet"."""
+def practice_picker(lang: str, atlas: Atlas, key: str, label: str, remember: bool = False) -> None:
+    """The own practice: a searchable list (type a name or a postcode), or "weet ik niet".
+    ``remember``: keep it in the page's URL (quick mode: the GP's own practice, for a bookmark)."""
     options = [practice.UNKNOWN] + [p.id for p in practice.practices(atlas)]
     labels = {p.id: p.label() for p in practice.practices(atlas)}
     labels[practice.UNKNOWN] = i18n.t("advisor.practice.dont_know", lang)
@@ -237,7 +240,7 @@ def practice_picker(lang: str, atlas: Atlas, key: str, label: str) -> None:
         st.session_state[key] = current
     st.selectbox(label, options, key=key, index=None, format_func=lambda v: labels.get(v, v),
                  placeholder=i18n.t("advisor.practice.search_placeholder", lang), help=i18n.t("advisor.practice.search", lang),
-                 on_change=_sync_practice, args=(key,))
+                 on_change=_sync_practice, args=(key, remember))
 
 
 def quick_mode(lang: str, atlas: Atlas) -> None:
@@ -254,7 +257,8 @@ def quick_mode(lang: str, atlas: Atlas) -> None:
             st.number_input(q("age"), min_value=0, max_value=vocab.AGE_MAX_YEARS, step=1, key="_adv_q_age",
                             placeholder=i18n.t("advisor.q.age.placeholder", lang), **_bind("age", "_adv_q_age"))
         with c3:
-            practice_picker(lang, atlas, "_adv_q_practice", i18n.t("advisor.practice.label_family", lang))
+            practice_picker(lang, atlas, "_adv_q_practice", i18n.t("advisor.practice.label_family", lang),
+                            remember=True)
         _postcode_message(lang, atlas, answers().get("postcode"))  # right under the field it is about
         who_question(lang, "_adv_q_who")
         st.pills(q("concerns"), vocab.CONCERNS, selection_mode="multi", key="_adv_q_concerns",

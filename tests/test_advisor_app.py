@@ -422,3 +422,34 @@ def test_the_route_card_shows_the_reason_only_in_the_session_that_chose_it(monke
     fresh = _app(monkeypatch, VALID_MINI, page="routekaart", query=query)  # e.g. the parent scanning the QR code
     body = _card(fresh)
     assert "Keuze van de professional" in body and "Ouders willen eerst het CJG" not in body
+
+
+# ---- the shared frame: links that work on the parent's phone ---------------------------------
+
+@pytest.mark.parametrize("url,local", [
+    ("http://localhost:8501/routekaart?a=x", True), ("http://127.0.0.1:8615", True), ("http://[::1]:8501", True),
+    ("http://app.localhost", True), ("https://kaart.example.nl/routekaart", False), ("http://192.168.1.20:8501", False),
+])
+def test_a_link_is_called_local_only_when_it_works_on_this_computer_alone(url, local):
+    assert common.is_local_url(url) is local
+
+
+def test_the_public_url_setting_must_be_an_http_address(monkeypatch):
+    for value, expected in (("https://kaart.example.nl/", "https://kaart.example.nl"), ("javascript:alert(1)", None),
+                            ("https://", None), ("", None)):
+        monkeypatch.setenv("SOCIALMAP_PUBLIC_URL", value)
+        assert common.public_url_setting() == expected
+
+
+def test_demo_mode_is_off_unless_asked_for(monkeypatch):
+    monkeypatch.delenv("SOCIALMAP_DEMO", raising=False)
+    assert common.demo_mode() is False
+    monkeypatch.setenv("SOCIALMAP_DEMO", "1")
+    assert common.demo_mode() is True
+
+
+def test_an_older_link_reopened_in_the_hulpwijzer_gets_the_note_and_the_current_advice(monkeypatch):
+    at = _app(monkeypatch, query={"a": "1-10-an-2-1----2035"})
+    text = _text(at)
+    assert "Deze routekaart is gemaakt met een eerdere versie van de hulpwijzer." in text
+    assert GP_TITLE in [h.value for h in at.header]

@@ -78,6 +78,8 @@ def _load_link(lang: str) -> None:
         else:
             loaded["practice"] = answers().get("practice")
             st.session_state[state.ADVISOR_ANSWERS] = loaded
+            older = advisor.link_version(link) != vocab.CONTRACT_VERSION
+            st.session_state[state.ADVISOR_LINK_NOTE] = i18n.t("triage.route.older_version", lang) if older else ""
             st.session_state[state.ADVISOR_STEP] = 0
             st.session_state[state.ADVISOR_DANGER] = None
             st.session_state[state.ADVISOR_NEED] = False
@@ -309,6 +311,7 @@ def _go(delta: int) -> None:
 
 
 def _restart() -> None:
+    st.session_state[state.ADVISOR_LINK_NOTE] = ""
     st.session_state[state.ADVISOR_ANSWERS] = advisor.empty_answers()
     st.session_state[state.ADVISOR_STEP] = 0
     st.session_state[state.ADVISOR_DANGER] = None
@@ -551,8 +554,9 @@ def render_result(lang: str, atlas: Atlas, data: dict[str, Any], professional: b
     if result.urgency:
         st.html(f'<p><span class="sm-urgency {html.escape(result.urgency)}">'
                 f'{html.escape(i18n.t("triage.route.urgency_line", lang, urgency=result.urgency_text))}</span></p>')
-    if result.note:
-        st.info(common.md_escape(result.note), icon="ℹ️")
+    link_note = result.note or st.session_state.get(state.ADVISOR_LINK_NOTE) or ""
+    if link_note:
+        st.info(common.md_escape(link_note), icon="ℹ️")
     st.markdown("  \n".join(common.md_escape(line) for line in result.todo))
     own = result.own_practice
     if own is not None and (result.level == "gp_practice" or "gp_practice" in (result.advice.also if result.advice else ())):

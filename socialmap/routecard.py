@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import io
 import unicodedata
+from functools import lru_cache
 from typing import Sequence
 
 import segno
@@ -19,9 +20,6 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from . import i18n
-from functools import lru_cache
-
-from . import advisor
 from .advisor import ServiceCard, waiting_text
 from .route import Route, level_label
 

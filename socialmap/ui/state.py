@@ -12,8 +12,6 @@ CRISIS_SLOT = "_crisis_bar_slot"  # this run's sticky crisis bar (an st.empty), 
 ADVISOR_MODE = "advisor_mode"
 ADVISOR_STEP = "advisor_step"
 ADVISOR_ANSWERS = "advisor_answers"
-ADVISOR_OVERRIDE = "advisor_override"
-ADVISOR_CHOSEN = "advisor_chosen_services"
 ADVISOR_NOTES = "advisor_notes"
 ADVISOR_LOADED_LINK = "advisor_loaded_link"  # the ?a= value already copied into the answers
 ADVISOR_DANGER = "advisor_danger"  # step mode: "yes" / "no" to the safety question

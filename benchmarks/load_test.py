@@ -116,21 +116,17 @@ async def gp_flow(page, base_url: str, stats: Stats, rng: random.Random, postcod
     await age.fill(str(rng.randint(1, 17)))
     await _timed(page, stats, "age", lambda: age.press("Enter"))
     concern = L("concern", rng.choice(CONCERNS))
-    combo = main.get_by_role("combobox", name=T("advisor.q.concerns.short"))
-    await combo.click()
-    await combo.fill(concern[:-1])
-    await page.locator("[role=option]").filter(has_text=concern).first.wait_for(timeout=STEP_TIMEOUT_MS)
+    pill = main.get_by_role("button", name=concern, exact=True)
 
     async def pick() -> None:
-        await combo.press("Enter")
-        await combo.press("Escape")
+        await pill.click()
 
     await _timed(page, stats, "concern", pick)
     for kind, values in (("impact", ("mild", "moderate", "severe")), ("duration", vocab.DURATIONS)):
         group = main.get_by_role("radiogroup", name=T(f"advisor.q.{kind}.short"))
         radio = group.get_by_role("radio", name=L(kind, rng.choice(values)), exact=True)
         await _timed(page, stats, kind, lambda radio=radio: _click_radio(radio))
-    link = main.get_by_role("link", name=T("advisor.result.routecard"))
+    link = main.get_by_role("link", name=T("advisor.result.routecard_button"), exact=True)
     await link.wait_for(timeout=STEP_TIMEOUT_MS)
 
     async def card_shown() -> None:

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e import flows, harness
+from socialmap import vocab
 
 pytestmark = pytest.mark.e2e
 
@@ -84,11 +85,13 @@ _FOCUS_JS = """() => {
 }"""
 
 
-def _tab_to(page, want, max_tabs: int = 80) -> str:
+def _tab_to(page, want, max_tabs: int = 80, count: list | None = None) -> str:
     """Press Tab until the focused element matches ``want`` (a function of the focus string)."""
     seen = []
     for _ in range(max_tabs):
         page.keyboard.press("Tab")
+        if count is not None:
+            count.append("Tab")
         focus = page.evaluate(_FOCUS_JS)
         seen.append(focus)
         if want(focus):
@@ -97,43 +100,87 @@ def _tab_to(page, want, max_tabs: int = 80) -> str:
 
 
 def test_a_gp_completes_the_fast_flow_with_the_keyboard_alone(page, base_url):
-    """Tab, typing, Enter and Space; plus the arrow keys inside a radio group (its one Tab stop)."""
-    harness.open_page(page, base_url, "hulpwijzer")
+    """Tab, typing, Enter and Space; plus the arrow keys inside a radio group (its one Tab stop).
+    Every non-character key is counted (the figure is printed for the closing note)."""
+    harness.open_page(page, base_url, "hulpwijzer", "mode=snel&praktijk=gp-wk039201-1")
     keys = page.keyboard
+    count: list[str] = []
 
-    def submit(action) -> None:
-        harness.rerun(page, action)
+    def press(key: str) -> None:
+        count.append(key)
+        keys.press(key)
 
-    _tab_to(page, lambda f: f.startswith("INPUT|") and f.split("|")[2] == flows.nl("advisor.q.postcode.short"))
+    def submit(key: str) -> None:
+        harness.rerun(page, lambda: press(key))
+
+    _tab_to(page, lambda f: f.startswith("INPUT|") and f.split("|")[2] == flows.nl("advisor.q.postcode.short"),
+            count=count)
     keys.type("2015")
-    submit(lambda: keys.press("Enter"))
-    _tab_to(page, lambda f: f.split("|")[2] == flows.nl("advisor.q.age.short") or f.startswith("INPUT|spinbutton"))
+    _tab_to(page, lambda f: f.split("|")[2] == flows.nl("advisor.q.age.short") or f.startswith("INPUT|spinbutton"),
+            count=count)
     keys.type("9")
-    submit(lambda: keys.press("Enter"))
-    _tab_to(page, lambda f: f.split("|")[2] == flows.nl("advisor.q.concerns.short"))
-    keys.type(flows.label("concern", "anxiety")[:-1])
-    keys.press("Enter")  # picks the highlighted option
-    submit(lambda: keys.press("Tab"))  # leaving the list sends the choice
+    # The concerns are pills: one Tab stop, the arrow keys move between them.
+    concern = flows.label("concern", "anxiety")
+    pills = [flows.label("concern", c) for c in vocab.CONCERNS]
+    harness.rerun(page, lambda: _tab_to(page, lambda f: f.startswith("BUTTON|") and f.split("|")[3] in pills,
+                                        count=count))  # leaving the age field sends it
+    for _ in range(len(pills)):
+        if page.evaluate(_FOCUS_JS).split("|")[3] == concern:
+            break
+        press("ArrowRight")
+    submit("Space")
     for kind, value in (("impact", "moderate"), ("duration", "months")):
         # A radio group has one Tab stop; the arrow keys move within it (WAI-ARIA radio group).
         group = flows.main(page).get_by_role("radiogroup", name=flows.nl(f"advisor.q.{kind}.short"))
         options = group.get_by_role("radio").all_inner_texts()
         option = flows.label(kind, value)
-        _tab_to(page, lambda f, options=options: f.startswith("BUTTON|radio") and f.split("|")[3] in options)
+        _tab_to(page, lambda f, options=options: f.startswith("BUTTON|radio") and f.split("|")[3] in options,
+                count=count)
         for _ in range(len(options)):
             if page.evaluate(_FOCUS_JS).split("|")[3] == option:
                 break
-            keys.press("ArrowRight")
+            press("ArrowRight")
         assert page.evaluate(_FOCUS_JS).split("|")[3] == option
         if group.get_by_role("radio", name=option, exact=True).get_attribute("aria-checked") != "true":
-            submit(lambda: keys.press("Space"))
+            submit("Space")
         expect(group.get_by_role("radio", name=option, exact=True)).to_be_checked()
-    expect(flows.main(page).get_by_role("heading", name=re.compile("^" + re.escape(flows.nl("advisor.result.title")) + ": "))
-           ).to_be_visible()
-    _tab_to(page, lambda f: f.startswith("A|") and flows.nl("advisor.result.routecard") in f, max_tabs=120)
-    keys.press("Enter")
+    expect(flows.advice_heading(page)).to_be_visible()
+    _tab_to(page, lambda f: f.startswith("A|") and flows.nl("advisor.result.routecard_button") in f, max_tabs=120,
+            count=count)
+    press("Enter")
     page.wait_for_url(re.compile(r"/routekaart\?"), timeout=harness.RERUN_TIMEOUT_MS)
     harness.wait_idle(page)
     expect(flows.route_card(page)).to_be_visible()
+    print(f"\nkeyboard only, Hulpwijzer to route card: {len(count)} keys ({count.count('Tab')} Tab)")
     # The focus is visible: the browser draws an outline on the focused control.
     harness.shot(page, "keyboard-route-card")
+
+
+def test_axe_finds_no_serious_or_critical_violations_on_a_result_and_its_route_card(page, base_url):
+    flows.gp_quick_flow(page, base_url, flows.GPCase(practice="gp-wk039201-1"), open_card=False)
+    for name in ("hulpwijzer-result", "routekaart-card"):
+        if name == "routekaart-card":
+            flows.open_route_card(page)
+        violations = run_axe(page)
+        A11Y_DIR.mkdir(parents=True, exist_ok=True)
+        (A11Y_DIR / f"{name}.json").write_text(json.dumps(violations, indent=2, ensure_ascii=False), encoding="utf-8")
+        blocking = [v for v in violations if v["impact"] in BLOCKING]
+        assert not blocking, f"{name}: serious/critical axe violations:\n{_summary(blocking)}"
+
+
+def test_axe_finds_no_serious_or_critical_violations_on_a_red_flag_in_step_mode(page, base_url):
+    flows.step_mode(page, base_url)
+    flows.answer_danger(page, yes=True)
+    blocking = [v for v in run_axe(page) if v["impact"] in BLOCKING]
+    assert not blocking, _summary(blocking)
+
+
+def test_the_ladder_is_an_ordered_list_with_the_current_step_marked(page, base_url):
+    flows.gp_quick_flow(page, base_url, open_card=False)
+    m = flows.main(page)
+    m.get_by_text(flows.nl("advisor.result.why")).click()
+    ladder = m.locator("ol.sm-ladder")
+    expect(ladder).to_be_visible()
+    expect(ladder.locator("li")).to_have_count(7)
+    expect(ladder.locator("li[aria-current=step]")).to_have_count(1)
+    expect(ladder.locator("li[aria-current=step]")).to_contain_text(flows.label("level", "gp_practice"))

@@ -206,8 +206,8 @@ def test_the_route_card_never_picks_or_keeps_an_illustrative_service_outside_dem
     assert [s.id for s in card.services] == []  # the only POH in the fixture is illustrative
     ticked = advisor.build_route_card(mini, advisor.RouteRequest(answers, ("svc-poh", "svc-cjg")), "u", [])
     assert [s.id for s in ticked.services] == ["svc-cjg"]
-    demo = advisor.build_route_card(mini, advisor.RouteRequest(answers), "u", [], demo=True)
-    assert [s.id for s in demo.services] == ["svc-poh"]
+    demo = advisor.build_route_card(mini, advisor.RouteRequest(answers, ("svc-poh", "svc-cjg")), "u", [], demo=True)
+    assert [s.id for s in demo.services] == ["svc-poh", "svc-cjg"]
 
 
 def test_a_route_card_from_an_older_link_says_so_and_shows_todays_advice(mini):

@@ -154,7 +154,8 @@ def test_it_adds_the_area_and_local_services_for_a_postcode():
     data = json.loads(out)
     assert (code, err) == (0, "")
     assert data["area"] == {"code": "BU99910201", "name": "Oostbuurt", "municipality": "Testgemeente"}
-    assert [s["id"] for s in data["services"]] == ["svc-poh-oost", "svc-poh", "svc-wijkteam"]
+    # svc-poh is the POH of another practice (gp-west): a family sees only its own practice's POH
+    assert [s["id"] for s in data["services"]] == ["svc-poh-oost", "svc-wijkteam"]
     assert data["services"][0] == {"id": "svc-poh-oost", "name": "POH Jeugd voorbeeld Oost", "level": "gp_practice",
                                    "distance_km": 1.0, "waiting_weeks": 1}
 
@@ -163,7 +164,8 @@ def test_it_resolves_an_area_code_and_uses_it_over_the_postcode():
     answers = {**ANXIETY, "postcode": "9993", "area_code": "WK999101"}
     data = json.loads(run(["--region", str(REGION)], json.dumps(answers))[1])
     assert data["area"] == {"code": "WK999101", "name": "Westwijk", "municipality": "Testgemeente"}
-    assert data["services"][0]["id"] == "svc-poh"
+    assert data["services"][0] == {"id": "svc-poh-oost", "name": "POH Jeugd voorbeeld Oost", "level": "gp_practice",
+                                   "distance_km": 2.2, "waiting_weeks": 1}
 
 
 def test_it_rejects_a_postcode_outside_the_region_as_an_input_error():

@@ -10,7 +10,6 @@ gives byte-identical files (sorted rows, fixed dates, no timestamps).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -19,12 +18,11 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from regionbuild import (  # noqa: E402
-    EX, HAP_SCHEDULE, NATIONAL_ORGS, NATIONAL_SERVICES, RAW_DEFAULT, RAW_FILES, REPO, WORKDAYS,
-    area_rows, area_services, build_postcodes, build_real, buurt_picker, clean_geometry,
-    check_integrity, dissolved_wijken, estimate_youth, example_location, example_org,
-    example_service, hours, kwb_population, link_services, num, place_locations, read_buurten,
-    report, residential_buurten, sched_all_week, specialist_centres, stable, write_geojson,
-    write_csv, write_region_yaml, write_tables, COLUMNS,
+    EX, HAP_SCHEDULE, LICENCE_NOTE, NATIONAL_ORGS, NATIONAL_SERVICES, RAW_FILES, REPO, WORKDAYS,
+    area_services, build_postcodes, build_real, buurt_picker, clean_geometry, dissolved_wijken,
+    estimate_youth, example_location, example_org, example_service, hours, kwb_population, main_for,
+    num, read_buurten, report, residential_buurten, sched_all_week, specialist_centres, stable,
+    write_region_files, write_region_yaml, youth_table,
 )
 
 OUT_DEFAULT = REPO / "data" / "regions" / "kennemerland"
@@ -464,19 +462,8 @@ def build(raw: Path, out: Path, quiet: bool = False) -> dict:
     region_pc4s = {r["pc4"] for r in postcode_rows}
     youth_detail = estimate_youth(raw, wijken, region_pc4s, {"GM0473"})
 
-    rows, geoms = area_rows(MUNIS, wijken, buurten, kwb_pop)
-    write_csv(out / "areas.csv", COLUMNS["areas.csv"], rows)
-    write_geojson(out / "areas.geojson", geoms)
-    write_csv(out / "postcodes.csv", COLUMNS["postcodes.csv"], postcode_rows)
-
-    facts = pd.read_csv(raw / RAW_FILES["facts"], dtype=str, keep_default_na=False)
-    r_orgs, r_svcs, r_locs = build_real_records(facts)
-    i_orgs, i_svcs, i_locs, gps = build_illustrative(buurten, wijken)
-    orgs, svcs, locs = r_orgs + i_orgs, r_svcs + i_svcs, r_locs + i_locs
-    place_locations(locs, buurten, wijken, dict(geoms[:len(MUNIS)]), MUNIS)
-    sal, sched = link_services(svcs)
-    check_integrity(orgs, svcs, locs, sal, sched, gps, wijken)
-    write_tables(out, orgs, svcs, locs, sal, sched, gps)
+    facts, orgs, svcs, locs, gps = write_region_files(
+        raw, out, MUNIS, buurten, wijken, kwb_pop, postcode_rows, build_real_records, build_illustrative)
 
     region = {
         "id": "kennemerland",
@@ -505,9 +492,7 @@ def write_sources(out: Path, locs, wijken, youth_detail, pc_info, postcode_rows,
     add("`shared/data/raw` (see `shared/data/raw/PROVENANCE.md`). Do not edit them by hand: change the")
     add("script and rerun it. The build is deterministic (sorted rows, fixed dates).")
     add("")
-    add("Licence of the geography and statistics: **CBS, CC BY 4.0** (\"Bron: CBS, via PDOK\"). Service")
-    add("facts: public web pages named per record in `source_url`. Illustrative records: made for this")
-    add("project (CC0), **not real**.")
+    L.extend(LICENCE_NOTE)
     add("")
     add("## region.yaml")
     add("Hand-set metadata. `huisartsenpost_service_id` = `svc-huisartsen-spoedpost` (phone 023-7504567,")
@@ -532,12 +517,7 @@ def write_sources(out: Path, locs, wijken, youth_detail, pc_info, postcode_rows,
     add("  share of each PC4's area inside the wijk (`pc4_2020_to_wijk_2024_area_overlap.csv`), times the")
     add("  wijk's 2024 population:")
     add("")
-    add("  | wijk | PC4s (area weight) | share 0-14 | share 15-24 |")
-    add("  |---|---|---|---|")
-    for code, d in sorted(youth_detail.items()):
-        s1 = "" if d["share_0_14"] is None else f"{d['share_0_14']:.3f}"
-        s2 = "" if d["share_15_24"] is None else f"{d['share_15_24']:.3f}"
-        add(f"  | {code} {wijken[code]['name']} | {', '.join(d['pc4s'])} | {s1} | {s2} |")
+    L.extend(youth_table(youth_detail, wijken))
     add("")
     add("- **Buurten** (111 Haarlem + 19 Zandvoort): generalised geometry from")
     add("  `cartomap_cbs_buurten_2024_gegeneraliseerd/buurten_2024_gegeneraliseerd_selectie_rd.geojson`")
@@ -639,16 +619,7 @@ def write_sources(out: Path, locs, wijken, youth_detail, pc_info, postcode_rows,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--raw", type=Path, default=RAW_DEFAULT, help="raw data folder (shared/data/raw)")
-    parser.add_argument("--out", type=Path, default=OUT_DEFAULT, help="region folder to write")
-    parser.add_argument("--quiet", action="store_true", help="print nothing")
-    args = parser.parse_args(argv)
-    if not args.raw.is_dir():
-        print(f"raw data folder not found: {args.raw}", file=sys.stderr)
-        return 2
-    build(args.raw, args.out, quiet=args.quiet)
-    return 0
+    return main_for(build, __doc__, OUT_DEFAULT, argv)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ VERIFIED_BY = "bronbestand haarlem_public_services (raw)"
 WAITING_AS_OF = "2026-10-01"
 WEEKDAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
 WORKDAYS = WEEKDAYS[:5]
+SCATTERED_WEIGHT = 0.05  # see build_postcodes
 LADDER = ("self_help", "open_access", "gp_practice", "wijkteam", "basic_mh", "specialist_mh", "crisis")
 
 RAW_FILES = {
@@ -270,8 +271,11 @@ def build_postcodes(raw: Path, buurten: gpd.GeoDataFrame, munis: dict[str, str])
     density = {r.regiocode: float(r.Bevolkingsdichtheid) for r in kwb.itertuples()
                if str(r.regiocode).startswith("WK") and not pd.isna(r.Bevolkingsdichtheid)
                and float(r.Bevolkingsdichtheid) > 0}
+    # Within a wijk the density cannot tell buurten apart; a CBS buurt "Verspreide huizen" is the
+    # thinly built rural rest of its wijk, so its overlap counts for SCATTERED_WEIGHT only.
     local = xw[xw.gemeentecode.isin(munis)].copy()
-    local["weight"] = local["overlap_m2"] * local["wijkcode"].map(density).fillna(1.0)
+    scattered = local["buurtnaam"].str.startswith("Verspreide huizen").map({True: SCATTERED_WEIGHT, False: 1.0})
+    local["weight"] = local["overlap_m2"] * local["wijkcode"].map(density).fillna(1.0) * scattered
     local = local.sort_values(["pc4", "weight", "buurtcode"], ascending=[True, False, True])
     first = local.groupby("pc4", sort=True).head(1).set_index("pc4")
     buurt_wijk = dict(zip(buurten.buurtcode, buurten.wijkcode))
@@ -855,3 +859,61 @@ def buurt_picker(buurten: gpd.GeoDataFrame, wijken: dict, non_residential: set[s
         cands = residential_buurten(buurten, wijk, non_residential)
         return cands[(slot // len(ranked) + slot) % len(cands)]
     return pick
+
+
+def youth_table(youth_detail: dict, wijken: dict) -> list[str]:
+    """Markdown rows of SOURCES.md: how the youth of each wijk was estimated."""
+    lines = ["  | wijk | PC4s (area weight) | share 0-14 | share 15-24 |", "  |---|---|---|---|"]
+    for code, d in sorted(youth_detail.items()):
+        s1 = "" if d["share_0_14"] is None else f"{d['share_0_14']:.3f}"
+        s2 = "" if d["share_15_24"] is None else f"{d['share_15_24']:.3f}"
+        lines.append(f"  | {code} {wijken[code]['name']} | {', '.join(d['pc4s'])} | {s1} | {s2} |")
+    return lines
+
+
+LICENCE_NOTE = [
+    "Licence of the geography and statistics: **CBS, CC BY 4.0** (\"Bron: CBS, via PDOK\"). Service",
+    "facts: public web pages named per record in `source_url`. Illustrative records: made for this",
+    "project (CC0), **not real**.",
+]
+
+
+def main_for(build: Callable[..., dict], doc: str, out_default: Path, argv: list[str] | None = None) -> int:
+    """The command line of a region builder: ``--raw``, ``--out``, ``--quiet``."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--raw", type=Path, default=RAW_DEFAULT, help="raw data folder (shared/data/raw)")
+    parser.add_argument("--out", type=Path, default=out_default, help="region folder to write")
+    parser.add_argument("--quiet", action="store_true", help="print nothing")
+    args = parser.parse_args(argv)
+    if not args.raw.is_dir():
+        print(f"raw data folder not found: {args.raw}", file=sys.stderr)
+        return 2
+    build(args.raw, args.out, quiet=args.quiet)
+    return 0
+
+
+def write_region_files(raw: Path, out: Path, munis: dict[str, str], buurten: gpd.GeoDataFrame, wijken: dict,
+                       kwb_pop: dict, postcode_rows: list[dict], real: Callable, illustrative: Callable):
+    """Write areas, postcodes and the record files of a region (not region.yaml or SOURCES.md).
+
+    ``real(facts)`` gives the real (organisations, services, locations); ``illustrative(buurten,
+    wijken)`` the illustrative ones plus the GP practices. Returns (facts, orgs, services,
+    locations, gp_practices) for the region's SOURCES.md and summary.
+    """
+    rows, geoms = area_rows(munis, wijken, buurten, kwb_pop)
+    write_csv(out / "areas.csv", COLUMNS["areas.csv"], rows)
+    write_geojson(out / "areas.geojson", geoms)
+    write_csv(out / "postcodes.csv", COLUMNS["postcodes.csv"], postcode_rows)
+
+    facts = pd.read_csv(raw / RAW_FILES["facts"], dtype=str, keep_default_na=False)
+    r_orgs, r_svcs, r_locs = real(facts)
+    i_orgs, i_svcs, i_locs, gps = illustrative(buurten, wijken)
+    orgs, svcs, locs = r_orgs + i_orgs, r_svcs + i_svcs, r_locs + i_locs
+    place_locations(locs, buurten, wijken, dict(geoms[:len(munis)]), munis)
+    sal, sched = link_services(svcs)
+    check_integrity(orgs, svcs, locs, sal, sched, gps, wijken)
+    write_tables(out, orgs, svcs, locs, sal, sched, gps)
+    return facts, orgs, svcs, locs, gps

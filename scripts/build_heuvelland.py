@@ -18,7 +18,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from regionbuild import (  # noqa: E402
-    EX, HAP_SCHEDULE, LICENCE_NOTE, NATIONAL_ORGS, NATIONAL_SERVICES, REPO, WAITING_AS_OF, WORKDAYS,
+    real_org, real_service,
+    EX, HAP_SCHEDULE, LICENCE_NOTE, NATIONAL_ORGS, NATIONAL_SERVICES, REPO, WORKDAYS,
     area_services, build_postcodes, build_real, buurt_picker, dissolved_wijken, estimate_youth,
     example_location, example_org, example_service, hours, kwb_population, main_for, read_buurten,
     report, residential_buurten, specialist_centres, stable, write_region_files, write_region_yaml,
@@ -82,25 +83,16 @@ def build_real_records(facts: pd.DataFrame):
     skipped = {name: "regionaal aanbod van Kennemerland" for name in facts["service_name"]
                if name not in NATIONAL_SERVICES}
     orgs, svcs, locs = build_real(facts, NATIONAL_ORGS, NATIONAL_SERVICES, {}, skipped)
-    orgs.append({
-        "id": HAP["org"], "name": HAP["name"],
-        "description": "Samenwerking van alle huisartsen in Eijsden-Margraten, Maastricht, Meerssen en "
-                       "Valkenburg aan de Geul voor spoed buiten kantooruren.",
-        "url": HAP["url"], "email": "", "phone": HAP["phone"], "status": "to_verify", "verified_at": "",
-        "verified_by": "", "source_url": HAP["source_url"], "source_year": "",
-    })
-    svcs.append({
-        "id": HAP["service"], "organization_id": HAP["org"], "name": HAP["name"],
-        "description": "Voor dringende medische zorg die niet kan wachten tot de volgende werkdag: 's avonds, "
-                       "'s nachts, in het weekend en op feestdagen. Bel altijd eerst; zonder afspraak "
-                       "binnenlopen kan niet. Bij levensgevaar belt u 112.",
-        "level": "crisis", "access_route": "direct", "concerns": "", "professional": "huisarts",
-        "age_min": "0", "age_max": "23", "languages": "nl", "cost": "insured", "waiting_weeks": 0,
-        "waiting_as_of": WAITING_AS_OF, "service_area": ALL, "phone": HAP["phone"], "email": "",
-        "url": HAP["url"], "status": "to_verify", "verified_at": "", "verified_by": "",
-        "source_url": HAP["source_url"], "source_year": "",
-        "_locations": (), "_schedules": HAP_SCHEDULE, "_location_schedules": {},
-    })
+    orgs.append(real_org(
+        HAP["org"], HAP["name"],
+        "Samenwerking van alle huisartsen in Eijsden-Margraten, Maastricht, Meerssen en Valkenburg aan de Geul "
+        "voor spoed buiten kantooruren.", HAP["url"], HAP["phone"], HAP["source_url"], ""))
+    svcs.append(real_service(
+        HAP["service"], HAP["org"], HAP["name"],
+        "Voor dringende medische zorg die niet kan wachten tot de volgende werkdag: 's avonds, 's nachts, in het "
+        "weekend en op feestdagen. Bel altijd eerst; zonder afspraak binnenlopen kan niet. Bij levensgevaar belt u 112.",
+        "crisis", "direct", "huisarts", ("0", "23"), "insured", ALL, HAP["phone"], HAP["url"], HAP["source_url"], "",
+        waiting=0, schedules=HAP_SCHEDULE))
     return orgs, svcs, locs
 
 
@@ -223,7 +215,7 @@ def build(raw: Path, out: Path, quiet: bool = False) -> dict:
 
     write_region_yaml(out, {
         "id": "heuvelland",
-        "name": "Maastricht-Heuvelland (Maastricht, Meerssen, Valkenburg aan de Geul, Eijsden-Margraten)",
+        "name": "Maastricht-Heuvelland",
         "municipalities": [{"code": c, "name": n} for c, n in sorted(MUNIS.items())],
         "huisartsenpost_service_id": HAP["service"],
         "reach_m": 5000,

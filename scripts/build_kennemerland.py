@@ -18,6 +18,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from regionbuild import (  # noqa: E402
+    real_location, real_org,
     EX, HAP_SCHEDULE, LICENCE_NOTE, NATIONAL_ORGS, NATIONAL_SERVICES, RAW_FILES, REPO, WORKDAYS,
     area_services, build_postcodes, build_real, buurt_picker, clean_geometry, dissolved_wijken,
     estimate_youth, example_location, example_org, example_service, hours, kwb_population, main_for,
@@ -105,7 +106,9 @@ REAL_ORGS: dict[str, dict] = {
     "org-cjg-kennemerland": {"raw": "CJG Kennemerland (Centrum voor Jeugd en Gezin)", "row": "Centrum voor Jeugd en Gezin - informatie, advies en lichte hulp",
                              "description": "Centrum voor Jeugd en Gezin voor Haarlem en Zandvoort: vragen over opvoeden en opgroeien, lichte hulp en coaching."},
     "org-huisartsen-spoedpost": {"raw": "Huisartsen-Spoedpost (Haarlem)", "row": "Huisartsenzorg avond, nacht, weekend en feestdagen",
-                                 "description": "Huisartsenpost voor spoed buiten kantooruren, met posten bij Spaarne Gasthuis Haarlem-Noord en Haarlem-Zuid."},
+                                 "description": "Huisartsenpost voor spoed buiten kantooruren, met posten bij Spaarne Gasthuis Haarlem-Noord en Haarlem-Zuid. "
+                                                "Bronnen verschillen over het nummer: 023-750 45 67 (bron 2025/2026, hier gebruikt) en 023-224 25 26 "
+                                                "(spoedpost.com, ongedateerd; Huisartsen Centrum Zandvoort, ca. 2020). Nog te controleren."},
     "org-spaarne-gasthuis": {"raw": "Spaarne Gasthuis", "row": "Locatie Haarlem-Zuid: Spoedeisende Hulp (SEH) en huisartsenpost",
                              "description": "Algemeen ziekenhuis voor Zuid-Kennemerland en Haarlemmermeer."},
     **NATIONAL_ORGS,
@@ -286,15 +289,22 @@ REAL_SERVICES: dict[str, dict] = {
         locations=("loc-ook-zandvoort-flemingstraat",)),
 }
 
+HOSPITALS_SOURCE = ("RIVM/VZinfo ziekenhuislocaties (november 2016, gegeocodeerd door Google), via repository "
+                    "nl-hugo/mapNL, data/ziekenhuizen.rdata (commit 8230866)")
 REAL_LOCATIONS: dict[str, dict] = {
     "loc-spaarne-gasthuis-noord": dict(org="org-spaarne-gasthuis", name="Spaarne Gasthuis Haarlem-Noord",
-                                       address="Vondelweg 999", postcode="", city="Haarlem", place=("wijk", "WK039216"),
-                                       row="Locatie Haarlem-Noord (huisartsenpost-locatie)",
-                                       placement="representatief punt van wijk Vondelkwartier (Vondelweg, bij Delftplein)"),
+                                       address="Vondelweg 999", postcode="2026 BW", city="Haarlem", place=("wijk", "WK039216"),
+                                       row="Locatie Haarlem-Noord (huisartsenpost-locatie)", point=(52.422796, 4.649582),
+                                       placement=f"coördinaten en postcode uit {HOSPITALS_SOURCE}"),
     "loc-spaarne-gasthuis-zuid": dict(org="org-spaarne-gasthuis", name="Spaarne Gasthuis Haarlem-Zuid",
-                                      address="Boerhaavelaan 22", postcode="", city="Haarlem", place=("wijk", "WK039219"),
-                                      row="Locatie Haarlem-Zuid: Spoedeisende Hulp (SEH) en huisartsenpost",
-                                      placement="representatief punt van wijk Boerhaavewijk (Boerhaavelaan)"),
+                                      address="Boerhaavelaan 22", postcode="2035 RC", city="Haarlem", place=("wijk", "WK039219"),
+                                      row="Locatie Haarlem-Zuid: Spoedeisende Hulp (SEH) en huisartsenpost", point=(52.366939, 4.652409),
+                                      placement=f"coördinaten en postcode uit {HOSPITALS_SOURCE}"),
+    "loc-ggd-kennemerland-zijlweg": dict(org="org-ggd-kennemerland", name="GGD Kennemerland, hoofdlocatie",
+                                         address="Zijlweg 200", postcode="2015 CK", city="Haarlem", place=("wijk", "WK039205"),
+                                         row="Hoofdlocatie / algemeen",
+                                         placement="representatief punt van wijk Duinwijk, die vrijwel heel PC4 2015 (van 2015 CK) beslaat; "
+                                                   "zonder geocoder is de precieze plek aan de Zijlweg onbekend"),
     "loc-bct-wilhelminastraat": dict(org="org-bct", name="Brede Centrale Toegang", address="Wilhelminastraat 10",
                                      postcode="2011 VM", city="Haarlem", place=("wijk", "WK039201"),
                                      row="Toegang maatschappelijke opvang (o.a. Spaarnezicht voor jongeren)",
@@ -318,12 +328,52 @@ REAL_LOCATIONS: dict[str, dict] = {
                                             placement="representatief punt van buurt Nieuw Noord - wonen (Flemingstraat; huisnummer onbekend)"),
 }
 
+SCHOTERPOORT_URL = "https://schoterpoort.praktijkinfo.nl/"
+HC_ZANDVOORT_URL = "https://www.hc-zandvoort.nl/hoge-werkdruk-door-corona/"
+CJG_POH = "svc-cjg-poh-jeugd"  # the CJG's POH Jeugd in most practices (NJi: over 90% in Haarlem and Zandvoort)
+POH_UNKNOWN = ("Of in deze praktijk een praktijkondersteuner jeugd van het CJG werkt, staat niet in de bron; in ruim "
+               "90% van de praktijken in Haarlem en Zandvoort is dat zo. Nog te controleren.")
+
+# Real GP practices (sources outside the facts file; see SOURCES.md). They replace the illustrative
+# practices listed in REPLACED_PRACTICES.
+REAL_GP_ORGS = (
+    real_org("org-huisartsenpraktijk-schoterpoort", "Huisartsenpraktijk Schoterpoort",
+             "Huisartsenpraktijk in Haarlem-Noord met vier praktijken onder één dak; open op werkdagen van 8 tot 17 uur. "
+             + POH_UNKNOWN, SCHOTERPOORT_URL, "023-5410345", SCHOTERPOORT_URL, "2026"),
+    real_org("org-huisartsen-centrum-zandvoort", "Huisartsen Centrum Zandvoort",
+             "Huisartsenpraktijk met twee locaties in Zandvoort (Centrum en Noord), lid van de Huisartsen Coöperatie "
+             "Zuid-Kennemerland. Bronnen verschillen over het nummer na 17.00 uur: deze bron (ca. 2020) noemt "
+             "023-224 25 26, een nieuwere bron (2025/2026) noemt voor de Huisartsen-Spoedpost 023-750 45 67. "
+             + POH_UNKNOWN, "https://www.hc-zandvoort.nl/", "023-5732023", HC_ZANDVOORT_URL, "2020"),
+)
+REAL_GP_LOCATIONS = (
+    real_location("loc-schoterpoort-pijnboomstraat", "org-huisartsenpraktijk-schoterpoort", "Huisartsenpraktijk Schoterpoort",
+                  "Pijnboomstraat 19", "2023 VN", "Haarlem", ("buurten", "BU03921201;BU03921202"), SCHOTERPOORT_URL,
+                  "representatief punt van de buurten Bomenbuurt-west en Bomenbuurt-oost samen (straten met boomnamen, "
+                  "PC4 2023); zonder geocoder is de precieze plek onbekend"),
+    real_location("loc-hc-zandvoort-centrum", "org-huisartsen-centrum-zandvoort", "Huisartsen Centrum Zandvoort, locatie Centrum",
+                  "Beatrixplantsoen 1b", "2042 PW", "Zandvoort", ("buurt", "BU04730206"), HC_ZANDVOORT_URL,
+                  "representatief punt van buurt Centrum (de bron noemt het 'locatie Centrum'); precieze plek onbekend"),
+    real_location("loc-hc-zandvoort-noord", "org-huisartsen-centrum-zandvoort", "Huisartsen Centrum Zandvoort, locatie Noord",
+                  "Thomsonstraat 1", "2041 TA", "Zandvoort", ("buurt", "BU04730105"), HC_ZANDVOORT_URL,
+                  "representatief punt van buurt Nieuw Noord - wonen (de bron noemt het 'locatie Noord'; ook de "
+                  "Flemingstraat ligt hier), verschoven als daar al een locatie staat; precieze plek onbekend"),
+)
+REAL_GP_PRACTICES = (
+    ("gp-schoterpoort", "org-huisartsenpraktijk-schoterpoort", "loc-schoterpoort-pijnboomstraat"),
+    ("gp-hc-zandvoort-centrum", "org-huisartsen-centrum-zandvoort", "loc-hc-zandvoort-centrum"),
+    ("gp-hc-zandvoort-noord", "org-huisartsen-centrum-zandvoort", "loc-hc-zandvoort-noord"),
+)
+# Illustrative practices that real ones replace: Zandvoort's three (Huisartsen Centrum Zandvoort)
+# and the second practice of Ter Kleefkwartier (Schoterpoort).
+REPLACED_PRACTICES = ("wk047301-1", "wk047302-1", "wk047302-2", "wk039212-2")
+
 SKIPPED_ROWS = {
     "Eerste CJG Haarlem in gebouw Jeugdgezondheidszorg": "HISTORISCH (2008)",
     "Jeugdgezondheidszorg 0-4 jaar (consultatiebureaus) - historische uitvoerder": "HISTORISCH",
     "Huisartsenzorg avond, nacht, weekend (bron: spoedpost.com FAQ)": "conflicterend, ouder telefoonnummer 023-224 25 26",
     "Jongerenontmoetingsplekken Noord en Zuid (gepland)": "GEPLAND, nog niet in gebruik",
-    "Hoofdlocatie / algemeen": "GGD-hoofdlocatie: geen jeugdaanbod, afdelingsnummers niet voor het publiek",
+    "Hoofdlocatie / algemeen": "gebruikt als locatie van GGD Kennemerland; geen jeugdaanbod, afdelingsnummers niet voor het publiek",
     "Ziekenhuis Zuid-Kennemerland (o.a. kindergeneeskunde - geen details gevonden)": "geen jeugdaanbod of contact gevonden",
     "Locatie Haarlem-Noord (huisartsenpost-locatie)": "gebruikt als locatie van de Huisartsen-Spoedpost",
     "Sociaal wijkteam - locatie Ambonstraat (vermoedelijk stadsdeel Noord)": "gebruikt als locatie van de sociale wijkteams",
@@ -334,8 +384,16 @@ SKIPPED_ROWS = {
 
 
 def build_real_records(facts: pd.DataFrame):
-    return build_real(facts, REAL_ORGS, REAL_SERVICES, REAL_LOCATIONS, SKIPPED_ROWS,
-                      org_phones=("org-huisartsen-spoedpost",))
+    orgs, svcs, locs = build_real(facts, REAL_ORGS, REAL_SERVICES, REAL_LOCATIONS, SKIPPED_ROWS,
+                                  org_phones=("org-huisartsen-spoedpost",))
+    return orgs + [dict(o) for o in REAL_GP_ORGS], svcs, locs + [dict(loc) for loc in REAL_GP_LOCATIONS]
+
+
+def real_gp_practices() -> list[dict]:
+    """gp_practices rows of the real practices: their youth professional is assumed to be the CJG's
+    POH Jeugd (over 90% of practices, NJi), which their organisation's description says is unconfirmed."""
+    return [{"id": gid, "organization_id": org, "location_id": loc, "youth_professional": "poh_jeugd",
+             "youth_days": "", "service_id": CJG_POH} for gid, org, loc in REAL_GP_PRACTICES]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -368,7 +426,9 @@ def build_illustrative(buurten: gpd.GeoDataFrame, wijken: dict):
     prof_label = {"poh_jeugd": "POH Jeugd", "ojg": "Ondersteuner Jeugd en Gezin", "soh_jggz": "SOH-JGGZ"}
     for code, i, n, buurt, area in practices:
         key = f"{code.lower()}-{i}"
-        suffix = f" {'AB'[i - 1]}" if n > 1 else ""
+        if key in REPLACED_PRACTICES:
+            continue
+        suffix = f" {'AB'[i - 1]}" if n > 1 and f"{code.lower()}-{3 - i}" not in REPLACED_PRACTICES else ""
         pname = f"Huisartsenpraktijk voorbeeld {wname[code]}{suffix}"
         if code.startswith("WK0473"):
             pname = f"Huisartsenpraktijk voorbeeld Zandvoort {'ABC'[len([g for g in gps if g['id'].startswith('gp-wk0473')])]}"
@@ -447,6 +507,7 @@ def build_illustrative(buurten: gpd.GeoDataFrame, wijken: dict):
         "specialist_mh", "via_huisarts", "anxiety;low_mood;behaviour;assessment", "psycholoog", ("4", "17"),
         "nl;en", "jeugdwet", 8, "GM0473", locations=("loc-voorbeeld-cjg-zandvoort",),
         location_schedules={"loc-voorbeeld-cjg-zandvoort": hours(("th",), "09:00", "17:00", note="op afspraak")}))
+    gps += real_gp_practices()  # the real practices, next to the illustrative ones
     return orgs, services, locations, gps
 
 
@@ -567,10 +628,30 @@ def write_sources(out: Path, locs, wijken, youth_detail, pc_info, postcode_rows,
     for raw_name, reason in SKIPPED_ROWS.items():
         add(f"  | {raw_name} | {reason} |")
     add("")
-    add("- **Real addresses, placed without a geocoder.** No geocoder was available offline: each real")
-    add("  address is placed at the `representative_point` of the buurt (or, when the buurt is not known,")
-    add("  the wijk) that holds the street, converted to WGS84. The points are therefore approximate (up to")
-    add("  a few hundred metres); all real locations have `status=to_verify`.")
+    add("### Real GP practices (sources outside the facts file)")
+    add("- **Huisartsenpraktijk Schoterpoort** (Haarlem-Noord): address Pijnboomstraat 19, 2023 VN, general")
+    add("  phone 023-541 03 45, opening hours Mon-Fri 08:00-17:00, from the practice website")
+    add(f"  {SCHOTERPOORT_URL} as reproduced in the repository `han-s-kl/schoterpoort`, `src/data/practices.json`")
+    add("  (commit 0059a520, commits 2025-2026; `source_year` 2026). Names of staff are left out. The file names two")
+    add("  POH-GGZ and no POH Jeugd.")
+    add("- **Huisartsen Centrum Zandvoort**: locations Centrum (Beatrixplantsoen 1b, 2042 PW) and Noord")
+    add(f"  (Thomsonstraat 1, 2041 TA), phone 023-573 20 23, from {HC_ZANDVOORT_URL} (about 2020, a corona")
+    add("  article; `source_year` 2020). **Conflict, kept in the organisation's description:** the page gives")
+    add("  023-224 25 26 after 17:00, the number that the facts file marks as older; the newer source")
+    add("  (2025/2026) gives 023-750 45 67 for the Huisartsen-Spoedpost.")
+    add("- Both are `to_verify`. Whether a POH Jeugd works there is not in the sources: their `gp_practices.csv`")
+    add(f"  rows point to the CJG's POH Jeugd service `{CJG_POH}` (NJi: over 90% of practices in Haarlem and")
+    add("  Zandvoort work with one) and the organisation's description says it is unconfirmed.")
+    add("- They replace illustrative practices: " + ", ".join(f"`gp-{k}`" for k in REPLACED_PRACTICES)
+        + " (Zandvoort's three and the second practice of Ter Kleefkwartier, where Schoterpoort lies).")
+    add("")
+    add("### Where real locations stand")
+    add(f"- **Spaarne Gasthuis** Haarlem-Noord and Haarlem-Zuid: coordinates and postcodes from {HOSPITALS_SOURCE}.")
+    add("  Same addresses as the facts file.")
+    add("- **All other real addresses are placed without a geocoder** (none was available offline): at the")
+    add("  `representative_point` of the buurt (or buurten, or the wijk) that holds the street, converted to")
+    add("  WGS84. These points are approximate (up to a few hundred metres). All real locations have")
+    add("  `status=to_verify`.")
     add("")
     add("  | location | address | placement |")
     add("  |---|---|---|")
@@ -584,12 +665,12 @@ def write_sources(out: Path, locs, wijken, youth_detail, pc_info, postcode_rows,
     add("says it is an example. Waiting times (as of 2026-10-01) are invented within the ranges of the")
     add("brief (gp_practice 0-3, wijkteam 1-4, basic_mh 3-10, specialist_mh 6-20 weeks) with a stable hash.")
     add("- **GP practices**: two per Haarlem wijk (one where the wijk has fewer than 2,500 inhabitants:")
-    add("  Spaarndam, Waarder- en Veerpolder) and three in Zandvoort, each with an organisation, a location")
-    add("  and a `gp_practices.csv` row. Most have a POH Jeugd, some an Ondersteuner Jeugd en Gezin (ojg) or")
-    add("  SOH-JGGZ, three have none (always the second practice of a wijk, so every wijk keeps one). This")
+    add("  Spaarndam, Waarder- en Veerpolder; in Ter Kleefkwartier the real Schoterpoort is the second),")
+    add("  each with an organisation, a location and a `gp_practices.csv` row (Zandvoort: only the real")
+    add("  Huisartsen Centrum Zandvoort). Most have a POH Jeugd, some an Ondersteuner Jeugd en Gezin (ojg) or")
+    add("  SOH-JGGZ, two have none (always the second practice of a wijk, so every wijk keeps one). This")
     add("  mirrors the public fact that over 90% of the practices in Haarlem and Zandvoort work with a POH")
-    add("  Jeugd. Each practice with a youth professional has a `gp_practice` service for its wijk (Zandvoort:")
-    add("  the whole gemeente).")
+    add("  Jeugd. Each illustrative practice with a youth professional has a `gp_practice` service for its wijk.")
     add("- **Per stadsdeel** (Haarlem) and for Zandvoort: a CJG location (consultatiebureau,")
     add("  opvoedspreekuur, jongerenspreekuur, Triple P, group for children of divorced parents) under the")
     add("  real CJG Kennemerland organisation, a CJG-coach op school, jongerenwerk, a sociaal wijkteam and")
@@ -612,8 +693,9 @@ def write_sources(out: Path, locs, wijken, youth_detail, pc_info, postcode_rows,
         add(f"| {label} | {names} |")
     add("")
     add("## gp_practices.csv")
-    add("All practices are illustrative (see above). `youth_days` are the weekdays the youth professional")
-    add("is in the practice; the same days appear as schedules of the practice's service.")
+    add("All practices are illustrative except the three real rows above. `youth_days` are the weekdays the")
+    add("youth professional is in the practice; the same days appear as schedules of the practice's service")
+    add("(empty for the real practices: not known).")
     add("")
     (out / "SOURCES.md").write_text("\n".join(L), encoding="utf-8")
 

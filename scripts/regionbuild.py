@@ -496,6 +496,8 @@ def build_real(facts: pd.DataFrame, real_orgs: dict, real_services: dict, real_l
                           "address": spec["address"], "postcode": spec["postcode"], "city": spec["city"],
                           "_place": spec["place"], "status": "to_verify", "verified_at": "",
                           "source_url": first_url(row["source_url"]), "_placement": spec["placement"]})
+        if "point" in spec:
+            locations[-1]["_point"] = spec["point"]
     for raw_name, spec in real_services.items():
         row = by_name[raw_name]
         status = status_of(row["confidence"])
@@ -515,6 +517,41 @@ def build_real(facts: pd.DataFrame, real_orgs: dict, real_services: dict, real_l
             "_location_schedules": spec.get("location_schedules", {}), "_raw": raw_name,
         })
     return orgs, services, locations
+
+
+def real_org(id, name, description, url, phone, source_url, source_year):
+    """A real organisation from a public source outside the facts file: always ``to_verify``.
+
+    ``source_year`` "" means the source is undated (year unknown, see data/README.md)."""
+    return {"id": id, "name": name, "description": description, "url": url, "email": "", "phone": phone,
+            "status": "to_verify", "verified_at": "", "verified_by": "", "source_url": source_url,
+            "source_year": source_year}
+
+
+def real_location(id, org, name, address, postcode, city, place, source_url, placement, point=None):
+    """A real location (``to_verify``). ``place``: ("buurt" | "wijk" | "buurten", code(s)) that holds
+    it; ``point``: (lat, lon) when a source gives coordinates; ``placement`` says how it was placed."""
+    loc = {"id": id, "organization_id": org, "name": name, "address": address, "postcode": postcode,
+           "city": city, "_place": place, "status": "to_verify", "verified_at": "", "source_url": source_url,
+           "_placement": placement}
+    if point is not None:
+        loc["_point"] = point
+    return loc
+
+
+def real_service(id, org, name, description, level, access, professional, ages, cost, area, phone, url,
+                 source_url, source_year, concerns="", waiting=None, locations=(), schedules=(),
+                 location_schedules=None):
+    """A real service from a public source outside the facts file: always ``to_verify``."""
+    return {
+        "id": id, "organization_id": org, "name": name, "description": description, "level": level,
+        "access_route": access, "concerns": concerns, "professional": professional, "age_min": ages[0],
+        "age_max": ages[1], "languages": "nl", "cost": cost, "waiting_weeks": "" if waiting is None else waiting,
+        "waiting_as_of": "" if waiting is None else WAITING_AS_OF, "service_area": area, "phone": phone,
+        "email": "", "url": url, "status": "to_verify", "verified_at": "", "verified_by": "",
+        "source_url": source_url, "source_year": source_year, "_locations": tuple(locations),
+        "_schedules": list(schedules), "_location_schedules": location_schedules or {},
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -707,8 +744,8 @@ def place_locations(locs: list[dict], buurten: gpd.GeoDataFrame, wijken: dict, m
                     munis: dict[str, str]) -> None:
     """Give every location without coordinates a WGS84 point in its buurt or wijk (in place).
 
-    A location carries ``_place`` = ("buurt" | "wijk", code), or ``_point`` = (lat, lon) when its
-    source gives coordinates. Placed points: the polygon's representative point, moved to a part
+    A location carries ``_place`` = ("buurt" | "wijk" | "buurten", code or "code;code"), and
+    ``_point`` = (lat, lon) when its source gives coordinates (then only checked, not moved). Placed points: the polygon's representative point, moved to a part
     of the polygon when another location already stands there; always inside the municipality.
     """
     to_wgs = Transformer.from_crs(28992, 4326, always_xy=True)
@@ -721,8 +758,12 @@ def place_locations(locs: list[dict], buurten: gpd.GeoDataFrame, wijken: dict, m
     for loc in locs:
         kind, code = loc.pop("_place")
         if kind == "buurt":
-            muni, wijk = buurt_muni[code], buurt_wijk[code]
+            muni = buurt_muni[code]
             polygon = buurt_geom[code]
+        elif kind == "buurten":  # a street on the boundary of neighbouring buurten: their union
+            codes = code.split(";")
+            muni = buurt_muni[codes[0]]
+            polygon = shapely.union_all([buurt_geom[c] for c in codes])
         else:
             muni = wijken[code]["municipality_code"]
             polygon = wijken[code]["geometry"]
@@ -828,6 +869,12 @@ def write_tables(out: Path, orgs, svcs, locs, sal, sched, gps) -> None:
 
 
 def write_region_yaml(out: Path, region: dict) -> None:
+    """Write region.yaml; a curator allow-list (``curators``) already in the file is kept."""
+    path = out / "region.yaml"
+    if path.is_file():
+        old = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if isinstance(old, dict) and old.get("curators"):
+            region = {**region, "curators": old["curators"]}
     (out / "region.yaml").write_text(
         yaml.safe_dump(region, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
 

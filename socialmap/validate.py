@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from pathlib import Path
 from typing import TextIO
 
 from .errors import DataError
 from .loader import check_region, region_path
+from .model import Atlas
 from .regions import Regions, region_folders
 
 
@@ -41,7 +43,7 @@ def main(argv: list[str], stdout: TextIO = sys.stdout, stderr: TextIO = sys.stde
     return 0
 
 
-def _validate(folder, quiet: bool, stdout: TextIO, stderr: TextIO):
+def _validate(folder: Path, quiet: bool, stdout: TextIO, stderr: TextIO) -> tuple[int, Atlas | None]:
     atlas, errors, warnings = check_region(folder)
     for message in errors:
         print(f"error: {message}", file=stderr)

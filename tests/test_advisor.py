@@ -36,7 +36,7 @@ def test_every_question_has_a_title_help_and_examples_in_both_languages():
 
 def test_answers_survive_a_round_trip_through_the_compact_encoding_with_only_the_pc4():
     text = advisor.encode_answers(FULL)
-    assert text == "1-13-lm.wd-3-2--gp-de.lv-2035"
+    assert text == "2-13-lm.wd-3-2--gp-de.lv-2035"
     assert advisor.decode_answers(text) == FULL | {"postcode": "2035"}
 
 
@@ -61,13 +61,28 @@ def test_every_vocabulary_value_survives_the_round_trip():
 def test_partial_answers_round_trip_with_empty_fields():
     answers = advisor.empty_answers() | {"red_flags": ["self_harm"]}
     text = advisor.encode_answers(answers)
-    assert text == "1-----sh---"
+    assert text == "2-----sh---"
     assert advisor.decode_answers(text) == answers
+
+
+def test_a_young_adult_for_themselves_is_carried_by_the_link():
+    text = advisor.encode_answers(FULL | {"age": 19, "for_self": True})
+    assert text == "2-19-lm.wd-3-2--gp-de.lv-2035-s"
+    assert advisor.decode_answers(text) == FULL | {"age": 19, "postcode": "2035", "for_self": True}
+
+
+def test_a_link_knows_the_contract_version_it_was_made_with():
+    assert advisor.link_version("1-13-lm.wd-3-2--gp-de.lv-2035") == "1"
+    assert advisor.link_version("2-13-lm.wd-3-2--gp-de.lv-2035") == "2"
+    assert advisor.link_version("9-13") is None
+    assert advisor.parse_route_query({"a": "1-13-lm.wd-3-2--gp-de.lv-2035"}).older_version
+    assert not advisor.parse_route_query({"a": "2-13-lm.wd-3-2--gp-de.lv-2035"}).older_version
+    assert advisor.decode_answers("1-13-lm.wd-3-2--gp-de.lv-2035") == FULL | {"postcode": "2035"}
 
 
 def test_the_route_query_round_trips_services_override_and_language_but_never_the_reason():
     params = advisor.route_query(FULL, ["svc-a", "svc_b-2"], "basic_mh", "  eerder traject POH  ", "en")
-    assert params == {"a": "1-13-lm.wd-3-2--gp-de.lv-2035", "s": "svc-a.svc_b-2", "o": "basic_mh", "lang": "en"}
+    assert params == {"a": "2-13-lm.wd-3-2--gp-de.lv-2035", "s": "svc-a.svc_b-2", "o": "basic_mh", "lang": "en"}
     request = advisor.parse_route_query(params)
     assert request == advisor.RouteRequest(FULL | {"postcode": "2035"}, ("svc-a", "svc_b-2"), "basic_mh", "", "en")
 
@@ -84,11 +99,17 @@ def test_the_route_url_is_absolute_and_url_encoded():
 
 @pytest.mark.parametrize("link,detail", [
     ("", ""),
-    ("2-13-lm-3-2----", "2-13-lm-3-2----"),
+    ("3-13-lm-3-2----", "3-13-lm-3-2----"),  # a version that does not exist
     ("1-13-xx-3-2----", "concerns=xx"),
     ("1-99-lm-3-2----", "age=99"),
     ("1-13-lm-7-2----", "impact=7"),
     ("1-13-lm-3-2----12", "postcode=12"),
+    ("1-²-an-2-1----", "age=²"),  # Unicode digits pass str.isdigit() but are not accepted
+    ("1-1٣-an-2-1----", "age=1٣"),
+    ("1-10-an-³-1----", "impact=³"),
+    ("2-10-an-2-²----", "duration=²"),
+    ("2-10-an-2-1----2035-x", "for_self=x"),
+    ("2-10-an-2-1----٢٠٣٥", "postcode=٢٠٣٥"),
 ])
 def test_a_broken_link_gives_a_plain_message_naming_the_bad_part(link, detail):
     with pytest.raises(InputError) as err:

@@ -9,10 +9,12 @@ in which case a postcode of another region is an error naming the region that co
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from . import i18n
 from .errors import DataError, InputError
 from .loader import REGIONS_DIR, load_region, region_path
 from .model import Area, Atlas, parse_pc4
@@ -123,6 +125,9 @@ class Regions:
             return atlas, atlas.area(area_code)
         if postcode:
             owner_id = self.region_id_for_postcode(postcode)
+            if owner_id is None and len(self.atlases) == 1:  # one region: its own message
+                only = next(iter(self.atlases.values()))
+                return only, only.resolve_postcode(postcode)
             if forced is not None:
                 if owner_id is not None and owner_id != forced.region.id:
                     raise InputError(self._elsewhere("postcode", postcode, self.atlases[owner_id], forced),
@@ -146,6 +151,48 @@ class Regions:
             field="region",
             value="",
         )
+
+    def for_answers(self, answers: Mapping[str, Any], lang: str = "nl", region: str | None = None) -> Atlas | None:
+        """The region for a set of answers, for pages that speak the user's language.
+
+        The postcode decides (``area_code`` when there is no postcode); ``region`` is the region
+        chosen on screen or on the command line and is only used when the answers do not decide,
+        except that a postcode of another region is then an ``InputError`` naming that region.
+        A postcode in no region is an ``InputError`` naming the regions covered. A postcode that is
+        not shaped like one returns the chosen (or first) region, whose own check reports it.
+        None when nothing decides and there are several regions.
+        """
+        from .advisor import is_postcode_shape, normalise_postcode  # the app's postcode rules
+
+        chosen = self.get(region) if region else None
+        postcode = str(answers.get("postcode") or "").strip()
+        area_code = str(answers.get("area_code") or "").strip()
+        if postcode and is_postcode_shape(postcode):
+            owner = self._by_pc4.get(normalise_postcode(postcode)[:4])
+            if owner is None:
+                raise InputError(i18n.t("regions.error.outside_all", lang, value=postcode, regions=self.covered_text(lang)),
+                                 field="postcode", value=postcode)
+            if chosen is not None and owner != chosen.region.id:
+                raise InputError(i18n.t("regions.error.elsewhere", lang, value=postcode,
+                                        owner=self.atlases[owner].region.name, chosen=chosen.region.name),
+                                 field="postcode", value=postcode)
+            return self.atlases[owner]
+        if postcode:
+            return chosen or next(iter(self.atlases.values()))
+        if area_code and chosen is None:
+            return self._region_of_code(area_code) or next(iter(self.atlases.values()))
+        if chosen is not None:
+            return chosen
+        return next(iter(self.atlases.values())) if len(self.atlases) == 1 else None
+
+    def covered_text(self, lang: str = "nl") -> str:
+        """The regions covered in the user's language: name, municipalities and postcode ranges."""
+        from .advisor import postcode_ranges
+
+        return "; ".join(
+            i18n.t("regions.covered_item", lang, name=a.region.name,
+                   places=", ".join(m.name for m in a.region.municipalities), ranges=postcode_ranges(a.postcodes.index))
+            for a in self.atlases.values())
 
     def _region_of_code(self, code: str) -> Atlas | None:
         key = (code or "").strip().upper()

@@ -144,3 +144,42 @@ def test_region_folders_ignores_folders_without_region_yaml(tmp_path):
     (tmp_path / "b" / "region.yaml").write_text("id: b\n", encoding="utf-8")
     (tmp_path / "a-notes").mkdir()
     assert region_folders(Path(tmp_path)) == [tmp_path / "b"]
+
+
+def test_route_with_all_regions_follows_the_postcode(regions):
+    from socialmap.route import route
+
+    answers = {"age": 10, "concerns": ["anxiety"], "impact": "moderate", "duration": "months", "postcode": "6211AB"}
+    result = route(regions, answers, "nl")
+    assert (result.region_id, result.level) == ("heuvelland", "gp_practice")
+    assert all(o.id in regions.get("heuvelland").services.index for lane in result.lanes for o in lane.options)
+
+
+def test_route_in_the_users_language_names_the_regions_for_a_postcode_nowhere(regions):
+    from socialmap.route import route
+
+    answers = {"age": 10, "concerns": ["anxiety"], "impact": "moderate", "duration": "months", "postcode": "1011"}
+    with pytest.raises(InputError) as err:
+        route(regions, answers, "en")
+    assert str(err.value).startswith("Postcode '1011' is not in a region of this social map. The map covers: "
+                                     "Maastricht-Heuvelland (Maastricht, Meerssen, Valkenburg aan de Geul, "
+                                     "Eijsden-Margraten; postcodes 6211-6219, ")
+
+
+def test_route_with_a_region_chosen_on_screen_and_a_postcode_elsewhere_names_that_region(regions):
+    from socialmap.route import route
+
+    answers = {"age": 10, "concerns": ["anxiety"], "impact": "moderate", "duration": "months", "postcode": "6211"}
+    with pytest.raises(InputError) as err:
+        route(regions, answers, "nl", region="kennemerland")
+    assert str(err.value) == ("Postcode '6211' ligt in regio Maastricht-Heuvelland, niet in de gekozen regio "
+                              "Kennemerland (Haarlem en Zandvoort). Kies regio Maastricht-Heuvelland, of laat de "
+                              "keuze open: de postcode bepaalt de regio.")
+
+
+def test_route_without_a_postcode_uses_the_region_chosen_on_screen(regions):
+    from socialmap.route import route
+
+    answers = {"age": 10, "concerns": ["anxiety"], "impact": "moderate", "duration": "months", "red_flags": ["suicidality"]}
+    assert route(regions, answers, "nl", region="heuvelland").region_id == "heuvelland"
+    assert route(regions, answers, "nl").region_id == ""

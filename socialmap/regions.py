@@ -155,12 +155,12 @@ class Regions:
     def for_answers(self, answers: Mapping[str, Any], lang: str = "nl", region: str | None = None) -> Atlas | None:
         """The region for a set of answers, for pages that speak the user's language.
 
-        The postcode decides (``area_code`` when there is no postcode); ``region`` is the region
-        chosen on screen or on the command line and is only used when the answers do not decide,
-        except that a postcode of another region is then an ``InputError`` naming that region.
+        The postcode decides (``area_code`` when there is no postcode), whatever region is chosen
+        on screen; ``region`` (the region chosen on screen) is used when the answers do not decide.
         A postcode in no region is an ``InputError`` naming the regions covered. A postcode that is
         not shaped like one returns the chosen (or first) region, whose own check reports it.
-        None when nothing decides and there are several regions.
+        None when nothing decides and there are several regions. (The command line, where
+        ``--region`` forces a region, checks with :meth:`resolve` first.)
         """
         from .advisor import is_postcode_shape, normalise_postcode  # the app's postcode rules
 
@@ -172,15 +172,11 @@ class Regions:
             if owner is None:
                 raise InputError(i18n.t("regions.error.outside_all", lang, value=postcode, regions=self.covered_text(lang)),
                                  field="postcode", value=postcode)
-            if chosen is not None and owner != chosen.region.id:
-                raise InputError(i18n.t("regions.error.elsewhere", lang, value=postcode,
-                                        owner=self.atlases[owner].region.name, chosen=chosen.region.name),
-                                 field="postcode", value=postcode)
             return self.atlases[owner]
         if postcode:
             return chosen or next(iter(self.atlases.values()))
-        if area_code and chosen is None:
-            return self._region_of_code(area_code) or next(iter(self.atlases.values()))
+        if area_code:
+            return self._region_of_code(area_code) or chosen or next(iter(self.atlases.values()))
         if chosen is not None:
             return chosen
         return next(iter(self.atlases.values())) if len(self.atlases) == 1 else None

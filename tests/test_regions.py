@@ -166,15 +166,11 @@ def test_route_in_the_users_language_names_the_regions_for_a_postcode_nowhere(re
                                      "Eijsden-Margraten; postcodes 6211-6219, ")
 
 
-def test_route_with_a_region_chosen_on_screen_and_a_postcode_elsewhere_names_that_region(regions):
+def test_route_follows_the_postcode_even_when_another_region_is_chosen_on_screen(regions):
     from socialmap.route import route
 
     answers = {"age": 10, "concerns": ["anxiety"], "impact": "moderate", "duration": "months", "postcode": "6211"}
-    with pytest.raises(InputError) as err:
-        route(regions, answers, "nl", region="kennemerland")
-    assert str(err.value) == ("Postcode '6211' ligt in regio Maastricht-Heuvelland, niet in de gekozen regio "
-                              "Kennemerland (Haarlem en Zandvoort). Kies regio Maastricht-Heuvelland, of laat de "
-                              "keuze open: de postcode bepaalt de regio.")
+    assert route(regions, answers, "nl", region="kennemerland").region_id == "heuvelland"
 
 
 def test_route_without_a_postcode_uses_the_region_chosen_on_screen(regions):

@@ -17,10 +17,12 @@ from ..errors import DataError
 from ..curation.store import recover
 from ..loader import DEFAULT_REGION, load_region, region_path
 from ..model import Atlas
+from ..regions import Regions, region_folders
 from . import state
 
 def region_id() -> str:
-    return os.environ.get("SOCIALMAP_REGION", DEFAULT_REGION)
+    """The region shown: the one chosen on screen this session, else ``SOCIALMAP_REGION``, else the default."""
+    return st.session_state.get(REGION_KEY) or os.environ.get("SOCIALMAP_REGION", DEFAULT_REGION)
 
 
 @st.cache_resource(show_spinner=False)
@@ -32,6 +34,57 @@ def get_atlas(region: str) -> Atlas:
     """
     recover(region_path(region))
     return load_region(region)
+
+
+# ---- several regions (socialmap/regions.py) ------------------------------------------------------
+#: Session key of the region chosen on screen (kept apart from the widget's key, which Streamlit
+#: forgets on pages without the switch).
+REGION_KEY = "sm_region"
+_REGION_WIDGET = "sm_region_switch"
+
+
+def get_regions() -> Regions:
+    """Every shipped region (each atlas the one :func:`get_atlas` caches). When ``SOCIALMAP_REGION``
+    names a folder outside ``data/regions``, only that region. Raises ``DataError``."""
+    return _regions(os.environ.get("SOCIALMAP_REGION", ""))
+
+
+@st.cache_resource(show_spinner=False)
+def _regions(env: str) -> Regions:
+    shipped = [p.name for p in region_folders()]
+    return Regions.of(get_atlas(r) for r in ([env] if env and env not in shipped else shipped))
+
+
+def follow_region(region: str) -> bool:
+    """Make ``region`` the session's region (after a postcode decided it); True when it changed,
+    so the page can rerun and every part of it (crisis numbers too) shows that region."""
+    if not region or region == region_id():
+        return False
+    st.session_state[REGION_KEY] = region
+    return True
+
+
+def region_switch(lang: str) -> tuple[str, Atlas]:
+    """A region choice for pages that show one region (map, wijkprofiel), with a line saying which
+    region and how much of it is illustrative. Returns (region id for :func:`get_atlas`, atlas); the
+    choice holds for the session (sidebar, crisis numbers and the other pages follow)."""
+    regions = get_regions()
+    ids = list(regions.ids)
+    current = region_id()
+    if len(ids) > 1:  # shipped regions: folder name = region id
+        current = current if current in ids else ids[0]
+        st.session_state[_REGION_WIDGET] = current
+
+        def _chosen() -> None:
+            st.session_state[REGION_KEY] = st.session_state[_REGION_WIDGET]
+
+        st.selectbox(i18n.t("regions.switch.label", lang), ids, key=_REGION_WIDGET, on_change=_chosen,
+                     format_func=lambda r: regions.get(r).region.name, help=i18n.t("regions.switch.help", lang))
+    atlas = get_atlas(current)
+    illustrative, total = atlas.illustrative_share()
+    st.caption(i18n.t("regions.notice.region", lang, name=md_escape(atlas.region.name), n=illustrative, total=total,
+                      pct=round(100 * illustrative / total) if total else 0))
+    return current, atlas
 
 
 def current_lang() -> str:

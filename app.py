@@ -1,4 +1,4 @@
-"""Sociale kaart jeugd: page set-up, navigation, crisis panel, language switch, data notice.
+"""Sociale kaart jeugd: page set-up, navigation, sticky crisis bar, language switch, data notice.
 
 Run with ``streamlit run app.py``. Every page is listed here explicitly; pages are thin views in
 ``views/`` that read state, call the core (``socialmap``) and render.
@@ -13,7 +13,7 @@ from socialmap.errors import DataError
 from socialmap.ui import common
 
 st.set_page_config(page_title="Sociale kaart jeugd", page_icon="🧭", layout="wide",
-                   initial_sidebar_state="expanded")
+                   initial_sidebar_state="auto")  # collapsed on a phone, open on a desktop
 
 lang = common.language_switch()
 common.set_document_language(lang)
@@ -56,8 +56,9 @@ pages.append(st.Page(_home, title=i18n.t("common.nav.start", lang), url_path="ho
                      visibility="hidden"))
 navigation = st.navigation(pages)
 
-# The crisis numbers come first on every page and are never hidden, also when data is broken.
-common.crisis_panel(lang, atlas)
+# The crisis numbers come first on every page and are never hidden, also when data is broken: a
+# compact bar that stays in sight while the page scrolls (a red flag on a page makes it red).
+common.crisis_bar(lang, atlas)
 common.data_sidebar(lang, atlas)
 
 if error is not None:

@@ -30,7 +30,7 @@ from typing import Any, Mapping, Sequence
 
 import yaml
 
-from . import advisor, i18n, schedule, vocab
+from . import advisor, i18n, practice, schedule, vocab
 from .errors import DataError, InputError
 from .matching import Match, match
 from .model import Area, Atlas
@@ -152,7 +152,7 @@ class Route:
     note: str  # e.g. the link was made with an earlier version
     illustrative_share: tuple[int, int]  # (illustrative options, all options) over the lanes
     demo: bool
-    own_practice: str | None = None
+    own_practice: practice.OwnPractice | None = None  # the family's own GP practice, when chosen
     created: str = ""
     reasons: tuple[str, ...] = field(default=())
 
@@ -455,6 +455,24 @@ def _extra_option(atlas: Atlas, service_id: str, lang: str, demo: bool) -> Optio
     return Option(card, False, None, real, real or demo, reason, False, None)
 
 
+def _own_practice_first(atlas: Atlas, options: list[Option], own: practice.OwnPractice | None, lang: str,
+                        demo: bool) -> list[Option]:
+    """At the ``gp_practice`` level a family sees only its own practice's youth professional: other
+    practices' POHs are left out; the own one (when known and real) comes first."""
+    practice_services = {str(s) for s in atlas.gp_practices["service_id"] if isinstance(s, str) and s}
+    kept = [o for o in options if o.id not in practice_services]
+    if own is not None and own.service_id and own.service_id in atlas.services.index:
+        kept.insert(0, _extra_option(atlas, own.service_id, lang, demo))
+    return kept
+
+
+def _with_practice(query: dict[str, str], own_practice: str | None) -> dict[str, str]:
+    """The route-card link remembers the own practice (``p``), so the card can name it."""
+    if own_practice and practice.get_id(own_practice):
+        query["p"] = own_practice
+    return query
+
+
 def _crisis_order(options: list[Option], contacts: Sequence[Contact]) -> list[Option]:
     """The crisis lane in the order of the contacts, then the other crisis services as matched."""
     rank: dict[str, int] = {}
@@ -492,7 +510,8 @@ def route(atlas: Atlas | Regions | None, answers: Mapping[str, Any], lang: str =
     audience = _audience(data)
     validated, advice, missing = _validate(data, rules, lang)
     note = i18n.t("triage.route.older_version", lang) if older_version else ""
-    query = advisor.route_query(data, tuple(picked or ()), override, lang=lang)
+    own = practice.own_practice(atlas, own_practice, lang) if atlas is not None and own_practice else None
+    query = _with_practice(advisor.route_query(data, tuple(picked or ()), override, lang=lang), own_practice)
     url = advisor.route_url(base_url, query) if base_url else ""
     created = schedule.local_now(now).date().isoformat()
     missing_text = ""
@@ -520,7 +539,7 @@ def route(atlas: Atlas | Regions | None, answers: Mapping[str, Any], lang: str =
             region_name=region_name, area=area, area_label=area_label, lanes=(), contacts=(), urgency=None,
             urgency_text="", title="", todo=(), safety_net_title=safety_title, safety_net=safety, bridging=False,
             bridging_text="", picked=(), query=MappingProxyType(query), url=url, note=note,
-            illustrative_share=(0, 0), demo=demo, own_practice=own_practice, created=created,
+            illustrative_share=(0, 0), demo=demo, own_practice=own, created=created,
         )
 
     level = advice.level
@@ -545,6 +564,8 @@ def route(atlas: Atlas | Regions | None, answers: Mapping[str, Any], lang: str =
             found = match(atlas, search_area, [lvl], age, () if crisis else concerns, now=now,
                           limit=None if crisis else limit)
             options = _options(atlas, found, lang, demo)
+            if lvl == "gp_practice":
+                options = _own_practice_first(atlas, options, own, lang, demo)
             if crisis:
                 options = _crisis_order(options, contacts)
                 # contact services the matching left out (e.g. outside the age range) still come first
@@ -606,7 +627,8 @@ def route(atlas: Atlas | Regions | None, answers: Mapping[str, Any], lang: str =
     all_options = [o for lane in final for o in lane.options]
     share = (sum(1 for o in all_options if not o.real), len(all_options))
     picked_ids = tuple(i for i in chosen)
-    query = advisor.route_query(data, picked_ids, override if level != advice.level else None, lang=lang)
+    query = _with_practice(advisor.route_query(data, picked_ids, override if level != advice.level else None, lang=lang),
+                           own_practice)
     url = advisor.route_url(base_url, query) if base_url else ""
     return Route(
         contract=vocab.CONTRACT_VERSION, lang=lang, ready=True, missing=missing, missing_text=missing_text,
@@ -617,7 +639,7 @@ def route(atlas: Atlas | Regions | None, answers: Mapping[str, Any], lang: str =
         title=route_title(advice, level, lang, audience, young), todo=tuple(todo),
         safety_net_title=safety_title, safety_net=safety, bridging=bridging, bridging_text=bridging_text,
         picked=picked_ids, query=MappingProxyType(query), url=url, note=note, illustrative_share=share, demo=demo,
-        own_practice=own_practice, created=created, reasons=advice.reasons,
+        own_practice=own, created=created, reasons=advice.reasons,
     )
 
 

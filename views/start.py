@@ -19,10 +19,12 @@ st.write(i18n.t("common.start.stats", lang, services=len(atlas.services), wijken
 col1, col2, col3 = st.columns(3)
 with col1, st.container(border=True):
     st.write(i18n.t("common.start.for_gp", lang))
-    st.page_link("views/hulpwijzer.py", label=i18n.t("common.nav.hulpwijzer", lang), icon="🧭")
+    st.page_link("views/hulpwijzer.py", label=i18n.t("common.start.gp_link", lang), icon="🧭",
+                 query_params={"mode": "snel"})
 with col2, st.container(border=True):
     st.write(i18n.t("common.start.for_parent", lang))
-    st.page_link("views/sociale_kaart.py", label=i18n.t("common.nav.sociale_kaart", lang), icon="🗺️")
+    st.page_link("views/hulpwijzer.py", label=i18n.t("common.start.parent_link", lang), icon="🧭",
+                 query_params={"mode": "stap"})
 with col3, st.container(border=True):
     st.write(i18n.t("common.start.for_poh", lang))
     st.page_link("views/zorgroutes.py", label=i18n.t("common.nav.zorgroutes", lang), icon="🪜")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import os
+from typing import Sequence
 
 import streamlit as st
 
@@ -19,6 +20,14 @@ from ..loader import DEFAULT_REGION, load_region, region_path
 from ..model import Atlas
 from ..regions import Regions, region_folders
 from . import state
+
+#: The widget key of the sticky crisis bar's container (CSS class ``st-key-<key>``).
+CRISIS_BAR_KEY = "sm_crisis_bar"
+#: Every url path of the app (``app.py``'s pages); a page path is taken off the browser's URL.
+PAGE_PATHS = ("start", "hulpwijzer", "routekaart", "sociale_kaart", "wijkprofiel", "zorgroutes", "dekking",
+              "beheer", "home")
+#: Where links point when neither SOCIALMAP_PUBLIC_URL nor the browser's address is known.
+DEFAULT_BASE_URL = "http://localhost:8501"
 
 def region_id() -> str:
     """The region shown: the one chosen on screen this session, else ``SOCIALMAP_REGION``, else the default."""
@@ -127,20 +136,80 @@ def huisartsenpost(atlas: Atlas | None) -> tuple[str, str] | None:
     return str(row["name"]), phone
 
 
-def crisis_panel(lang: str, atlas: Atlas | None, emphasise: bool = False) -> None:
-    """The crisis numbers. Shown on every page, never hidden; first on a red flag."""
-    parts = [f"**{i18n.t(key, lang)}** [{number}](tel:{target})" for key, number, target in CRISIS_LINES]
+def _tel(number: str) -> str:
+    """The ``tel:`` target of a number as shown (``113 / 0800-0113`` dials 113)."""
+    return "".join(ch for ch in number.split("/")[0] if ch.isdigit())
+
+
+def crisis_lines(lang: str, atlas: Atlas | None) -> list[tuple[str, str]]:
+    """(label, number) of every crisis line, the region's huisartsenpost last (when it has a phone)."""
+    lines = [(i18n.t(key, lang), number) for key, number, _ in CRISIS_LINES]
     post = huisartsenpost(atlas)
-    if post:
-        name, phone = post
-        target = "".join(ch for ch in phone if ch.isdigit())
-        shown = f"[{md_escape(phone)}](tel:{target})" if phone else ""
-        parts.append(f"**{i18n.t('common.crisis.line_huisartsenpost', lang)}** {shown}")
-    text = f"**{i18n.t('common.crisis.title', lang)}** · " + " · ".join(parts)
+    if post and post[1]:
+        lines.append((i18n.t("common.crisis.line_huisartsenpost", lang), post[1]))
+    return lines
+
+
+def _crisis_text(lang: str, atlas: Atlas | None, first: Sequence[tuple[str, str]] = (), compact: bool = False) -> str:
+    """The crisis numbers as one markdown line; ``first`` (label, number) pairs lead, in bold.
+    ``compact``: the short labels of the sticky bar."""
+    short = (lambda key: i18n.t(key.replace(".line_", ".short_"), lang)) if compact else (lambda key: i18n.t(key, lang))
+    lead = [f"**{md_escape(label)}** [{md_escape(number)}](tel:{_tel(number)})" for label, number in first if number]
+    shown = {number for _, number in first}
+    parts = [f"**{short(key)}** [{number}](tel:{target})"
+             for key, number, target in CRISIS_LINES if number not in shown]
+    post = huisartsenpost(atlas)
+    if post and post[1] not in shown:
+        _, phone = post
+        link = f"[{md_escape(phone)}](tel:{_tel(phone)})" if phone else ""
+        parts.append(f"**{short('common.crisis.line_huisartsenpost')}** {link}")
+    head = f"**{i18n.t('common.crisis.title', lang)}**"
+    if lead:
+        return f"{head} {i18n.t('common.crisis.call_first', lang)} " + " · ".join(lead) + "  \n" + " · ".join(parts)
+    return f"{head} · " + " · ".join(parts)
+
+
+def crisis_panel(lang: str, atlas: Atlas | None, emphasise: bool = False,
+                 first: Sequence[tuple[str, str]] = (), compact: bool = False) -> None:
+    """The crisis numbers. Shown on every page, never hidden; on a red flag emphasised, with that
+    flag's own first contacts (``first``: (label, number)) before the others."""
+    text = _crisis_text(lang, atlas, first, compact)
     if emphasise:
-        st.error(text + "\n\n" + i18n.t("common.crisis.emphasis", lang), icon="🚨")
+        st.error(text + "  \n" + i18n.t("common.crisis.emphasis", lang), icon=None if compact else "🚨")
     else:
-        st.warning(text, icon="☎️")
+        st.warning(text, icon=None if compact else "☎️")
+
+
+def crisis_bar(lang: str, atlas: Atlas | None) -> None:
+    """The compact crisis bar at the top of every page. It sticks below the browser's top edge
+    while the page scrolls (CSS in :data:`_FRAME_CSS`), on a phone as well as on a desktop. A page
+    can make it red with a red flag's own contacts first: :func:`emphasise_crisis_bar`."""
+    with st.container(key=CRISIS_BAR_KEY):
+        slot = st.empty()
+    st.session_state[state.CRISIS_SLOT] = slot
+    with slot:
+        crisis_panel(lang, atlas, compact=True)
+
+
+def emphasise_crisis_bar(lang: str, atlas: Atlas | None, first: Sequence[tuple[str, str]] = ()) -> None:
+    """Make the sticky crisis bar red, with ``first`` (a red flag's contacts) leading."""
+    slot = st.session_state.get(state.CRISIS_SLOT)
+    if slot is None:
+        return
+    try:
+        with slot:
+            crisis_panel(lang, atlas, emphasise=True, first=first, compact=True)
+    except Exception:  # noqa: BLE001 - a slot of an earlier run: the page's own panel still shows
+        pass
+
+
+def demo_mode(atlas: Atlas | None = None) -> bool:
+    """Demo mode: illustrative services may be put on a route card, and every screen, print and PDF
+    of the card says "VOORBEELD - geen echte hulp". On with ``SOCIALMAP_DEMO=1`` (or a region whose
+    settings say ``demo: true``); off by default."""
+    if os.environ.get("SOCIALMAP_DEMO", "").strip().lower() in ("1", "true", "yes", "ja"):
+        return True
+    return bool(getattr(getattr(atlas, "region", None), "demo", False))
 
 
 def status_badge(status: str, lang: str) -> str:
@@ -161,6 +230,11 @@ def illustrative_notice(atlas: Atlas, lang: str, service_ids: list[str] | None =
                       pct=round(100 * illustrative / total)))
 
 
+def note(text: str) -> None:
+    """Small secondary text in the normal text colour (st.caption's grey fails WCAG contrast)."""
+    st.markdown(f":small[{text}]")
+
+
 def _small(text: str) -> None:
     # st.caption's grey fails WCAG contrast on the sidebar background; small body text passes.
     st.markdown(f":small[{text}]")
@@ -178,14 +252,75 @@ def data_sidebar(lang: str, atlas: Atlas | None) -> None:
         _small(i18n.t("common.notice.privacy", lang))
 
 
-#: Accessibility fixes on top of Streamlit's default styles (WCAG AA contrast for captions).
+#: Accessibility fixes on top of Streamlit's default styles (WCAG AA contrast for captions), and the
+#: page frame: the crisis bar sticks below Streamlit's top bar (3.75rem) while the page scrolls; it
+#: has an opaque background so nothing shows through, and it is compact on a phone.
 _A11Y_CSS = """<style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4a4f57 !important; opacity: 1 !important; }
+[data-testid="stLayoutWrapper"]:has(> .st-key-sm_crisis_bar), .st-key-sm_crisis_bar {
+  position: sticky; top: 3.75rem; z-index: 999989; background: #fff; padding: 2px 0; flex-shrink: 0; height: auto; }
+.st-key-sm_crisis_bar [data-testid="stAlert"] > div { padding: .4rem .75rem; }
+.st-key-sm_crisis_bar [data-testid="stAlert"] p { font-size: .9rem; line-height: 1.35; margin-bottom: 0; }
+.st-key-sm_crisis_bar [data-testid="stAlert"] a { white-space: nowrap; }
+[data-testid="stMainBlockContainer"] { padding-top: 4rem; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 3.9rem; padding-left: .75rem; padding-right: .75rem; }
+  .st-key-sm_crisis_bar [data-testid="stAlert"] > div { padding: .3rem .5rem; }
+  .st-key-sm_crisis_bar [data-testid="stAlert"] p { font-size: .8rem; line-height: 1.3; }
+}
 </style>"""
 
 
 def accessibility_styles() -> None:
     st.html(_A11Y_CSS)
+
+
+def public_url_setting() -> str | None:
+    """``SOCIALMAP_PUBLIC_URL`` when it is an http(s) URL with a host, else None."""
+    env = os.environ.get("SOCIALMAP_PUBLIC_URL", "").strip().rstrip("/")
+    if env.lower().startswith(("http://", "https://")) and len(env) > len("https://"):
+        return env
+    return None
+
+
+def _browser_url() -> str | None:
+    """The address the user's browser reached the app at (without the page, query and anchor)."""
+    try:
+        url = st.context.url
+    except Exception:  # noqa: BLE001 - no browser context (AppTest, bare mode)
+        url = None
+    if url:
+        url = url.split("?")[0].split("#")[0].rstrip("/")
+        head, _, last = url.rpartition("/")
+        if last in PAGE_PATHS and "://" in head:
+            url = head
+        return url or None
+    try:
+        headers = st.context.headers
+        host = headers.get("Host") or ""
+        proto = (headers.get("X-Forwarded-Proto") or "http").split(",")[0].strip()
+    except Exception:  # noqa: BLE001
+        return None
+    if not host or any(ch in host for ch in "/\\ @"):
+        return None
+    return f"{proto if proto in ('http', 'https') else 'http'}://{host}"
+
+
+def base_url() -> str:
+    """The absolute base URL for links and QR codes: ``SOCIALMAP_PUBLIC_URL`` when set, else the
+    address the user's browser reached the app at, else ``DEFAULT_BASE_URL``."""
+    return public_url_setting() or _browser_url() or DEFAULT_BASE_URL
+
+
+def is_local_url(url: str) -> bool:
+    """True when a link would only work on the computer that runs the app (localhost, 127.x, ::1)."""
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return True
+    return host in ("", "localhost", "0.0.0.0", "::1") or host.startswith("127.") or host.endswith(".localhost")
 
 
 def set_document_language(lang: str) -> None:

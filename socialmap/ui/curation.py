@@ -419,14 +419,14 @@ def global_limiter() -> suggestions.GlobalRateLimiter:
     return suggestions.GlobalRateLimiter()
 
 
-def report_error_button(service_id: str, lang: str) -> None:
+def report_error_button(service_id: str, lang: str, label: str | None = None) -> None:
     """A small "Meld een fout" popover for a service card: anyone may suggest a correction.
 
     No fields for personal data; at most 3 per 10 minutes per browser session and 30 per 10 minutes
     for the whole server; value ≤ 200 and note ≤ 500 characters. Stored for a curator in
     ``<region>/.suggestions/``.
     """
-    with st.popover(t("curation.report.button", lang), icon="✏️"):
+    with st.popover(label or t("curation.report.button", lang), icon="✏️"):
         st.caption(t("curation.report.help", lang))
         with st.form(f"report_error_{service_id}", clear_on_submit=True):
             field = st.selectbox(t("curation.report.field", lang), list(suggestions.FIELDS),

@@ -6,6 +6,7 @@ Nothing in session state is written to disk or logs; it lives as long as the bro
 # -- common (lead) --
 LANG = "lang"
 REGION = "region"
+CRISIS_SLOT = "_crisis_bar_slot"  # this run's sticky crisis bar (an st.empty), so a page can emphasise it
 
 # -- advisor (Hulpwijzer) --
 ADVISOR_MODE = "advisor_mode"
@@ -18,6 +19,9 @@ ADVISOR_LOADED_LINK = "advisor_loaded_link"  # the ?a= value already copied into
 ADVISOR_DANGER = "advisor_danger"  # step mode: "yes" / "no" to the safety question
 ADVISOR_NEED = "advisor_need_answer"  # step mode: show "choose an answer first"
 ADVISOR_OVERRIDE_REASON = "advisor_override_reason"
+ADVISOR_MODE_URL = "advisor_mode_url"  # the ?mode= value last applied (so a new link can switch the mode)
+ADVISOR_PRACTICE_URL = "advisor_practice_url"  # the ?praktijk= value last applied
+ADVISOR_LINK_NOTE = "advisor_link_note"  # a reopened link was made with an earlier contract version
 
 # -- map (Sociale kaart / Wijkprofiel / Dekking) --
 MAP_FILTERS = "map_filters"

@@ -38,7 +38,7 @@ PAGES = ("start", "hulpwijzer", "routekaart", "sociale_kaart", "wijkprofiel", "z
 #: Where a test opens a page: the start page is the default page, served at the root.
 #: (/start itself is checked by test_the_crisis_panel_is_visible_at_the_top_of_every_page.)
 PAGE_URL = {p: ("" if p == "start" else p) for p in PAGES}
-#: Ports reserved for the end-to-end tests in docs/TEAM.md.
+#: Ports reserved for the end-to-end tests (CONTRIBUTING.md).
 PORT_RANGE = range(8615, 8631)
 
 SERVER_START_TIMEOUT_S = 90.0

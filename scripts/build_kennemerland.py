@@ -330,7 +330,6 @@ REAL_LOCATIONS: dict[str, dict] = {
 
 SCHOTERPOORT_URL = "https://schoterpoort.praktijkinfo.nl/"
 HC_ZANDVOORT_URL = "https://www.hc-zandvoort.nl/hoge-werkdruk-door-corona/"
-CJG_POH = "svc-cjg-poh-jeugd"  # the CJG's POH Jeugd in most practices (NJi: over 90% in Haarlem and Zandvoort)
 POH_UNKNOWN = ("Of in deze praktijk een praktijkondersteuner jeugd van het CJG werkt, staat niet in de bron; in ruim "
                "90% van de praktijken in Haarlem en Zandvoort is dat zo. Nog te controleren.")
 
@@ -360,10 +359,21 @@ REAL_GP_LOCATIONS = (
                   "Flemingstraat ligt hier), verschoven als daar al een locatie staat; precieze plek onbekend"),
 )
 REAL_GP_PRACTICES = (
-    ("gp-schoterpoort", "org-huisartsenpraktijk-schoterpoort", "loc-schoterpoort-pijnboomstraat"),
-    ("gp-hc-zandvoort-centrum", "org-huisartsen-centrum-zandvoort", "loc-hc-zandvoort-centrum"),
-    ("gp-hc-zandvoort-noord", "org-huisartsen-centrum-zandvoort", "loc-hc-zandvoort-noord"),
+    ("gp-schoterpoort", "org-huisartsenpraktijk-schoterpoort", "loc-schoterpoort-pijnboomstraat",
+     "svc-voorbeeld-poh-jeugd-schoterpoort"),
+    ("gp-hc-zandvoort-centrum", "org-huisartsen-centrum-zandvoort", "loc-hc-zandvoort-centrum",
+     "svc-voorbeeld-poh-jeugd-hc-zandvoort"),
+    ("gp-hc-zandvoort-noord", "org-huisartsen-centrum-zandvoort", "loc-hc-zandvoort-noord",
+     "svc-voorbeeld-poh-jeugd-hc-zandvoort"),
 )
+# Whether these practices have a youth professional is unknown: each points to an illustrative
+# placeholder service, so the app answers "onbekend, vraag het uw praktijk" (never a fact).
+UNKNOWN_YOUTH = {
+    "svc-voorbeeld-poh-jeugd-schoterpoort": ("org-huisartsenpraktijk-schoterpoort", "Huisartsenpraktijk Schoterpoort",
+                                             "WK039212", ("loc-schoterpoort-pijnboomstraat",)),
+    "svc-voorbeeld-poh-jeugd-hc-zandvoort": ("org-huisartsen-centrum-zandvoort", "Huisartsen Centrum Zandvoort",
+                                             "GM0473", ("loc-hc-zandvoort-centrum", "loc-hc-zandvoort-noord")),
+}
 # Illustrative practices that real ones replace: Zandvoort's three (Huisartsen Centrum Zandvoort)
 # and the second practice of Ter Kleefkwartier (Schoterpoort).
 REPLACED_PRACTICES = ("wk047301-1", "wk047302-1", "wk047302-2", "wk039212-2")
@@ -389,11 +399,22 @@ def build_real_records(facts: pd.DataFrame):
     return orgs + [dict(o) for o in REAL_GP_ORGS], svcs, locs + [dict(loc) for loc in REAL_GP_LOCATIONS]
 
 
-def real_gp_practices() -> list[dict]:
-    """gp_practices rows of the real practices: their youth professional is assumed to be the CJG's
-    POH Jeugd (over 90% of practices, NJi), which their organisation's description says is unconfirmed."""
-    return [{"id": gid, "organization_id": org, "location_id": loc, "youth_professional": "poh_jeugd",
-             "youth_days": "", "service_id": CJG_POH} for gid, org, loc in REAL_GP_PRACTICES]
+def real_gp_practices() -> tuple[list[dict], list[dict]]:
+    """gp_practices rows of the real practices and their illustrative placeholder services: whether
+    a POH Jeugd works there is unknown (in over 90% of practices one does, NJi)."""
+    rows = [{"id": gid, "organization_id": org, "location_id": loc, "youth_professional": "poh_jeugd",
+             "youth_days": "", "service_id": sid} for gid, org, loc, sid in REAL_GP_PRACTICES]
+    services = []
+    for sid, (org, name, area, locs) in UNKNOWN_YOUTH.items():
+        svc = example_service(
+            sid, org, f"POH Jeugd voorbeeld – {name}",
+            f"Voorbeeld: of {name} een praktijkondersteuner jeugd heeft, is niet bekend. In ruim 90% van de "
+            f"praktijken in Haarlem en Zandvoort werkt er een van het CJG. Vraag het uw praktijk. {EX}",
+            "gp_practice", "via_huisarts", "anxiety;low_mood;behaviour;sleep;school;social;self_esteem;parenting",
+            "poh_jeugd", ("0", "17"), "nl", "free", "", area, locations=locs)
+        svc["waiting_as_of"] = ""
+        services.append(svc)
+    return rows, services
 
 
 # ---------------------------------------------------------------------------------------------
@@ -507,7 +528,9 @@ def build_illustrative(buurten: gpd.GeoDataFrame, wijken: dict):
         "specialist_mh", "via_huisarts", "anxiety;low_mood;behaviour;assessment", "psycholoog", ("4", "17"),
         "nl;en", "jeugdwet", 8, "GM0473", locations=("loc-voorbeeld-cjg-zandvoort",),
         location_schedules={"loc-voorbeeld-cjg-zandvoort": hours(("th",), "09:00", "17:00", note="op afspraak")}))
-    gps += real_gp_practices()  # the real practices, next to the illustrative ones
+    rows, placeholders = real_gp_practices()  # the real practices, next to the illustrative ones
+    gps += rows
+    services += placeholders
     return orgs, services, locations, gps
 
 
@@ -639,9 +662,11 @@ def write_sources(out: Path, locs, wijken, youth_detail, pc_info, postcode_rows,
     add("  article; `source_year` 2020). **Conflict, kept in the organisation's description:** the page gives")
     add("  023-224 25 26 after 17:00, the number that the facts file marks as older; the newer source")
     add("  (2025/2026) gives 023-750 45 67 for the Huisartsen-Spoedpost.")
-    add("- Both are `to_verify`. Whether a POH Jeugd works there is not in the sources: their `gp_practices.csv`")
-    add(f"  rows point to the CJG's POH Jeugd service `{CJG_POH}` (NJi: over 90% of practices in Haarlem and")
-    add("  Zandvoort work with one) and the organisation's description says it is unconfirmed.")
+    add("- Both are `to_verify`. Whether a POH Jeugd works there is not in the sources (NJi: over 90% of the")
+    add("  practices in Haarlem and Zandvoort work with one). Their `gp_practices.csv` rows therefore point to an")
+    add("  **illustrative placeholder** service (" + ", ".join(f"`{k}`" for k in UNKNOWN_YOUTH) + "), whose")
+    add("  description says it is not known; the app then answers \"onbekend, vraag het uw praktijk\" and never")
+    add("  states a youth professional for these practices as a fact.")
     add("- They replace illustrative practices: " + ", ".join(f"`gp-{k}`" for k in REPLACED_PRACTICES)
         + " (Zandvoort's three and the second practice of Ter Kleefkwartier, where Schoterpoort lies).")
     add("")

@@ -31,9 +31,18 @@ def test_a_maastricht_postcode_answers_with_maastricht_services_without_any_sett
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert data["area"] == {"code": "BU09350001", "name": "Jekerkwartier", "municipality": "Maastricht"}
+    assert data["level"] == "gp_practice"
+    assert {s["id"] for s in data["services"]} <= _service_ids("heuvelland")
+
+
+def test_a_maastricht_parenting_question_lists_maastricht_services():
+    code, out, _ = run([], {"age": 3, "concerns": ["parenting"], "impact": "mild", "duration": "weeks",
+                             "postcode": "6221"})
+    data = json.loads(out)
     ids = [s["id"] for s in data["services"]]
+    assert code == 0 and data["level"] == "open_access"
     assert ids and set(ids) <= _service_ids("heuvelland")
-    assert ids[0].startswith("svc-voorbeeld-poh-jeugd-heuvelland-")
+    assert "svc-voorbeeld-consultatiebureau-maastricht-centrum" in ids
 
 
 def test_a_haarlem_postcode_still_answers_with_haarlem_services():

@@ -73,3 +73,12 @@ def test_illustrative_records_are_unmistakable(shipped_atlas):
     assert len(illustrative) > 0
     assert illustrative["name"].str.lower().str.contains("voorbeeld").all()
     assert illustrative["phone"].isna().all()
+
+
+@pytest.mark.parametrize("practice_id", ["gp-schoterpoort", "gp-hc-zandvoort-centrum", "gp-hc-zandvoort-noord"])
+def test_the_real_practices_youth_professional_is_never_stated_as_a_fact(shipped_atlas, practice_id):
+    from socialmap import practice
+
+    own = practice.own_practice(shipped_atlas, practice_id, "nl")
+    assert own.practice is not None and own.practice.real
+    assert (own.known, own.professional, own.service_id) == (False, None, None)

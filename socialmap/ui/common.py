@@ -14,7 +14,7 @@ import streamlit as st
 
 from .. import i18n
 from ..crisis import CRISIS_LINES
-from ..errors import DataError
+from ..errors import DataError, InputError
 from ..curation.store import recover
 from ..loader import DEFAULT_REGION, load_region, region_path
 from ..model import Atlas
@@ -62,6 +62,26 @@ def get_regions() -> Regions:
 def _regions(env: str) -> Regions:
     shipped = [p.name for p in region_folders()]
     return Regions.of(get_atlas(r) for r in ([env] if env and env not in shipped else shipped))
+
+
+def region_for_postcode(postcode: str | None) -> str:
+    """The region (id for :func:`get_atlas`) a postcode lies in; the session's region when the
+    postcode is empty, malformed or in no region (the page then says so)."""
+    regions = get_regions()
+    if postcode and len(regions) > 1:
+        try:
+            found = regions.region_id_for_postcode(postcode)
+        except InputError:
+            found = None
+        if found:
+            return found
+    return region_id()
+
+
+def postcode_check(postcode: str | None, lang: str) -> None:
+    """``InputError`` in the user's language, naming the regions covered, for a postcode in no region."""
+    if postcode and len(get_regions()) > 1:
+        get_regions().for_answers({"postcode": postcode}, lang)
 
 
 def follow_region(region: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import os
+from pathlib import Path
 from typing import Sequence
 
 import streamlit as st
@@ -61,7 +62,15 @@ def get_regions() -> Regions:
 @st.cache_resource(show_spinner=False)
 def _regions(env: str) -> Regions:
     shipped = [p.name for p in region_folders()]
-    return Regions.of(get_atlas(r) for r in ([env] if env and env not in shipped else shipped))
+    return Regions.of(get_atlas(r) for r in ([env] if env and _shipped_id(env) is None else shipped))
+
+
+def _shipped_id(region: str) -> str | None:
+    """The id of a shipped region given by id or by its folder path; None for any other folder."""
+    for folder in region_folders():
+        if region == folder.name or Path(region).resolve() == folder.resolve():
+            return folder.name
+    return None
 
 
 def region_for_postcode(postcode: str | None) -> str:
@@ -84,10 +93,22 @@ def postcode_check(postcode: str | None, lang: str) -> None:
         get_regions().for_answers({"postcode": postcode}, lang)
 
 
+def follow_link_region(link: str | None) -> bool:
+    """A route-card link (``?a=``) carries the PC4: its region becomes the session's (True when that
+    changed). A malformed link is left to the page, which explains it."""
+    from ..advisor import decode_answers
+
+    try:
+        postcode = decode_answers(link or "").get("postcode") if link else None
+    except InputError:
+        return False
+    return follow_region(region_for_postcode(postcode))
+
+
 def follow_region(region: str) -> bool:
     """Make ``region`` the session's region (after a postcode decided it); True when it changed,
     so the page can rerun and every part of it (crisis numbers too) shows that region."""
-    if not region or region == region_id():
+    if not region or region in (region_id(), _shipped_id(region_id())):
         return False
     st.session_state[REGION_KEY] = region
     return True
@@ -101,7 +122,7 @@ def region_switch(lang: str) -> tuple[str, Atlas]:
     ids = list(regions.ids)
     current = region_id()
     if len(ids) > 1:  # shipped regions: folder name = region id
-        current = current if current in ids else ids[0]
+        current = _shipped_id(current) or ids[0]
         st.session_state[_REGION_WIDGET] = current
 
         def _chosen() -> None:

@@ -55,8 +55,13 @@ _REGION_WIDGET = "sm_region_switch"
 
 def get_regions() -> Regions:
     """Every shipped region (each atlas the one :func:`get_atlas` caches). When ``SOCIALMAP_REGION``
-    names a folder outside ``data/regions``, only that region. Raises ``DataError``."""
-    return _regions(os.environ.get("SOCIALMAP_REGION", ""))
+    names a folder outside ``data/regions``, only that region. When another region's data is
+    broken, only the session's region (``python -m socialmap validate`` names the problem); raises
+    ``DataError`` only when that one is broken too."""
+    try:
+        return _regions(os.environ.get("SOCIALMAP_REGION", ""))
+    except DataError:
+        return Regions.of([get_atlas(region_id())])
 
 
 @st.cache_resource(show_spinner=False)

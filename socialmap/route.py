@@ -496,8 +496,8 @@ def route(atlas: Atlas | Regions | None, answers: Mapping[str, Any], lang: str =
     answers or a postcode outside the region. Without an atlas (``None``: the command line for
     answers without a place) the route has the advice and its texts but no area, services or
     regional numbers. With several regions (a :class:`~socialmap.regions.Regions`) the postcode
-    decides the region; ``region`` is the region chosen on screen, used when the answers do not
-    decide (a postcode of another region is then an ``InputError`` naming that region).
+    decides the region; ``region`` is the region chosen on screen, used only when the answers do
+    not decide; a postcode in no region is an ``InputError`` naming the regions covered.
     """
     if lang not in i18n.LANGUAGES:
         lang = i18n.DEFAULT_LANGUAGE

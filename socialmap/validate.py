@@ -34,6 +34,13 @@ def main(argv: list[str], stdout: TextIO = sys.stdout, stderr: TextIO = sys.stde
     results = [_validate(folder, args.quiet, stdout, stderr) for folder in folders]
     if any(code for code, _ in results):
         return 1
+    misnamed = [(folder, atlas.region.id) for folder, (_, atlas) in zip(folders, results)
+                if atlas is not None and atlas.region.id != folder.name]
+    for folder, rid in misnamed:  # the app finds a region by its folder name
+        print(f"error: {folder}/region.yaml: id '{rid}' differs from the folder name '{folder.name}' "
+              "(a shipped region's folder is named after its id)", file=stderr)
+    if misnamed:
+        return 1
     try:
         Regions.of(atlas for _, atlas in results if atlas is not None)
     except DataError as exc:

@@ -179,3 +179,33 @@ def test_route_without_a_postcode_uses_the_region_chosen_on_screen(regions):
     answers = {"age": 10, "concerns": ["anxiety"], "impact": "moderate", "duration": "months", "red_flags": ["suicidality"]}
     assert route(regions, answers, "nl", region="heuvelland").region_id == "heuvelland"
     assert route(regions, answers, "nl").region_id == ""
+
+
+def test_validate_all_refuses_a_region_whose_id_differs_from_its_folder(tmp_path, monkeypatch, capsys):
+    import io
+
+    from socialmap import validate
+
+    copy = tmp_path / "maastricht"
+    shutil.copytree(REGIONS / "heuvelland", copy)
+    monkeypatch.setattr(validate, "region_folders", lambda: [copy])
+    out, err = io.StringIO(), io.StringIO()
+    assert validate.main(["-q"], stdout=out, stderr=err) == 1
+    assert err.getvalue() == (f"error: {copy}/region.yaml: id 'heuvelland' differs from the folder name 'maastricht' "
+                              "(a shipped region's folder is named after its id)\n")
+
+
+def test_validate_all_refuses_two_regions_sharing_a_pc4(tmp_path, monkeypatch):
+    import io
+
+    from socialmap import validate
+
+    copy = tmp_path / "heuvelland-kopie"
+    shutil.copytree(REGIONS / "heuvelland", copy)
+    text = (copy / "region.yaml").read_text(encoding="utf-8").replace("id: heuvelland", "id: heuvelland-kopie")
+    (copy / "region.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(validate, "region_folders", lambda: [REGIONS / "heuvelland", copy])
+    err = io.StringIO()
+    assert validate.main(["-q"], stdout=io.StringIO(), stderr=err) == 1
+    assert err.getvalue().splitlines()[0] == (
+        "error: postcode 6211 is in two regions (heuvelland and heuvelland-kopie); a PC4 may belong to one region only")

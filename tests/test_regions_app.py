@@ -16,7 +16,8 @@ SWITCH = "sm_region_switch"
 def _share_line(region: str) -> str:
     atlas = load_region(region)
     n, total = atlas.illustrative_share()
-    return f"Regio: {md_escape(atlas.region.name)}. {n} van de {total} diensten in deze regio ({round(100 * n / total)}%) zijn voorbeelden (niet echt)."
+    return (f"Regio: {md_escape(atlas.region.name)}. {round(100 * n / total)}% van het aanbod in deze regio is een "
+            f"voorbeeld, niet echt ({n} van {total}).")
 
 
 def _page(monkeypatch: pytest.MonkeyPatch, page: str) -> AppTest:

@@ -161,3 +161,15 @@ def test_only_the_national_lines_share_ids_with_kennemerland(built):
     for name in ("organizations.csv", "services.csv", "locations.csv", "gp_practices.csv"):
         shared |= {r["id"] for r in _rows(built, name)} & {r["id"] for r in _rows(kennemerland, name)}
     assert shared == expected
+
+
+def test_a_rebuild_keeps_the_curator_allow_list_of_the_region(tmp_path):
+    out = tmp_path / "heuvelland"
+    out.mkdir()
+    (out / "region.yaml").write_text("id: heuvelland\ncurators:\n- curator@example.org\n- group:cjg-beheer\n",
+                                     encoding="utf-8")
+    assert _load_builder().main(["--raw", str(RAW), "--out", str(out), "--quiet"]) == 0
+    text = (out / "region.yaml").read_text(encoding="utf-8")
+    assert text.endswith("curators:\n- curator@example.org\n- group:cjg-beheer\n")
+    assert text.replace("curators:\n- curator@example.org\n- group:cjg-beheer\n", "") == (
+        SHIPPED / "region.yaml").read_text(encoding="utf-8")

@@ -10,45 +10,26 @@ gives byte-identical files (sorted rows, fixed dates, no timestamps).
 
 from __future__ import annotations
 
-import argparse
-import csv
-import json
-import re
 import sys
-import zlib
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import shapely
-import yaml
-from pyproj import Transformer
-from shapely.geometry import MultiPolygon, Polygon, mapping
 
-REPO = Path(__file__).resolve().parents[1]
-RAW_DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "raw"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from regionbuild import (  # noqa: E402
+    real_location, real_org,
+    EX, HAP_SCHEDULE, LICENCE_NOTE, NATIONAL_ORGS, NATIONAL_SERVICES, RAW_FILES, REPO, WORKDAYS,
+    area_services, build_postcodes, build_real, buurt_picker, clean_geometry, dissolved_wijken,
+    estimate_youth, example_location, example_org, example_service, hours, kwb_population, main_for,
+    num, read_buurten, report, residential_buurten, sched_all_week, specialist_centres, stable,
+    write_region_files, write_region_yaml, youth_table,
+)
+
 OUT_DEFAULT = REPO / "data" / "regions" / "kennemerland"
 
 MUNIS = {"GM0392": "Haarlem", "GM0473": "Zandvoort"}
-SENTINELS = (-99995, -99997)
-VERIFIED_AT = "2026-11-01"
-VERIFIED_BY = "bronbestand haarlem_public_services (raw)"
-WAITING_AS_OF = "2026-10-01"
-WEEKDAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
-WORKDAYS = WEEKDAYS[:5]
-ALL_ROUND = "00:00"
 
-RAW_FILES = {
-    "wijken": "pdok_cbs_wijkenbuurten_2024_haarlem/wijken_haarlem_original.gpkg",
-    "buurten": "cartomap_cbs_buurten_2024_gegeneraliseerd/buurten_2024_gegeneraliseerd_selectie_rd.geojson",
-    "kwb": "cbs_kwb_2024_gemeenten_wijken_nl/kwb_2024_85984NED_gm_wk_stripped.csv",
-    "pc4_csv": "certegis_cbs_postcode4/postcodes_pc2_pc3_pc4_nl_2021.csv",
-    "pc4_age": "certegis_cbs_postcode4/inwoners_per_postcode_leeftijd_nl_2021.csv",
-    "pc4_gpkg": "certegis_cbs_postcode4/pc4_2020_nl_rd.gpkg",
-    "xw_buurt": "derived_pc4_crosswalk/pc4_2020_to_buurt_2024_area_overlap.csv",
-    "xw_wijk": "derived_pc4_crosswalk/pc4_2020_to_wijk_2024_area_overlap.csv",
-    "facts": "haarlem_public_services/services_public_facts.csv",
-}
 
 # Haarlem stadsdelen (illustrative grouping of CBS wijken, documented in SOURCES.md) and Zandvoort.
 STADSDELEN: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -74,121 +55,25 @@ NON_RESIDENTIAL = {
     "Tuinbouwgebied-noord", "Tuinbouwgebied-zuid", "Zuid-Schalkwijkerweg",
 }
 
-COLUMNS = {
-    "areas.csv": ["code", "kind", "name", "name_source", "parent_code", "municipality_code",
-                  "population", "age_0_14", "age_15_24", "youth_source"],
-    "postcodes.csv": ["pc4", "buurt_code", "wijk_code", "municipality_code", "share", "inhabitants"],
-    "organizations.csv": ["id", "name", "description", "url", "email", "phone", "status",
-                          "verified_at", "verified_by", "source_url", "source_year"],
-    "locations.csv": ["id", "organization_id", "name", "address", "postcode", "city",
-                      "municipality_code", "latitude", "longitude", "status", "verified_at",
-                      "source_url"],
-    "services.csv": ["id", "organization_id", "name", "description", "level", "access_route",
-                     "concerns", "professional", "age_min", "age_max", "languages", "cost",
-                     "waiting_weeks", "waiting_as_of", "service_area", "phone", "email", "url",
-                     "status", "verified_at", "verified_by", "source_url", "source_year"],
-    "service_at_location.csv": ["id", "service_id", "location_id"],
-    "schedules.csv": ["id", "service_id", "location_id", "kind", "weekday", "opens", "closes",
-                      "note"],
-    "gp_practices.csv": ["id", "organization_id", "location_id", "youth_professional",
-                         "youth_days", "service_id"],
-}
-
-
-def stable(text: str, modulo: int) -> int:
-    """A stable pseudo-random number in range(modulo) (crc32, same on every run and machine)."""
-    return zlib.crc32(text.encode("utf-8")) % modulo
-
-
-# ---------------------------------------------------------------------------------------------
-# Geometry
-# ---------------------------------------------------------------------------------------------
-def clean_geometry(geom):
-    """Valid (Multi)Polygon snapped to a 0.1 m grid."""
-    geom = shapely.make_valid(geom)
-    polys: list[Polygon] = []
-    for part in getattr(geom, "geoms", [geom]):
-        if isinstance(part, Polygon):
-            polys.append(part)
-        elif isinstance(part, MultiPolygon):
-            polys.extend(part.geoms)
-    geom = MultiPolygon(polys) if len(polys) > 1 else polys[0]
-    geom = shapely.set_precision(geom, 0.1)
-    if not geom.is_valid:  # pragma: no cover - defensive
-        geom = geom.buffer(0)
-    return shapely.normalize(geom)
-
-
-def _round_coords(obj):
-    if isinstance(obj, (list, tuple)):
-        if obj and isinstance(obj[0], (int, float)):
-            return [round(float(v), 1) for v in obj]
-        return [_round_coords(v) for v in obj]
-    return obj
-
-
-def write_geojson(path: Path, rows: list[tuple[str, object]]) -> None:
-    lines = [
-        "{",
-        '"type": "FeatureCollection",',
-        '"name": "areas",',
-        '"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}},',
-        '"features": [',
-    ]
-    feats = []
-    for code, geom in rows:
-        gj = mapping(geom)
-        feature = {
-            "type": "Feature",
-            "properties": {"code": code},
-            "geometry": {"type": gj["type"], "coordinates": _round_coords(gj["coordinates"])},
-        }
-        feats.append(json.dumps(feature, separators=(",", ":"), ensure_ascii=False))
-    lines.append(",\n".join(feats))
-    lines.append("]")
-    lines.append("}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n", extrasaction="raise")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({c: "" if row.get(c) is None else row.get(c) for c in columns})
-
-
-def _num(value):
-    if value is None or pd.isna(value):
-        return None
-    value = float(value)
-    if value in SENTINELS:
-        return None
-    return value
 
 
 # ---------------------------------------------------------------------------------------------
 # Areas
 # ---------------------------------------------------------------------------------------------
 def build_areas(raw: Path):
-    buurten = gpd.read_file(raw / RAW_FILES["buurten"])
-    buurten = buurten[buurten["gemeentecode"].isin(MUNIS)].copy()
-    buurten = buurten.sort_values("buurtcode").reset_index(drop=True)
-    buurten["geometry"] = [clean_geometry(g) for g in buurten.geometry]
+    buurten = read_buurten(raw, MUNIS)
 
     wk_raw = gpd.read_file(raw / RAW_FILES["wijken"])
     if wk_raw.crs is None or wk_raw.crs.to_epsg() != 28992:
         wk_raw = wk_raw.to_crs(28992)
     hw = wk_raw[wk_raw["gemeentecode"] == "GM0392"].sort_values("wijkcode").reset_index(drop=True)
-
-    kwb = pd.read_csv(raw / RAW_FILES["kwb"], dtype={"regiocode": str})
-    kwb_pop = {r.regiocode.strip(): _num(r.AantalInwoners) for r in kwb.itertuples()}
+    kwb_pop = kwb_population(raw)
 
     wijken: dict[str, dict] = {}
     for r in hw.itertuples():
         pop = kwb_pop.get(r.wijkcode)
-        p014 = _num(r.percentagePersonen0Tot15Jaar)
-        p1524 = _num(r.percentagePersonen15Tot25Jaar)
+        p014 = num(r.percentagePersonen0Tot15Jaar)
+        p1524 = num(r.percentagePersonen15Tot25Jaar)
         wijken[r.wijkcode] = {
             "code": r.wijkcode, "name": r.wijknaam, "name_source": "cbs",
             "municipality_code": "GM0392", "population": pop,
@@ -199,194 +84,15 @@ def build_areas(raw: Path):
     missing_h = set(buurten.loc[buurten.gemeentecode == "GM0392", "wijkcode"]) - set(wijken)
     if missing_h:
         raise SystemExit(f"Haarlem wijken missing from the PDOK file: {sorted(missing_h)}")
-
     # Zandvoort wijken: dissolved from buurten; name derived from the first buurt.
-    zb = buurten[buurten.gemeentecode == "GM0473"]
-    for wcode, grp in zb.groupby("wijkcode", sort=True):
-        grp = grp.sort_values("buurtcode")
-        first = grp.iloc[0]["buurtnaam"]
-        wijken[wcode] = {
-            "code": wcode, "name": f"Wijk {wcode[-2:]} ({first} e.o.)", "name_source": "derived",
-            "municipality_code": "GM0473", "population": kwb_pop.get(wcode),
-            "age_0_14": None, "age_15_24": None, "youth_source": "pc4_2021_age_bands_estimate",
-            "geometry": clean_geometry(shapely.union_all(list(grp.geometry))),
-        }
+    wijken.update(dissolved_wijken(buurten, "GM0473", kwb_pop))
     return buurten, wijken, kwb_pop
-
-
-def estimate_zandvoort_youth(raw: Path, wijken: dict, region_pc4s: set[str]) -> dict[str, dict]:
-    """Youth of Zandvoort wijken from PC4 2021 age bands, area-weighted over overlapping PC4s."""
-    ages = pd.read_csv(raw / RAW_FILES["pc4_age"], dtype={"postcode": str})
-    ages = ages[ages["postcode"].str.len() == 4]
-    band014 = {"0-4", "5-9", "10-14"}
-    band1524 = {"15-19", "20-24"}
-    per_pc4: dict[str, tuple[float, float, float]] = {}
-    for pc4, grp in ages.groupby("postcode"):
-        total = float(grp["inwoners"].sum())
-        y014 = float(grp.loc[grp.leeftijd.isin(band014), "inwoners"].sum())
-        y1524 = float(grp.loc[grp.leeftijd.isin(band1524), "inwoners"].sum())
-        per_pc4[pc4] = (total, y014, y1524)
-    xw = pd.read_csv(raw / RAW_FILES["xw_wijk"], dtype={"pc4": str})
-    detail = {}
-    for wcode, w in sorted(wijken.items()):
-        if w["municipality_code"] != "GM0473":
-            continue
-        rows = xw[(xw.wijkcode == wcode) & xw.pc4.isin(region_pc4s)].sort_values("pc4")
-        tot = y014 = y1524 = 0.0
-        used = []
-        for r in rows.itertuples():
-            if r.pc4 not in per_pc4 or per_pc4[r.pc4][0] <= 0:
-                continue
-            weight = float(r.share_of_pc4_area)
-            t, a, b = per_pc4[r.pc4]
-            tot += weight * t
-            y014 += weight * a
-            y1524 += weight * b
-            used.append(f"{r.pc4} ({weight:.2f})")
-        pop = w["population"]
-        if tot > 0 and pop is not None:
-            w["age_0_14"] = round(pop * y014 / tot)
-            w["age_15_24"] = round(pop * y1524 / tot)
-        detail[wcode] = {"pc4s": used, "share_0_14": y014 / tot if tot else None,
-                         "share_15_24": y1524 / tot if tot else None}
-    return detail
-
-
-# ---------------------------------------------------------------------------------------------
-# Postcodes
-# ---------------------------------------------------------------------------------------------
-def build_postcodes(raw: Path, buurten: gpd.GeoDataFrame) -> tuple[list[dict], dict]:
-    pcs = pd.read_csv(raw / RAW_FILES["pc4_csv"], dtype={"postcode": str})
-    pcs = pcs[pcs["postcode"].str.len() == 4]
-    inhabitants = {r.postcode: int(r.inwoners) for r in pcs.itertuples() if not pd.isna(r.inwoners)}
-    muni_pcs = sorted(pcs.loc[pcs["gemeente"].isin(MUNIS.values()), "postcode"])
-
-    xw = pd.read_csv(raw / RAW_FILES["xw_buurt"], dtype={"pc4": str})
-    extra = xw[(xw.rank_in_pc4 == 1) & xw.gemeentecode.isin(MUNIS)
-               & (xw.pc4_share_within_selected_gemeenten >= 0.5)]
-    wanted = sorted(set(muni_pcs) | set(extra.pc4))
-
-    # Dasymetric choice: weight each overlap by its wijk's population density (CBS KWB 2024), so a
-    # PC4 whose area is mostly dunes or water resolves to the buurt where its residents live.
-    kwb = pd.read_csv(raw / RAW_FILES["kwb"], dtype={"regiocode": str})
-    density = {r.regiocode: float(r.Bevolkingsdichtheid) for r in kwb.itertuples()
-               if str(r.regiocode).startswith("WK") and not pd.isna(r.Bevolkingsdichtheid)
-               and float(r.Bevolkingsdichtheid) > 0}
-    local = xw[xw.gemeentecode.isin(MUNIS)].copy()
-    local["weight"] = local["overlap_m2"] * local["wijkcode"].map(density).fillna(1.0)
-    local = local.sort_values(["pc4", "weight", "buurtcode"], ascending=[True, False, True])
-    first = local.groupby("pc4", sort=True).head(1).set_index("pc4")
-    buurt_wijk = dict(zip(buurten.buurtcode, buurten.wijkcode))
-    buurt_muni = dict(zip(buurten.buurtcode, buurten.gemeentecode))
-
-    rows, info = [], {"computed": [], "unresolved": [], "muni_pcs": muni_pcs,
-                      "extra": sorted(set(wanted) - set(muni_pcs))}
-    missing = [p for p in wanted if p not in first.index]
-    computed = overlay_pc4(raw, buurten, missing) if missing else {}
-    for pc4 in wanted:
-        if pc4 in first.index:
-            bcode, share = first.at[pc4, "buurtcode"], float(first.at[pc4, "share_of_pc4_area"])
-        elif pc4 in computed:
-            bcode, share = computed[pc4]
-            info["computed"].append(pc4)
-        else:
-            info["unresolved"].append(pc4)
-            continue
-        rows.append({
-            "pc4": pc4, "buurt_code": bcode, "wijk_code": buurt_wijk[bcode],
-            "municipality_code": buurt_muni[bcode], "share": f"{share:.4f}",
-            "inhabitants": inhabitants.get(pc4, ""),
-        })
-    return rows, info
-
-
-def overlay_pc4(raw: Path, buurten: gpd.GeoDataFrame, pc4s: list[str]) -> dict[str, tuple[str, float]]:
-    """Area overlay of PC4 polygons (2020) with the buurten, for PC4s not in the crosswalk."""
-    bbox = tuple(buurten.total_bounds)
-    pc = gpd.read_file(raw / RAW_FILES["pc4_gpkg"], bbox=bbox)
-    pc["pc4"] = pc["pc4"].astype(str).str.zfill(4)
-    pc = pc[pc["pc4"].isin(pc4s)].to_crs(28992)
-    out = {}
-    for r in pc.sort_values("pc4").itertuples():
-        geom = shapely.make_valid(r.geometry)
-        best, best_area = None, 0.0
-        for b in buurten.itertuples():
-            a = geom.intersection(b.geometry).area
-            if a > best_area:
-                best, best_area = b.buurtcode, a
-        if best is not None:
-            out[r.pc4] = (best, best_area / geom.area)
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
 # Public facts
 # ---------------------------------------------------------------------------------------------
-_YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 
-
-def parse_source_year(text: str) -> str:
-    """The most recent dated source: max year per ';'-part, ignoring '(...)' and 'onbekend' parts."""
-    years = []
-    for part in (text or "").split(";"):
-        part = part.strip()
-        if not part or part.lower().startswith("onbekend"):
-            continue
-        part = re.sub(r"\([^)]*\)", "", part)
-        years += [int(m.group(0)) for m in _YEAR.finditer(part)]
-    return str(max(years)) if years else ""
-
-
-def first_url(text: str) -> str:
-    for token in re.split(r"[\s;]+", text or ""):
-        if token.startswith(("https://", "http://")):
-            return token
-        if token.startswith("github.com/"):  # bare repository reference in the raw file
-            return "https://" + token
-    return ""
-
-
-def normalise_phone(text: str) -> str:
-    """One Dutch phone number in the formats of data/README.md (first number in the text)."""
-    text = (text or "").strip()
-    m = re.match(r"^(112|113)\b", text)
-    if m:
-        return m.group(1)
-    m = re.search(r"\b14\s?0\d{2}\b", text)
-    if m and not re.search(r"0\d{2}[\s-]?\d", text[: m.start()]):
-        return "14 " + m.group(0).replace(" ", "")[2:]
-    m = re.search(r"(0[\d][\d\s-]{6,14}\d)", text)
-    if m:
-        digits = re.sub(r"\D", "", m.group(1))
-        if digits.startswith(("0800", "0900")):
-            return f"{digits[:4]}-{digits[4:]}"
-        if len(digits) == 10:
-            if digits.startswith(("010", "013", "015", "020", "023", "024", "026", "030", "033",
-                                  "035", "036", "038", "040", "043", "045", "046", "050", "053",
-                                  "055", "058", "070", "071", "072", "073", "074", "075", "076",
-                                  "077", "078", "079")):
-                return f"{digits[:3]}-{digits[3:]}"
-            return f"{digits[:4]}-{digits[4:]}"
-        return digits
-    return ""
-
-
-def status_of(confidence: str) -> str:
-    return "verified" if confidence.strip().lower() == "high" else "to_verify"
-
-
-def sched_all_week(opens="00:00", closes="24:00", days=WEEKDAYS, note=""):
-    return [{"kind": "open", "weekday": d, "opens": opens, "closes": closes, "note": note} for d in days]
-
-
-HAP_SCHEDULE = (
-    [{"kind": "open", "weekday": d, "opens": "00:00", "closes": "08:00",
-      "note": "eerst bellen"} for d in WORKDAYS]
-    + [{"kind": "open", "weekday": d, "opens": "17:00", "closes": "24:00",
-        "note": "eerst bellen"} for d in WORKDAYS]
-    + [{"kind": "open", "weekday": d, "opens": "00:00", "closes": "24:00",
-        "note": "eerst bellen; ook op feestdagen de hele dag"} for d in ("sa", "su")]
-)
 HAP_NOORD_SCHEDULE = (
     [{"kind": "open", "weekday": d, "opens": "17:00", "closes": "23:00",
       "note": "alleen na telefonische afspraak; 's nachts gesloten (bron 2025/2026)"} for d in WORKDAYS]
@@ -394,32 +100,18 @@ HAP_NOORD_SCHEDULE = (
         "note": "alleen na telefonische afspraak (bron 2025/2026)"} for d in ("sa", "su")]
 )
 
+
 # Real organisations: id -> (raw organisation name used for its source, own description)
 REAL_ORGS: dict[str, dict] = {
     "org-cjg-kennemerland": {"raw": "CJG Kennemerland (Centrum voor Jeugd en Gezin)", "row": "Centrum voor Jeugd en Gezin - informatie, advies en lichte hulp",
                              "description": "Centrum voor Jeugd en Gezin voor Haarlem en Zandvoort: vragen over opvoeden en opgroeien, lichte hulp en coaching."},
     "org-huisartsen-spoedpost": {"raw": "Huisartsen-Spoedpost (Haarlem)", "row": "Huisartsenzorg avond, nacht, weekend en feestdagen",
-                                 "description": "Huisartsenpost voor spoed buiten kantooruren, met posten bij Spaarne Gasthuis Haarlem-Noord en Haarlem-Zuid."},
+                                 "description": "Huisartsenpost voor spoed buiten kantooruren, met posten bij Spaarne Gasthuis Haarlem-Noord en Haarlem-Zuid. "
+                                                "Bronnen verschillen over het nummer: 023-750 45 67 (bron 2025/2026, hier gebruikt) en 023-224 25 26 "
+                                                "(spoedpost.com, ongedateerd; Huisartsen Centrum Zandvoort, ca. 2020). Nog te controleren."},
     "org-spaarne-gasthuis": {"raw": "Spaarne Gasthuis", "row": "Locatie Haarlem-Zuid: Spoedeisende Hulp (SEH) en huisartsenpost",
                              "description": "Algemeen ziekenhuis voor Zuid-Kennemerland en Haarlemmermeer."},
-    "org-veilig-thuis": {"raw": "Veilig Thuis", "row": "Advies- en meldpunt huiselijk geweld en kindermishandeling (landelijk nummer; doorgeschakeld naar de regio)",
-                         "description": "Advies- en meldpunt huiselijk geweld en kindermishandeling."},
-    "org-113-zelfmoordpreventie": {"raw": "113 Zelfmoordpreventie", "row": "Hulplijn bij zelfmoordgedachten",
-                                   "description": "Landelijke hulplijn voor mensen met gedachten aan zelfdoding en hun naasten."},
-    "org-kindertelefoon": {"raw": "De Kindertelefoon", "row": "Hulplijn voor kinderen en jongeren",
-                           "description": "Landelijke hulplijn voor kinderen en jongeren: bellen, chatten en forum."},
-    "org-alarmnummer-112": {"raw": "Alarmnummer 112", "row": "Spoed bij direct levensgevaar",
-                            "description": "Landelijk alarmnummer voor politie, ambulance en brandweer."},
-    "org-centrum-seksueel-geweld": {"raw": "Centrum Seksueel Geweld", "row": "Acute hulp na verkrachting of aanranding",
-                                    "description": "Landelijk netwerk voor hulp na verkrachting of aanranding."},
-    "org-jouwggd": {"raw": "JouwGGD (samenwerking jeugdgezondheidsorganisaties)", "row": "Online informatie en anonieme chat voor jongeren",
-                    "description": "Website en chat voor jongeren van samenwerkende jeugdgezondheidsorganisaties."},
-    "org-opvoeden-nl": {"raw": "Stichting Opvoeden.nl / Opvoedinformatie Nederland", "row": "Opvoeden.nl - betrouwbare opvoedinformatie",
-                        "description": "Landelijke stichting met betrouwbare informatie over opvoeden."},
-    "org-ouders-online": {"raw": "Ouders Online", "row": "Ouders.nl - artikelen en forum voor ouders",
-                          "description": "Onafhankelijk platform voor ouders met artikelen en een forum."},
-    "org-jongeren-hulp-online": {"raw": "Jongeren Hulp Online (NCJ en Alles is Gezondheid)", "row": "Wegwijzer naar anonieme, gratis (online) hulplijnen voor jongeren",
-                                 "description": "Wegwijzer naar gratis en anonieme hulplijnen voor jongeren."},
+    **NATIONAL_ORGS,
     "org-jeugdhulpregio-zkij": {"raw": "Jeugdhulpregio Zuid-Kennemerland en IJmond", "row": "Informatie over toegang en verwijzing naar jeugdhulp",
                                 "description": "Samenwerking van gemeenten in Zuid-Kennemerland en IJmond voor jeugdhulp."},
     "org-buurts": {"raw": "Buurts", "row": "Sociale wijkteams Haarlem",
@@ -500,54 +192,7 @@ REAL_SERVICES: dict[str, dict] = {
         description="Spoedeisende hulp van het ziekenhuis, dag en nacht open. Bij levensgevaar belt u 112.",
         waiting=0, locations=("loc-spaarne-gasthuis-zuid",),
         location_schedules={"loc-spaarne-gasthuis-zuid": sched_all_week(note="24 uur per dag")}),
-    "Advies- en meldpunt huiselijk geweld en kindermishandeling (landelijk nummer; doorgeschakeld naar de regio)": dict(
-        id="svc-veilig-thuis", org="org-veilig-thuis", name="Veilig Thuis",
-        level="crisis", access="direct", concerns="trauma", professional="hulplijn", ages=("0", "23"), cost="free", area="NL",
-        description="Bel voor advies of een melding bij huiselijk geweld of kindermishandeling, ook anoniem. Dag en nacht bereikbaar; in spoed belt u 112.",
-        waiting=0, schedules=sched_all_week(note="24 uur per dag")),
-    "Hulplijn bij zelfmoordgedachten": dict(
-        id="svc-113-zelfmoordpreventie", org="org-113-zelfmoordpreventie", name="113 Zelfmoordpreventie",
-        level="crisis", access="direct", concerns="low_mood", professional="hulplijn", ages=("0", "23"), cost="free", area="NL",
-        description="Praat over gedachten aan zelfdoding of zorgen om iemand anders. Bel 113 of gratis 0800-0113, of chat op 113.nl, dag en nacht en anoniem.",
-        waiting=0, schedules=sched_all_week(note="24 uur per dag")),
-    "Hulplijn voor kinderen en jongeren": dict(
-        id="svc-kindertelefoon", org="org-kindertelefoon", name="De Kindertelefoon",
-        level="self_help", access="vrij_toegankelijk", concerns="social;low_mood;anxiety;divorce;self_esteem", professional="hulplijn",
-        ages=("8", "18"), cost="free", area="NL",
-        description="Kinderen en jongeren kunnen gratis en anoniem bellen of chatten over grote en kleine problemen.",
-        waiting=0, schedules=sched_all_week("11:00", "21:00", note="tijden uit bron 2019")),
-    "Spoed bij direct levensgevaar": dict(
-        id="svc-alarmnummer-112", org="org-alarmnummer-112", name="Alarmnummer 112",
-        level="crisis", access="direct", concerns="", professional="hulplijn", ages=("0", "23"), cost="free", area="NL",
-        description="Bij direct levensgevaar belt u altijd 112 voor politie, ambulance of brandweer.",
-        waiting=0, schedules=sched_all_week(note="24 uur per dag")),
-    "Acute hulp na verkrachting of aanranding": dict(
-        id="svc-centrum-seksueel-geweld", org="org-centrum-seksueel-geweld", name="Centrum Seksueel Geweld",
-        level="crisis", access="direct", concerns="trauma", professional="hulplijn", ages=("0", "23"), cost="free", area="NL",
-        description="Medische en psychische hulp na aanranding of verkrachting, het liefst binnen 7 dagen. U wordt doorverbonden met het centrum in uw regio.",
-        waiting=0, schedules=sched_all_week(note="24 uur per dag")),
-    "Online informatie en anonieme chat voor jongeren": dict(
-        id="svc-jouwggd", org="org-jouwggd", name="JouwGGD: informatie en chat voor jongeren",
-        level="self_help", access="vrij_toegankelijk", concerns="low_mood;anxiety;social;self_esteem;eating;substance_use", professional="",
-        ages=("12", "23"), cost="free", area="NL",
-        description="Betrouwbare informatie voor jongeren over gevoelens, gezondheid en seks. Jongeren kunnen anoniem chatten met een professional.",
-        waiting=0),
-    "Opvoeden.nl - betrouwbare opvoedinformatie": dict(
-        id="svc-opvoeden-nl", org="org-opvoeden-nl", name="Opvoeden.nl",
-        level="self_help", access="vrij_toegankelijk", concerns="parenting;sleep;eating;development;behaviour;school", professional="",
-        ages=("0", "17"), cost="free", area="NL",
-        description="Betrouwbare informatie over opvoeden voor ouders van kinderen van 0 tot 18 jaar.", waiting=0),
-    "Ouders.nl - artikelen en forum voor ouders": dict(
-        id="svc-ouders-nl", org="org-ouders-online", name="Ouders.nl",
-        level="self_help", access="vrij_toegankelijk", concerns="parenting;school;sleep", professional="",
-        ages=("0", "17"), cost="free", area="NL",
-        description="Artikelen over opvoeden, gezondheid en school, en een forum waar ouders elkaar vragen stellen.", waiting=0),
-    "Wegwijzer naar anonieme, gratis (online) hulplijnen voor jongeren": dict(
-        id="svc-jongeren-hulp-online", org="org-jongeren-hulp-online", name="Jongeren Hulp Online",
-        level="self_help", access="vrij_toegankelijk", concerns="low_mood;anxiety;social;self_esteem;trauma", professional="",
-        ages=("8", "23"), cost="free", area="NL",
-        description="Overzicht van meer dan 20 gratis en anonieme hulplijnen voor jongeren. Een paar vragen helpen je de juiste te kiezen.",
-        waiting=0),
+    **NATIONAL_SERVICES,
     "Sociale wijkteams Haarlem": dict(
         id="svc-buurts-sociale-wijkteams", org="org-buurts", name="Sociale wijkteams Haarlem (Buurts)",
         level="wijkteam", access="via_wijkteam", concerns="parenting;divorce;behaviour;school", professional="wijkteam_medewerker",
@@ -644,15 +289,22 @@ REAL_SERVICES: dict[str, dict] = {
         locations=("loc-ook-zandvoort-flemingstraat",)),
 }
 
+HOSPITALS_SOURCE = ("RIVM/VZinfo ziekenhuislocaties (november 2016, gegeocodeerd door Google), via repository "
+                    "nl-hugo/mapNL, data/ziekenhuizen.rdata (commit 8230866)")
 REAL_LOCATIONS: dict[str, dict] = {
     "loc-spaarne-gasthuis-noord": dict(org="org-spaarne-gasthuis", name="Spaarne Gasthuis Haarlem-Noord",
-                                       address="Vondelweg 999", postcode="", city="Haarlem", place=("wijk", "WK039216"),
-                                       row="Locatie Haarlem-Noord (huisartsenpost-locatie)",
-                                       placement="representatief punt van wijk Vondelkwartier (Vondelweg, bij Delftplein)"),
+                                       address="Vondelweg 999", postcode="2026 BW", city="Haarlem", place=("wijk", "WK039216"),
+                                       row="Locatie Haarlem-Noord (huisartsenpost-locatie)", point=(52.422796, 4.649582),
+                                       placement=f"coördinaten en postcode uit {HOSPITALS_SOURCE}"),
     "loc-spaarne-gasthuis-zuid": dict(org="org-spaarne-gasthuis", name="Spaarne Gasthuis Haarlem-Zuid",
-                                      address="Boerhaavelaan 22", postcode="", city="Haarlem", place=("wijk", "WK039219"),
-                                      row="Locatie Haarlem-Zuid: Spoedeisende Hulp (SEH) en huisartsenpost",
-                                      placement="representatief punt van wijk Boerhaavewijk (Boerhaavelaan)"),
+                                      address="Boerhaavelaan 22", postcode="2035 RC", city="Haarlem", place=("wijk", "WK039219"),
+                                      row="Locatie Haarlem-Zuid: Spoedeisende Hulp (SEH) en huisartsenpost", point=(52.366939, 4.652409),
+                                      placement=f"coördinaten en postcode uit {HOSPITALS_SOURCE}"),
+    "loc-ggd-kennemerland-zijlweg": dict(org="org-ggd-kennemerland", name="GGD Kennemerland, hoofdlocatie",
+                                         address="Zijlweg 200", postcode="2015 CK", city="Haarlem", place=("wijk", "WK039205"),
+                                         row="Hoofdlocatie / algemeen",
+                                         placement="representatief punt van wijk Duinwijk, die vrijwel heel PC4 2015 (van 2015 CK) beslaat; "
+                                                   "zonder geocoder is de precieze plek aan de Zijlweg onbekend"),
     "loc-bct-wilhelminastraat": dict(org="org-bct", name="Brede Centrale Toegang", address="Wilhelminastraat 10",
                                      postcode="2011 VM", city="Haarlem", place=("wijk", "WK039201"),
                                      row="Toegang maatschappelijke opvang (o.a. Spaarnezicht voor jongeren)",
@@ -676,12 +328,62 @@ REAL_LOCATIONS: dict[str, dict] = {
                                             placement="representatief punt van buurt Nieuw Noord - wonen (Flemingstraat; huisnummer onbekend)"),
 }
 
+SCHOTERPOORT_URL = "https://schoterpoort.praktijkinfo.nl/"
+HC_ZANDVOORT_URL = "https://www.hc-zandvoort.nl/hoge-werkdruk-door-corona/"
+POH_UNKNOWN = ("Of in deze praktijk een praktijkondersteuner jeugd van het CJG werkt, staat niet in de bron; in ruim "
+               "90% van de praktijken in Haarlem en Zandvoort is dat zo. Nog te controleren.")
+
+# Real GP practices (sources outside the facts file; see SOURCES.md). They replace the illustrative
+# practices listed in REPLACED_PRACTICES.
+REAL_GP_ORGS = (
+    real_org("org-huisartsenpraktijk-schoterpoort", "Huisartsenpraktijk Schoterpoort",
+             "Huisartsenpraktijk in Haarlem-Noord met vier praktijken onder één dak; open op werkdagen van 8 tot 17 uur. "
+             + POH_UNKNOWN, SCHOTERPOORT_URL, "023-5410345", SCHOTERPOORT_URL, "2026"),
+    real_org("org-huisartsen-centrum-zandvoort", "Huisartsen Centrum Zandvoort",
+             "Huisartsenpraktijk met twee locaties in Zandvoort (Centrum en Noord), lid van de Huisartsen Coöperatie "
+             "Zuid-Kennemerland. Bronnen verschillen over het nummer na 17.00 uur: deze bron (ca. 2020) noemt "
+             "023-224 25 26, een nieuwere bron (2025/2026) noemt voor de Huisartsen-Spoedpost 023-750 45 67. "
+             + POH_UNKNOWN, "https://www.hc-zandvoort.nl/", "023-5732023", HC_ZANDVOORT_URL, "2020"),
+)
+REAL_GP_LOCATIONS = (
+    real_location("loc-schoterpoort-pijnboomstraat", "org-huisartsenpraktijk-schoterpoort", "Huisartsenpraktijk Schoterpoort",
+                  "Pijnboomstraat 19", "2023 VN", "Haarlem", ("buurten", "BU03921201;BU03921202"), SCHOTERPOORT_URL,
+                  "representatief punt van de buurten Bomenbuurt-west en Bomenbuurt-oost samen (straten met boomnamen, "
+                  "PC4 2023); zonder geocoder is de precieze plek onbekend"),
+    real_location("loc-hc-zandvoort-centrum", "org-huisartsen-centrum-zandvoort", "Huisartsen Centrum Zandvoort, locatie Centrum",
+                  "Beatrixplantsoen 1b", "2042 PW", "Zandvoort", ("buurt", "BU04730206"), HC_ZANDVOORT_URL,
+                  "representatief punt van buurt Centrum (de bron noemt het 'locatie Centrum'); precieze plek onbekend"),
+    real_location("loc-hc-zandvoort-noord", "org-huisartsen-centrum-zandvoort", "Huisartsen Centrum Zandvoort, locatie Noord",
+                  "Thomsonstraat 1", "2041 TA", "Zandvoort", ("buurt", "BU04730105"), HC_ZANDVOORT_URL,
+                  "representatief punt van buurt Nieuw Noord - wonen (de bron noemt het 'locatie Noord'; ook de "
+                  "Flemingstraat ligt hier), verschoven als daar al een locatie staat; precieze plek onbekend"),
+)
+REAL_GP_PRACTICES = (
+    ("gp-schoterpoort", "org-huisartsenpraktijk-schoterpoort", "loc-schoterpoort-pijnboomstraat",
+     "svc-voorbeeld-poh-jeugd-schoterpoort"),
+    ("gp-hc-zandvoort-centrum", "org-huisartsen-centrum-zandvoort", "loc-hc-zandvoort-centrum",
+     "svc-voorbeeld-poh-jeugd-hc-zandvoort"),
+    ("gp-hc-zandvoort-noord", "org-huisartsen-centrum-zandvoort", "loc-hc-zandvoort-noord",
+     "svc-voorbeeld-poh-jeugd-hc-zandvoort"),
+)
+# Whether these practices have a youth professional is unknown: each points to an illustrative
+# placeholder service, so the app answers "onbekend, vraag het uw praktijk" (never a fact).
+UNKNOWN_YOUTH = {
+    "svc-voorbeeld-poh-jeugd-schoterpoort": ("org-huisartsenpraktijk-schoterpoort", "Huisartsenpraktijk Schoterpoort",
+                                             "WK039212", ("loc-schoterpoort-pijnboomstraat",)),
+    "svc-voorbeeld-poh-jeugd-hc-zandvoort": ("org-huisartsen-centrum-zandvoort", "Huisartsen Centrum Zandvoort",
+                                             "GM0473", ("loc-hc-zandvoort-centrum", "loc-hc-zandvoort-noord")),
+}
+# Illustrative practices that real ones replace: Zandvoort's three (Huisartsen Centrum Zandvoort)
+# and the second practice of Ter Kleefkwartier (Schoterpoort).
+REPLACED_PRACTICES = ("wk047301-1", "wk047302-1", "wk047302-2", "wk039212-2")
+
 SKIPPED_ROWS = {
     "Eerste CJG Haarlem in gebouw Jeugdgezondheidszorg": "HISTORISCH (2008)",
     "Jeugdgezondheidszorg 0-4 jaar (consultatiebureaus) - historische uitvoerder": "HISTORISCH",
     "Huisartsenzorg avond, nacht, weekend (bron: spoedpost.com FAQ)": "conflicterend, ouder telefoonnummer 023-224 25 26",
     "Jongerenontmoetingsplekken Noord en Zuid (gepland)": "GEPLAND, nog niet in gebruik",
-    "Hoofdlocatie / algemeen": "GGD-hoofdlocatie: geen jeugdaanbod, afdelingsnummers niet voor het publiek",
+    "Hoofdlocatie / algemeen": "gebruikt als locatie van GGD Kennemerland; geen jeugdaanbod, afdelingsnummers niet voor het publiek",
     "Ziekenhuis Zuid-Kennemerland (o.a. kindergeneeskunde - geen details gevonden)": "geen jeugdaanbod of contact gevonden",
     "Locatie Haarlem-Noord (huisartsenpost-locatie)": "gebruikt als locatie van de Huisartsen-Spoedpost",
     "Sociaal wijkteam - locatie Ambonstraat (vermoedelijk stadsdeel Noord)": "gebruikt als locatie van de sociale wijkteams",
@@ -691,109 +393,37 @@ SKIPPED_ROWS = {
 }
 
 
-def build_real(facts: pd.DataFrame):
-    by_name = {r["service_name"]: r for _, r in facts.iterrows()}
-    unknown = sorted(set(by_name) - set(REAL_SERVICES) - set(SKIPPED_ROWS))
-    if unknown:
-        raise SystemExit(f"services_public_facts.csv has rows without a mapping: {unknown}")
-    orgs, services, locations = [], [], []
-    org_rows = {}
-    for oid, spec in sorted(REAL_ORGS.items()):
-        row = by_name[spec["row"]]
-        if row["organisation"] != spec["raw"]:
-            raise SystemExit(f"organisation mismatch for {oid}: {row['organisation']!r}")
-        status = status_of(row["confidence"])
-        org_rows[oid] = row
-        orgs.append({
-            "id": oid, "name": spec["raw"], "description": spec["description"],
-            "url": first_url(row["website"]), "email": "",
-            "phone": normalise_phone(row["phone"]) if oid == "org-huisartsen-spoedpost" else "",
-            "status": status, "verified_at": VERIFIED_AT if status == "verified" else "",
-            "verified_by": VERIFIED_BY if status == "verified" else "",
-            "source_url": first_url(row["source_url"]), "source_year": parse_source_year(row["source_year"]),
-        })
-    for lid, spec in sorted(REAL_LOCATIONS.items()):
-        row = by_name[spec["row"]]
-        locations.append({"id": lid, "organization_id": spec["org"], "name": spec["name"],
-                          "address": spec["address"], "postcode": spec["postcode"], "city": spec["city"],
-                          "_place": spec["place"], "status": "to_verify", "verified_at": "",
-                          "source_url": first_url(row["source_url"]), "_placement": spec["placement"]})
-    for raw_name, spec in REAL_SERVICES.items():
-        row = by_name[raw_name]
-        status = status_of(row["confidence"])
-        waiting = spec.get("waiting")
-        services.append({
-            "id": spec["id"], "organization_id": spec["org"], "name": spec["name"],
-            "description": spec["description"], "level": spec["level"], "access_route": spec["access"],
-            "concerns": spec["concerns"], "professional": spec["professional"],
-            "age_min": spec["ages"][0], "age_max": spec["ages"][1], "languages": "nl",
-            "cost": spec["cost"], "waiting_weeks": "" if waiting is None else waiting,
-            "waiting_as_of": "" if waiting is None else WAITING_AS_OF, "service_area": spec["area"],
-            "phone": normalise_phone(row["phone"]), "email": "", "url": first_url(row["website"]),
-            "status": status, "verified_at": VERIFIED_AT if status == "verified" else "",
-            "verified_by": VERIFIED_BY if status == "verified" else "",
-            "source_url": first_url(row["source_url"]), "source_year": parse_source_year(row["source_year"]),
-            "_locations": spec.get("locations", ()), "_schedules": spec.get("schedules", []),
-            "_location_schedules": spec.get("location_schedules", {}), "_raw": raw_name,
-        })
-    return orgs, services, locations
+def build_real_records(facts: pd.DataFrame):
+    orgs, svcs, locs = build_real(facts, REAL_ORGS, REAL_SERVICES, REAL_LOCATIONS, SKIPPED_ROWS,
+                                  org_phones=("org-huisartsen-spoedpost",))
+    return orgs + [dict(o) for o in REAL_GP_ORGS], svcs, locs + [dict(loc) for loc in REAL_GP_LOCATIONS]
+
+
+def real_gp_practices() -> tuple[list[dict], list[dict]]:
+    """gp_practices rows of the real practices and their illustrative placeholder services: whether
+    a POH Jeugd works there is unknown (in over 90% of practices one does, NJi)."""
+    rows = [{"id": gid, "organization_id": org, "location_id": loc, "youth_professional": "poh_jeugd",
+             "youth_days": "", "service_id": sid} for gid, org, loc, sid in REAL_GP_PRACTICES]
+    services = []
+    for sid, (org, name, area, locs) in UNKNOWN_YOUTH.items():
+        svc = example_service(
+            sid, org, f"POH Jeugd voorbeeld – {name}",
+            f"Voorbeeld: of {name} een praktijkondersteuner jeugd heeft, is niet bekend. In ruim 90% van de "
+            f"praktijken in Haarlem en Zandvoort werkt er een van het CJG. Vraag het uw praktijk. {EX}",
+            "gp_practice", "via_huisarts", "anxiety;low_mood;behaviour;sleep;school;social;self_esteem;parenting",
+            "poh_jeugd", ("0", "17"), "nl", "free", "", area, locations=locs)
+        svc["waiting_as_of"] = ""
+        services.append(svc)
+    return rows, services
 
 
 # ---------------------------------------------------------------------------------------------
 # Illustrative records
 # ---------------------------------------------------------------------------------------------
-def _svc(id, org, name, description, level, access, concerns, professional, ages, languages, cost,
-         waiting, area, locations=(), schedules=(), location_schedules=None):
-    assert "voorbeeld" in name.lower(), name
-    return {
-        "id": id, "organization_id": org, "name": name, "description": description, "level": level,
-        "access_route": access, "concerns": concerns, "professional": professional,
-        "age_min": ages[0], "age_max": ages[1], "languages": languages, "cost": cost,
-        "waiting_weeks": waiting, "waiting_as_of": WAITING_AS_OF, "service_area": area, "phone": "",
-        "email": "", "url": "", "status": "illustrative", "verified_at": "", "verified_by": "",
-        "source_url": "", "source_year": "", "_locations": tuple(locations),
-        "_schedules": list(schedules), "_location_schedules": location_schedules or {},
-    }
-
-
-def _org(id, name, description):
-    assert "voorbeeld" in name.lower(), name
-    return {"id": id, "name": name, "description": description, "url": "", "email": "", "phone": "",
-            "status": "illustrative", "verified_at": "", "verified_by": "", "source_url": "",
-            "source_year": ""}
-
-
-def _loc(id, org, name, place):
-    assert "voorbeeld" in name.lower(), name
-    return {"id": id, "organization_id": org, "name": name, "address": "voorbeeldadres", "postcode": "",
-            "city": "", "_place": place, "status": "illustrative", "verified_at": "", "source_url": "",
-            "_placement": f"representatief punt van buurt {place[1]}"}
-
-
-def _hours(days, opens, closes, kind="open", note=""):
-    return [{"kind": kind, "weekday": d, "opens": opens, "closes": closes, "note": note} for d in days]
-
-
-EX = "Dit is een voorbeeld, geen echt aanbod."
-
-
-def residential_buurten(buurten: gpd.GeoDataFrame, wijk: str) -> list[str]:
-    sel = buurten[(buurten.wijkcode == wijk) & ~buurten.buurtnaam.isin(NON_RESIDENTIAL)]
-    codes = sorted(sel.buurtcode)
-    return codes or sorted(buurten.loc[buurten.wijkcode == wijk, "buurtcode"])
-
-
 def build_illustrative(buurten: gpd.GeoDataFrame, wijken: dict):
     orgs, services, locations, gps = [], [], [], []
     wname = {c: w["name"] for c, w in wijken.items()}
-
-    def pick_buurt(wijk_codes: tuple[str, ...], slot: int) -> str:
-        """Spread locations of one area over its populated wijken and their buurten."""
-        ranked = sorted(wijk_codes, key=lambda c: (-(wijken[c]["population"] or 0), c))
-        ranked = [c for c in ranked if (wijken[c]["population"] or 0) >= 1000] or ranked
-        wijk = ranked[slot % len(ranked)]
-        cands = residential_buurten(buurten, wijk)
-        return cands[(slot // len(ranked) + slot) % len(cands)]
+    pick_buurt = buurt_picker(buurten, wijken, NON_RESIDENTIAL)
 
     # -- GP practices ------------------------------------------------------------------------
     practices = []
@@ -802,7 +432,7 @@ def build_illustrative(buurten: gpd.GeoDataFrame, wijken: dict):
         if w["municipality_code"] != "GM0392":
             continue
         n = 2 if (w["population"] or 0) >= 2500 else 1
-        cands = residential_buurten(buurten, code)
+        cands = residential_buurten(buurten, code, NON_RESIDENTIAL)
         for i in range(n):
             practices.append((code, i + 1, n, cands[(i * len(cands)) // n], code))
     zand_slots = [("WK047302", 1, "BU04730206"), ("WK047302", 2, "BU04730203"), ("WK047301", 1, "BU04730105")]
@@ -817,14 +447,16 @@ def build_illustrative(buurten: gpd.GeoDataFrame, wijken: dict):
     prof_label = {"poh_jeugd": "POH Jeugd", "ojg": "Ondersteuner Jeugd en Gezin", "soh_jggz": "SOH-JGGZ"}
     for code, i, n, buurt, area in practices:
         key = f"{code.lower()}-{i}"
-        suffix = f" {'AB'[i - 1]}" if n > 1 else ""
+        if key in REPLACED_PRACTICES:
+            continue
+        suffix = f" {'AB'[i - 1]}" if n > 1 and f"{code.lower()}-{3 - i}" not in REPLACED_PRACTICES else ""
         pname = f"Huisartsenpraktijk voorbeeld {wname[code]}{suffix}"
         if code.startswith("WK0473"):
             pname = f"Huisartsenpraktijk voorbeeld Zandvoort {'ABC'[len([g for g in gps if g['id'].startswith('gp-wk0473')])]}"
         prof = prof_of_second.get((code, i), "poh_jeugd")
         org_id, loc_id = f"org-huisarts-{key}", f"loc-huisarts-{key}"
-        orgs.append(_org(org_id, pname, f"Voorbeeld van een huisartsenpraktijk. {EX}"))
-        locations.append(_loc(loc_id, org_id, pname, ("buurt", buurt)))
+        orgs.append(example_org(org_id, pname, f"Voorbeeld van een huisartsenpraktijk. {EX}"))
+        locations.append(example_location(loc_id, org_id, pname, ("buurt", buurt)))
         ndays = 1 + stable(key + "days", 3)
         start = stable(key + "start", 5)
         days = [WORKDAYS[(start + 2 * d) % 5] for d in range(ndays)]
@@ -833,129 +465,45 @@ def build_illustrative(buurten: gpd.GeoDataFrame, wijken: dict):
         if prof != "none":
             svc_id = f"svc-poh-{key}"
             where = "Zandvoort" if area == "GM0473" else wname[code]
-            services.append(_svc(
+            services.append(example_service(
                 svc_id, org_id, f"{prof_label[prof]} – {pname}",
                 f"Voorbeeld: de {prof_label[prof]} van deze praktijk helpt kinderen, jongeren en ouders in {where} met een paar gesprekken. U maakt een afspraak via de huisarts. {EX}",
                 "gp_practice", "via_huisarts",
                 "anxiety;low_mood;behaviour;sleep;school;social;self_esteem;parenting;adhd_medication;assessment",
                 prof, ("0", "17"), "nl;en" if stable(key + "lang", 3) == 0 else "nl", "free",
                 stable(key + "wait", 4), area, locations=(loc_id,),
-                location_schedules={loc_id: _hours(days, "08:30", "17:00", note="op afspraak via de huisarts")}))
+                location_schedules={loc_id: hours(days, "08:30", "17:00", note="op afspraak via de huisarts")}))
         gps.append({"id": f"gp-{key}", "organization_id": org_id, "location_id": loc_id,
                     "youth_professional": prof, "youth_days": ";".join(days) if prof != "none" else "",
                     "service_id": svc_id})
 
     # -- per stadsdeel / Zandvoort -----------------------------------------------------------
-    orgs.append(_org("org-voorbeeld-jongerenwerk-haarlem", "Jongerenwerk Haarlem (voorbeeld)",
+    orgs.append(example_org("org-voorbeeld-jongerenwerk-haarlem", "Jongerenwerk Haarlem (voorbeeld)",
                      f"Voorbeeld van een organisatie voor jongerenwerk. {EX}"))
-    orgs.append(_org("org-voorbeeld-opvoedinformatie", "Opvoedinformatie Haarlem en Zandvoort (voorbeeld)",
+    orgs.append(example_org("org-voorbeeld-opvoedinformatie", "Opvoedinformatie Haarlem en Zandvoort (voorbeeld)",
                      f"Voorbeeld van een lokale website met opvoedinformatie. {EX}"))
-    services.append(_svc("svc-voorbeeld-opvoedinformatie-haarlem", "org-voorbeeld-opvoedinformatie",
+    services.append(example_service("svc-voorbeeld-opvoedinformatie-haarlem", "org-voorbeeld-opvoedinformatie",
                          "Opvoedinformatie Haarlem (voorbeeld)",
                          f"Voorbeeld: een website met tips over opvoeden en een overzicht van hulp in Haarlem. {EX}",
                          "self_help", "vrij_toegankelijk", "parenting;sleep;eating;development;behaviour;school", "",
                          ("0", "17"), "nl;en;ar;tr", "free", 0, "GM0392"))
-    services.append(_svc("svc-voorbeeld-opvoedinformatie-zandvoort", "org-voorbeeld-opvoedinformatie",
+    services.append(example_service("svc-voorbeeld-opvoedinformatie-zandvoort", "org-voorbeeld-opvoedinformatie",
                          "Opvoedinformatie Zandvoort (voorbeeld)",
                          f"Voorbeeld: een website met tips over opvoeden en een overzicht van hulp in Zandvoort. {EX}",
                          "self_help", "vrij_toegankelijk", "parenting;sleep;eating;development;behaviour;school", "",
                          ("0", "17"), "nl;en", "free", 0, "GM0473"))
 
     for sd, (label, wks) in STADSDELEN.items():
-        area = "GM0473" if sd == "zandvoort" else ";".join(wks)
-        langs = AREA_LANGUAGES[sd]
-        in_ = f"in {label}" if sd == "zandvoort" else f"in stadsdeel {label}"
-        cjg_loc = f"loc-voorbeeld-cjg-{sd}"
-        locations.append(_loc(cjg_loc, "org-cjg-kennemerland", f"CJG-locatie {label} (voorbeeld)",
-                              ("buurt", pick_buurt(wks, 0))))
-        services.append(_svc(
-            f"svc-voorbeeld-consultatiebureau-{sd}", "org-cjg-kennemerland", f"Consultatiebureau {label} (voorbeeld)",
-            f"Voorbeeld: de jeugdverpleegkundige en jeugdarts volgen de groei en ontwikkeling van uw kind van 0 tot 4 jaar {in_}. {EX}",
-            "open_access", "vrij_toegankelijk", "development;sleep;eating;parenting", "jeugdverpleegkundige",
-            ("0", "4"), langs, "free", 0, area, locations=(cjg_loc,),
-            location_schedules={cjg_loc: _hours(WORKDAYS, "08:30", "17:00", note="op afspraak")
-                                + _hours(("tu",), "09:00", "11:00", "walk_in", "inloopspreekuur")}))
-        services.append(_svc(
-            f"svc-voorbeeld-cjg-inloop-{sd}", "org-cjg-kennemerland", f"CJG opvoedspreekuur {label} (voorbeeld)",
-            f"Voorbeeld: loop binnen met een vraag over opvoeden of opgroeien {in_}. Een CJG-medewerker denkt met u mee. {EX}",
-            "open_access", "vrij_toegankelijk", "parenting;behaviour;sleep;school;divorce;social", "cjg_coach",
-            ("0", "17"), langs, "free", 0, area, locations=(cjg_loc,),
-            location_schedules={cjg_loc: _hours(("we",), "13:00", "15:00", "walk_in", "inloop, zonder afspraak")
-                                + _hours(("fr",), "09:00", "11:00", "walk_in", "inloop, zonder afspraak")}))
-        services.append(_svc(
-            f"svc-voorbeeld-jeugdverpleegkundige-{sd}", "org-cjg-kennemerland", f"Jongerenspreekuur jeugdverpleegkundige {label} (voorbeeld)",
-            f"Voorbeeld: jongeren van 12 tot 18 jaar praten met de jeugdverpleegkundige over gezondheid, gevoelens of school. {EX}",
-            "open_access", "vrij_toegankelijk", "low_mood;anxiety;self_esteem;social;school;eating;sleep;substance_use",
-            "jeugdverpleegkundige", ("12", "17"), langs, "free", 0, area, locations=(cjg_loc,),
-            location_schedules={cjg_loc: _hours(("th",), "14:00", "17:00", "walk_in", "inloop voor jongeren")}))
-        services.append(_svc(
-            f"svc-voorbeeld-triple-p-{sd}", "org-cjg-kennemerland", f"Triple P oudercursus {label} (voorbeeld)",
-            f"Voorbeeld: een groepscursus van acht avonden voor ouders die het opvoeden lastig vinden. {EX}",
-            "open_access", "vrij_toegankelijk", "parenting;behaviour;sleep", "cjg_coach",
-            ("2", "12"), "nl", "free", 0, area, locations=(cjg_loc,),
-            location_schedules={cjg_loc: _hours(("mo",), "19:30", "21:30", note="cursusavond, acht weken")}))
-        services.append(_svc(
-            f"svc-voorbeeld-kies-{sd}", "org-cjg-kennemerland", f"Groep voor kinderen van gescheiden ouders {label} (voorbeeld)",
-            f"Voorbeeld: kinderen van 6 tot 12 jaar praten en spelen in een groep over de scheiding van hun ouders. {EX}",
-            "open_access", "vrij_toegankelijk", "divorce;low_mood;social", "cjg_coach",
-            ("6", "12"), "nl", "free", 0, area, locations=(cjg_loc,),
-            location_schedules={cjg_loc: _hours(("we",), "14:00", "15:30", note="acht bijeenkomsten")}))
-        services.append(_svc(
-            f"svc-voorbeeld-cjg-coach-school-{sd}", "org-cjg-kennemerland", f"CJG-coach op school {label} (voorbeeld)",
-            f"Voorbeeld: de CJG-coach van de school {in_} praat met ouders en kinderen over zorgen thuis of op school. {EX}",
-            "open_access", "vrij_toegankelijk", "school;behaviour;parenting;social", "cjg_coach",
-            ("4", "17"), langs, "free", 0, area))
-
-        # jongerenwerk
-        jw_loc = f"loc-voorbeeld-jongerenwerk-{sd}"
-        jw_org = "org-pluspunt-zandvoort" if sd == "zandvoort" else "org-voorbeeld-jongerenwerk-haarlem"
-        locations.append(_loc(jw_loc, jw_org, f"Jongerencentrum {label} (voorbeeld)", ("buurt", pick_buurt(wks, 1))))
-        services.append(_svc(
-            f"svc-voorbeeld-jongerenwerk-{sd}", jw_org, f"Jongerenwerk {label} (voorbeeld)",
-            f"Voorbeeld: jongerenwerkers bieden een plek om te chillen, te sporten en te praten, en helpen als het niet lekker gaat. {EX}",
-            "open_access", "vrij_toegankelijk", "social;self_esteem;school;substance_use;behaviour", "jongerenwerker",
-            ("12", "23"), langs, "free", 0, area, locations=(jw_loc,),
-            location_schedules={jw_loc: _hours(("tu", "th"), "15:00", "21:00", "walk_in", "vrije inloop")
-                                + _hours(("fr",), "19:00", "23:00", "walk_in", "vrije inloop")}))
-
-        # sociaal wijkteam
-        wt_loc = f"loc-voorbeeld-wijkteam-{sd}"
-        wt_org = "org-pluspunt-zandvoort" if sd == "zandvoort" else "org-buurts"
-        locations.append(_loc(wt_loc, wt_org, f"Sociaal wijkteam {label} (voorbeeld)", ("buurt", pick_buurt(wks, 2))))
-        wait = 1 + stable(sd + "wt", 4)
-        services.append(_svc(
-            f"svc-voorbeeld-wijkteam-{sd}", wt_org, f"Sociaal wijkteam {label} (voorbeeld)",
-            f"Voorbeeld: het wijkteam {in_} helpt gezinnen bij zorgen over opvoeden, geld, wonen of scheiding, met één plan. {EX}",
-            "wijkteam", "via_wijkteam", "parenting;divorce;behaviour;school;development", "wijkteam_medewerker",
-            ("0", "23"), langs, "free", wait, area, locations=(wt_loc,),
-            location_schedules={wt_loc: _hours(WORKDAYS, "09:00", "17:00")
-                                + _hours(("mo",), "13:00", "15:00", "walk_in", "inloopspreekuur")}))
-        services.append(_svc(
-            f"svc-voorbeeld-gezinsbegeleiding-{sd}", wt_org, f"Ambulante gezinsbegeleiding {label} (voorbeeld)",
-            f"Voorbeeld: een gezinsbegeleider komt thuis en helpt het gezin weer op weg, na een beschikking van het wijkteam. {EX}",
-            "wijkteam", "via_wijkteam", "parenting;behaviour;divorce;development", "wijkteam_medewerker",
-            ("0", "17"), langs, "jeugdwet", 1 + stable(sd + "gb", 4), area, locations=(wt_loc,)))
-
-        # basis-GGZ: three practices per area
-        for k, (kind, concerns, prof, ages) in enumerate((
-            ("kind", "anxiety;low_mood;behaviour;sleep;self_esteem;trauma", "psycholoog", ("4", "12")),
-            ("jeugd", "anxiety;low_mood;self_esteem;social;withdrawal;eating;substance_use", "psycholoog", ("12", "17")),
-            ("gezin", "behaviour;divorce;parenting;development;assessment", "orthopedagoog", ("0", "17")),
-        )):
-            x = f"{sd}-{k + 1}"
-            org_id = f"org-voorbeeld-basis-ggz-{x}"
-            pname = f"Praktijk voor kind en jeugd voorbeeld {label} {k + 1}"
-            orgs.append(_org(org_id, pname, f"Voorbeeld van een praktijk voor basis-GGZ voor kinderen en jongeren. {EX}"))
-            loc = f"loc-voorbeeld-basis-ggz-{x}"
-            locations.append(_loc(loc, org_id, pname, ("buurt", pick_buurt(wks, 3 + k))))
-            what = {"kind": "kinderen van 4 tot 12 jaar", "jeugd": "jongeren van 12 tot 18 jaar",
-                    "gezin": "kinderen en hun ouders"}[kind]
-            services.append(_svc(
-                f"svc-voorbeeld-basis-ggz-{x}", org_id, f"Basis jeugd-GGZ – {pname}",
-                f"Voorbeeld: korte behandeling, bijvoorbeeld cognitieve gedragstherapie, voor {what}. Met een verwijzing van huisarts, wijkteam of jeugdarts. {EX}",
-                "basic_mh", "via_huisarts", concerns, prof, ages, langs if k == 0 else "nl", "jeugdwet",
-                3 + stable(x + "wait", 8), area, locations=(loc,),
-                location_schedules={loc: _hours(WORKDAYS[: 4 if k else 5], "09:00", "17:00", note="op afspraak")}))
+        zandvoort = sd == "zandvoort"
+        o, s, lc = area_services(
+            sd, label, "GM0473" if zandvoort else ";".join(wks),
+            f"in {label}" if zandvoort else f"in stadsdeel {label}", AREA_LANGUAGES[sd],
+            lambda slot, wks=wks: pick_buurt(wks, slot), "org-cjg-kennemerland",
+            "org-pluspunt-zandvoort" if zandvoort else "org-voorbeeld-jongerenwerk-haarlem",
+            "org-pluspunt-zandvoort" if zandvoort else "org-buurts")
+        orgs += o
+        services += s
+        locations += lc
 
     # -- specialist jeugd-GGZ (regional) ------------------------------------------------------
     spec_defs = (
@@ -967,27 +515,22 @@ def build_illustrative(buurten: gpd.GeoDataFrame, wijken: dict):
         ("jonge-kind", "het jonge kind (0-6)", "development;behaviour;sleep;eating;parenting;assessment", "orthopedagoog", "schalkwijk", ("0", "6")),
         ("verslaving", "verslaving bij jongeren", "substance_use;behaviour", "psycholoog", "noord", ("12", "23")),
     )
-    for k, (slug, topic, concerns, prof, sd, ages) in enumerate(spec_defs):
-        org_id = f"org-voorbeeld-specialist-{slug}"
-        name = f"Centrum voor jeugd-GGZ voorbeeld – {topic}"
-        orgs.append(_org(org_id, name, f"Voorbeeld van een centrum voor specialistische jeugd-GGZ. {EX}"))
-        loc = f"loc-voorbeeld-specialist-{slug}"
-        locations.append(_loc(loc, org_id, f"Centrum voor jeugd-GGZ voorbeeld {STADSDELEN[sd][0]} ({slug})",
-                              ("buurt", pick_buurt(STADSDELEN[sd][1], 6 + k))))
-        services.append(_svc(
-            f"svc-voorbeeld-specialist-{slug}", org_id, f"Specialistische jeugd-GGZ voorbeeld: {topic}",
-            f"Voorbeeld: onderzoek en behandeling bij ernstige of langdurige problemen rond {topic}. Alleen met een verwijzing. {EX}",
-            "specialist_mh", "via_huisarts", concerns, prof, ages, "nl;en", "jeugdwet",
-            6 + stable(slug + "wait", 15), BOTH, locations=(loc,),
-            location_schedules={loc: _hours(WORKDAYS, "08:30", "17:00", note="op afspraak")}))
+    o, s, lc = specialist_centres(
+        spec_defs, lambda sd, k: (STADSDELEN[sd][0], pick_buurt(STADSDELEN[sd][1], 6 + k)), BOTH)
+    orgs += o
+    services += s
+    locations += lc
     # Zandvoort: an outreach spreekuur of a specialist team near home
-    services.append(_svc(
+    services.append(example_service(
         "svc-voorbeeld-specialist-zandvoort-spreekuur", "org-voorbeeld-specialist-angst-stemming",
         "Specialistische jeugd-GGZ voorbeeld: spreekuur Zandvoort",
         f"Voorbeeld: een specialistisch team houdt één dag per week spreekuur in Zandvoort, zodat gezinnen niet naar Haarlem hoeven. {EX}",
         "specialist_mh", "via_huisarts", "anxiety;low_mood;behaviour;assessment", "psycholoog", ("4", "17"),
         "nl;en", "jeugdwet", 8, "GM0473", locations=("loc-voorbeeld-cjg-zandvoort",),
-        location_schedules={"loc-voorbeeld-cjg-zandvoort": _hours(("th",), "09:00", "17:00", note="op afspraak")}))
+        location_schedules={"loc-voorbeeld-cjg-zandvoort": hours(("th",), "09:00", "17:00", note="op afspraak")}))
+    rows, placeholders = real_gp_practices()  # the real practices, next to the illustrative ones
+    gps += rows
+    services += placeholders
     return orgs, services, locations, gps
 
 
@@ -999,115 +542,18 @@ def build(raw: Path, out: Path, quiet: bool = False) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     buurten, wijken, kwb_pop = build_areas(raw)
 
-    postcode_rows, pc_info = build_postcodes(raw, buurten)
+    postcode_rows, pc_info = build_postcodes(raw, buurten, MUNIS)
     region_pc4s = {r["pc4"] for r in postcode_rows}
-    youth_detail = estimate_zandvoort_youth(raw, wijken, region_pc4s)
+    youth_detail = estimate_youth(raw, wijken, region_pc4s, {"GM0473"})
 
-    # gemeenten dissolved from their wijken
-    area_rows, geoms = [], []
-    for gm, gname in sorted(MUNIS.items()):
-        ws = [w for w in wijken.values() if w["municipality_code"] == gm]
-        geom = clean_geometry(shapely.union_all([w["geometry"] for w in sorted(ws, key=lambda w: w["code"])]))
-        a014 = sum(w["age_0_14"] for w in ws) if all(w["age_0_14"] is not None for w in ws) else None
-        a1524 = sum(w["age_15_24"] for w in ws) if all(w["age_15_24"] is not None for w in ws) else None
-        src = ";".join(sorted({w["youth_source"] for w in ws}))
-        pop = kwb_pop.get(gm)
-        area_rows.append({"code": gm, "kind": "gemeente", "name": gname, "name_source": "cbs",
-                          "parent_code": "", "municipality_code": gm, "population": _int(pop),
-                          "age_0_14": _int(a014), "age_15_24": _int(a1524), "youth_source": src})
-        geoms.append((gm, geom))
-    for code in sorted(wijken):
-        w = wijken[code]
-        area_rows.append({"code": code, "kind": "wijk", "name": w["name"], "name_source": w["name_source"],
-                          "parent_code": w["municipality_code"], "municipality_code": w["municipality_code"],
-                          "population": _int(w["population"]), "age_0_14": _int(w["age_0_14"]),
-                          "age_15_24": _int(w["age_15_24"]), "youth_source": w["youth_source"]})
-        geoms.append((code, w["geometry"]))
-    for r in buurten.itertuples():
-        area_rows.append({"code": r.buurtcode, "kind": "buurt", "name": r.buurtnaam, "name_source": "cbs",
-                          "parent_code": r.wijkcode, "municipality_code": r.gemeentecode, "population": "",
-                          "age_0_14": "", "age_15_24": "", "youth_source": ""})
-        geoms.append((r.buurtcode, r.geometry))
-    write_csv(out / "areas.csv", COLUMNS["areas.csv"], area_rows)
-    write_geojson(out / "areas.geojson", geoms)
-    write_csv(out / "postcodes.csv", COLUMNS["postcodes.csv"], postcode_rows)
+    facts, orgs, svcs, locs, gps = write_region_files(
+        raw, out, MUNIS, buurten, wijken, kwb_pop, postcode_rows, build_real_records, build_illustrative)
 
-    # services
-    facts = pd.read_csv(raw / RAW_FILES["facts"], dtype=str, keep_default_na=False)
-    r_orgs, r_svcs, r_locs = build_real(facts)
-    i_orgs, i_svcs, i_locs, gps = build_illustrative(buurten, wijken)
-    orgs, svcs, locs = r_orgs + i_orgs, r_svcs + i_svcs, r_locs + i_locs
-
-    # place locations
-    to_wgs = Transformer.from_crs(28992, 4326, always_xy=True)
-    buurt_geom = dict(zip(buurten.buurtcode, buurten.geometry))
-    buurt_muni = dict(zip(buurten.buurtcode, buurten.gemeentecode))
-    buurt_wijk = dict(zip(buurten.buurtcode, buurten.wijkcode))
-    muni_geom = dict(geoms[:2])
-    used: set[tuple[str, str]] = set()
-    for loc in locs:
-        kind, code = loc.pop("_place")
-        if kind == "buurt":
-            muni, wijk = buurt_muni[code], buurt_wijk[code]
-            polygon = buurt_geom[code]
-        else:
-            muni = wijken[code]["municipality_code"]
-            polygon = wijken[code]["geometry"]
-        # No two locations on the same spot: try the polygon, then its bounding-box quadrants.
-        pt, moved = None, False
-        for n_try, candidate in enumerate(_candidate_points(polygon)):
-            if not muni_geom[muni].contains(candidate):
-                continue
-            lon, lat = to_wgs.transform(candidate.x, candidate.y)
-            key = (f"{lat:.6f}", f"{lon:.6f}")
-            if key not in used:
-                pt, moved = candidate, n_try > 0
-                break
-        if pt is None and kind == "buurt":
-            pt = wijken[buurt_wijk[code]]["geometry"].representative_point()
-        assert pt is not None and muni_geom[muni].contains(pt), loc["id"]
-        lon, lat = to_wgs.transform(pt.x, pt.y)
-        loc["latitude"], loc["longitude"] = f"{lat:.6f}", f"{lon:.6f}"
-        used.add((loc["latitude"], loc["longitude"]))
-        loc["municipality_code"] = muni
-        if loc["status"] == "illustrative":
-            loc["city"] = MUNIS[muni]
-            loc["_placement"] = f"representatief punt van buurt {code} ({buurten.loc[buurten.buurtcode == code, 'buurtnaam'].iloc[0]})"
-        if moved:
-            loc["_placement"] += "; verschoven naar een deel van het gebied, zodat twee locaties niet op hetzelfde punt staan"
-
-    sal, sched = [], []
-    for s in svcs:
-        for lid in s["_locations"]:
-            sal.append({"id": f"sal-{s['id'][4:]}--{lid[4:]}", "service_id": s["id"], "location_id": lid})
-        n = 0
-        for entry in s["_schedules"]:
-            n += 1
-            sched.append({"id": f"sched-{s['id'][4:]}-{n:02d}", "service_id": s["id"], "location_id": "", **entry})
-        for lid, entries in s["_location_schedules"].items():
-            assert lid in s["_locations"], (s["id"], lid)
-            for entry in entries:
-                n += 1
-                sched.append({"id": f"sched-{s['id'][4:]}-{n:02d}", "service_id": s["id"], "location_id": lid, **entry})
-
-    check_integrity(orgs, svcs, locs, sal, sched, gps, wijken)
-
-    key = lambda r: r["id"]  # noqa: E731
-    write_csv(out / "organizations.csv", COLUMNS["organizations.csv"], sorted(orgs, key=key))
-    write_csv(out / "locations.csv", COLUMNS["locations.csv"],
-              sorted(({k: v for k, v in loc.items() if not k.startswith("_")} for loc in locs), key=key))
-    write_csv(out / "services.csv", COLUMNS["services.csv"],
-              sorted(({k: v for k, v in s.items() if not k.startswith("_")} for s in svcs), key=key))
-    write_csv(out / "service_at_location.csv", COLUMNS["service_at_location.csv"], sorted(sal, key=key))
-    write_csv(out / "schedules.csv", COLUMNS["schedules.csv"], sorted(sched, key=key))
-    write_csv(out / "gp_practices.csv", COLUMNS["gp_practices.csv"], sorted(gps, key=key))
-
-    hap = "svc-huisartsen-spoedpost"
     region = {
         "id": "kennemerland",
         "name": "Kennemerland (Haarlem en Zandvoort)",
         "municipalities": [{"code": c, "name": n} for c, n in sorted(MUNIS.items())],
-        "huisartsenpost_service_id": hap,
+        "huisartsenpost_service_id": "svc-huisartsen-spoedpost",
         "reach_m": 3000,
         "data_year": 2024,
         "attribution": (
@@ -1116,80 +562,9 @@ def build(raw: Path, out: Path, quiet: bool = False) -> dict:
             "regel genoemd in source_url. Records met 'voorbeeld' in de naam zijn niet echt."
         ),
     }
-    (out / "region.yaml").write_text(
-        yaml.safe_dump(region, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+    write_region_yaml(out, region)
     write_sources(out, locs, wijken, youth_detail, pc_info, postcode_rows, facts)
-
-    resolved = {r["pc4"] for r in postcode_rows}
-    muni_pcs = pc_info["muni_pcs"]
-    cov = sum(1 for p in muni_pcs if p in resolved)
-    say(f"PC4 coverage (Haarlem + Zandvoort): {cov}/{len(muni_pcs)} resolved; "
-        f"{len(postcode_rows)} PC4 rows in total (extra from crosswalk: {', '.join(pc_info['extra']) or '-'})")
-    if pc_info["computed"]:
-        say(f"PC4s computed by own overlay: {', '.join(pc_info['computed'])}")
-    stats = summarise(svcs, gps)
-    say(f"services: {stats['total']} | per level: {stats['per_level']} | per status: {stats['per_status']}")
-    say(f"GP practices: {stats['gp_total']}, with youth professional: {stats['gp_youth']} {stats['gp_prof']}")
-    if cov != len(muni_pcs):
-        raise SystemExit(f"unresolved PC4s: {pc_info['unresolved']}")
-    return stats
-
-
-def _candidate_points(polygon):
-    """Representative point of the polygon, then of its four bounding-box quadrants, then ninths."""
-    yield polygon.representative_point()
-    minx, miny, maxx, maxy = polygon.bounds
-    for n in (2, 3):
-        dx, dy = (maxx - minx) / n, (maxy - miny) / n
-        for i in range(n):
-            for j in range(n):
-                box = shapely.box(minx + i * dx, miny + j * dy, minx + (i + 1) * dx, miny + (j + 1) * dy)
-                part = polygon.intersection(box)
-                if not part.is_empty and part.area > 0:
-                    yield part.representative_point()
-
-
-def _int(value):
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else int(value)
-
-
-def summarise(svcs, gps) -> dict:
-    per_level, per_status, gp_prof = {}, {}, {}
-    for s in svcs:
-        per_level[s["level"]] = per_level.get(s["level"], 0) + 1
-        per_status[s["status"]] = per_status.get(s["status"], 0) + 1
-    for g in gps:
-        gp_prof[g["youth_professional"]] = gp_prof.get(g["youth_professional"], 0) + 1
-    return {"total": len(svcs), "per_level": dict(sorted(per_level.items())),
-            "per_status": dict(sorted(per_status.items())), "gp_total": len(gps),
-            "gp_youth": sum(1 for g in gps if g["youth_professional"] != "none"),
-            "gp_prof": dict(sorted(gp_prof.items()))}
-
-
-def check_integrity(orgs, svcs, locs, sal, sched, gps, wijken) -> None:
-    ids = [r["id"] for r in orgs + svcs + locs + sal + sched + gps]
-    dup = sorted({i for i in ids if ids.count(i) > 1})
-    assert not dup, f"duplicate ids: {dup}"
-    idre = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-    bad = [i for i in ids if not idre.match(i)]
-    assert not bad, f"bad ids: {bad[:5]}"
-    org_ids, loc_ids = {o["id"] for o in orgs}, {loc["id"] for loc in locs}
-    for s in svcs:
-        assert s["organization_id"] in org_ids, s["id"]
-    for loc in locs:
-        assert loc["organization_id"] in org_ids, loc["id"]
-    for r in sal:
-        assert r["location_id"] in loc_ids, r
-    ladder = ("self_help", "open_access", "gp_practice", "wijkteam", "basic_mh", "specialist_mh", "crisis")
-    for code, w in wijken.items():
-        chain = {code, w["municipality_code"], "NL"}
-        for level in ladder:
-            assert any(s["level"] == level and chain & set(s["service_area"].split(";")) for s in svcs), (code, level)
-    for rec in orgs + svcs:
-        if rec["status"] == "illustrative":
-            assert "voorbeeld" in rec["name"].lower() and not rec["phone"] and not rec["source_url"], rec["id"]
-        if rec["status"] == "verified":
-            assert rec["source_url"] and rec["source_year"], rec["id"]
+    return report(say, "Haarlem + Zandvoort", postcode_rows, pc_info, svcs, gps)
 
 
 def write_sources(out: Path, locs, wijken, youth_detail, pc_info, postcode_rows, facts) -> None:
@@ -1201,9 +576,7 @@ def write_sources(out: Path, locs, wijken, youth_detail, pc_info, postcode_rows,
     add("`shared/data/raw` (see `shared/data/raw/PROVENANCE.md`). Do not edit them by hand: change the")
     add("script and rerun it. The build is deterministic (sorted rows, fixed dates).")
     add("")
-    add("Licence of the geography and statistics: **CBS, CC BY 4.0** (\"Bron: CBS, via PDOK\"). Service")
-    add("facts: public web pages named per record in `source_url`. Illustrative records: made for this")
-    add("project (CC0), **not real**.")
+    L.extend(LICENCE_NOTE)
     add("")
     add("## region.yaml")
     add("Hand-set metadata. `huisartsenpost_service_id` = `svc-huisartsen-spoedpost` (phone 023-7504567,")
@@ -1228,12 +601,7 @@ def write_sources(out: Path, locs, wijken, youth_detail, pc_info, postcode_rows,
     add("  share of each PC4's area inside the wijk (`pc4_2020_to_wijk_2024_area_overlap.csv`), times the")
     add("  wijk's 2024 population:")
     add("")
-    add("  | wijk | PC4s (area weight) | share 0-14 | share 15-24 |")
-    add("  |---|---|---|---|")
-    for code, d in sorted(youth_detail.items()):
-        s1 = "" if d["share_0_14"] is None else f"{d['share_0_14']:.3f}"
-        s2 = "" if d["share_15_24"] is None else f"{d['share_15_24']:.3f}"
-        add(f"  | {code} {wijken[code]['name']} | {', '.join(d['pc4s'])} | {s1} | {s2} |")
+    L.extend(youth_table(youth_detail, wijken))
     add("")
     add("- **Buurten** (111 Haarlem + 19 Zandvoort): generalised geometry from")
     add("  `cartomap_cbs_buurten_2024_gegeneraliseerd/buurten_2024_gegeneraliseerd_selectie_rd.geojson`")
@@ -1283,10 +651,32 @@ def write_sources(out: Path, locs, wijken, youth_detail, pc_info, postcode_rows,
     for raw_name, reason in SKIPPED_ROWS.items():
         add(f"  | {raw_name} | {reason} |")
     add("")
-    add("- **Real addresses, placed without a geocoder.** No geocoder was available offline: each real")
-    add("  address is placed at the `representative_point` of the buurt (or, when the buurt is not known,")
-    add("  the wijk) that holds the street, converted to WGS84. The points are therefore approximate (up to")
-    add("  a few hundred metres); all real locations have `status=to_verify`.")
+    add("### Real GP practices (sources outside the facts file)")
+    add("- **Huisartsenpraktijk Schoterpoort** (Haarlem-Noord): address Pijnboomstraat 19, 2023 VN, general")
+    add("  phone 023-541 03 45, opening hours Mon-Fri 08:00-17:00, from the practice website")
+    add(f"  {SCHOTERPOORT_URL} as reproduced in the repository `han-s-kl/schoterpoort`, `src/data/practices.json`")
+    add("  (commit 0059a520, commits 2025-2026; `source_year` 2026). Names of staff are left out. The file names two")
+    add("  POH-GGZ and no POH Jeugd.")
+    add("- **Huisartsen Centrum Zandvoort**: locations Centrum (Beatrixplantsoen 1b, 2042 PW) and Noord")
+    add(f"  (Thomsonstraat 1, 2041 TA), phone 023-573 20 23, from {HC_ZANDVOORT_URL} (about 2020, a corona")
+    add("  article; `source_year` 2020). **Conflict, kept in the organisation's description:** the page gives")
+    add("  023-224 25 26 after 17:00, the number that the facts file marks as older; the newer source")
+    add("  (2025/2026) gives 023-750 45 67 for the Huisartsen-Spoedpost.")
+    add("- Both are `to_verify`. Whether a POH Jeugd works there is not in the sources (NJi: over 90% of the")
+    add("  practices in Haarlem and Zandvoort work with one). Their `gp_practices.csv` rows therefore point to an")
+    add("  **illustrative placeholder** service (" + ", ".join(f"`{k}`" for k in UNKNOWN_YOUTH) + "), whose")
+    add("  description says it is not known; the app then answers \"onbekend, vraag het uw praktijk\" and never")
+    add("  states a youth professional for these practices as a fact.")
+    add("- They replace illustrative practices: " + ", ".join(f"`gp-{k}`" for k in REPLACED_PRACTICES)
+        + " (Zandvoort's three and the second practice of Ter Kleefkwartier, where Schoterpoort lies).")
+    add("")
+    add("### Where real locations stand")
+    add(f"- **Spaarne Gasthuis** Haarlem-Noord and Haarlem-Zuid: coordinates and postcodes from {HOSPITALS_SOURCE}.")
+    add("  Same addresses as the facts file.")
+    add("- **All other real addresses are placed without a geocoder** (none was available offline): at the")
+    add("  `representative_point` of the buurt (or buurten, or the wijk) that holds the street, converted to")
+    add("  WGS84. These points are approximate (up to a few hundred metres). All real locations have")
+    add("  `status=to_verify`.")
     add("")
     add("  | location | address | placement |")
     add("  |---|---|---|")
@@ -1300,12 +690,12 @@ def write_sources(out: Path, locs, wijken, youth_detail, pc_info, postcode_rows,
     add("says it is an example. Waiting times (as of 2026-10-01) are invented within the ranges of the")
     add("brief (gp_practice 0-3, wijkteam 1-4, basic_mh 3-10, specialist_mh 6-20 weeks) with a stable hash.")
     add("- **GP practices**: two per Haarlem wijk (one where the wijk has fewer than 2,500 inhabitants:")
-    add("  Spaarndam, Waarder- en Veerpolder) and three in Zandvoort, each with an organisation, a location")
-    add("  and a `gp_practices.csv` row. Most have a POH Jeugd, some an Ondersteuner Jeugd en Gezin (ojg) or")
-    add("  SOH-JGGZ, three have none (always the second practice of a wijk, so every wijk keeps one). This")
+    add("  Spaarndam, Waarder- en Veerpolder; in Ter Kleefkwartier the real Schoterpoort is the second),")
+    add("  each with an organisation, a location and a `gp_practices.csv` row (Zandvoort: only the real")
+    add("  Huisartsen Centrum Zandvoort). Most have a POH Jeugd, some an Ondersteuner Jeugd en Gezin (ojg) or")
+    add("  SOH-JGGZ, two have none (always the second practice of a wijk, so every wijk keeps one). This")
     add("  mirrors the public fact that over 90% of the practices in Haarlem and Zandvoort work with a POH")
-    add("  Jeugd. Each practice with a youth professional has a `gp_practice` service for its wijk (Zandvoort:")
-    add("  the whole gemeente).")
+    add("  Jeugd. Each illustrative practice with a youth professional has a `gp_practice` service for its wijk.")
     add("- **Per stadsdeel** (Haarlem) and for Zandvoort: a CJG location (consultatiebureau,")
     add("  opvoedspreekuur, jongerenspreekuur, Triple P, group for children of divorced parents) under the")
     add("  real CJG Kennemerland organisation, a CJG-coach op school, jongerenwerk, a sociaal wijkteam and")
@@ -1328,23 +718,15 @@ def write_sources(out: Path, locs, wijken, youth_detail, pc_info, postcode_rows,
         add(f"| {label} | {names} |")
     add("")
     add("## gp_practices.csv")
-    add("All practices are illustrative (see above). `youth_days` are the weekdays the youth professional")
-    add("is in the practice; the same days appear as schedules of the practice's service.")
+    add("All practices are illustrative except the three real rows above. `youth_days` are the weekdays the")
+    add("youth professional is in the practice; the same days appear as schedules of the practice's service")
+    add("(empty for the real practices: not known).")
     add("")
     (out / "SOURCES.md").write_text("\n".join(L), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--raw", type=Path, default=RAW_DEFAULT, help="raw data folder (shared/data/raw)")
-    parser.add_argument("--out", type=Path, default=OUT_DEFAULT, help="region folder to write")
-    parser.add_argument("--quiet", action="store_true", help="print nothing")
-    args = parser.parse_args(argv)
-    if not args.raw.is_dir():
-        print(f"raw data folder not found: {args.raw}", file=sys.stderr)
-        return 2
-    build(args.raw, args.out, quiet=args.quiet)
-    return 0
+    return main_for(build, __doc__, OUT_DEFAULT, argv)
 
 
 if __name__ == "__main__":

@@ -116,15 +116,7 @@ class Atlas:
 
     def resolve_postcode(self, postcode: str) -> Area:
         """The most specific area for a PC4 or PC6 (``2031``, ``2031AB``, ``2031 ab``)."""
-        match = _PC6.match(postcode or "")
-        if not match:
-            raise InputError(
-                f"postcode '{postcode}' is not a Dutch postcode (expected 4 digits and optionally "
-                "2 letters, e.g. 2031 AB or 2031)",
-                field="postcode",
-                value=postcode,
-            )
-        pc4 = match.group(1)
+        pc4 = parse_pc4(postcode)
         if pc4 not in self.postcodes.index:
             raise InputError(
                 f"postcode '{postcode}' is outside region {self.region.name} (known postcodes: "
@@ -170,6 +162,19 @@ class Atlas:
         """(illustrative count, total) over the given services (default: all)."""
         frame = self.services if service_ids is None else self.services.loc[list(service_ids)]
         return int((frame["status"] == "illustrative").sum()), int(len(frame))
+
+
+def parse_pc4(postcode: str) -> str:
+    """The PC4 of a Dutch postcode (``2031``, ``2031AB``, ``2031 ab``); ``InputError`` otherwise."""
+    match = _PC6.match(postcode or "")
+    if not match:
+        raise InputError(
+            f"postcode '{postcode}' is not a Dutch postcode (expected 4 digits and optionally "
+            "2 letters, e.g. 2031 AB or 2031)",
+            field="postcode",
+            value=postcode,
+        )
+    return match.group(1)
 
 
 def _opt_int(value: object) -> int | None:

@@ -34,6 +34,7 @@ from . import advisor, i18n, practice, schedule, vocab
 from .errors import DataError, InputError
 from .matching import Match, match
 from .model import Area, Atlas
+from .regions import Regions
 from .rules import REPO_ROOT, Rules, load_rules
 from .triage import Advice, Answers
 
@@ -533,10 +534,11 @@ def _todo(advice: Advice, level: str, rules: Rules, lang: str, audience: str, yo
     return tuple(todo)
 
 
-def route(atlas: Atlas | None, answers: Mapping[str, Any], lang: str = "nl", *, own_practice: str | None = None,
+def route(atlas: Atlas | Regions | None, answers: Mapping[str, Any], lang: str = "nl", *, own_practice: str | None = None,
           picked: Sequence[str] | None = None, override: str | None = None, base_url: str | None = None,
           demo: bool = False, now: dt.datetime | None = None, limit: int | None = PER_LANE,
-          rules: Rules | None = None, older_version: bool = False, override_reason: str = "") -> Route:
+          rules: Rules | None = None, older_version: bool = False, override_reason: str = "",
+          region: str | None = None) -> Route:
     """Everything a result shows for these answers (possibly incomplete; see :class:`Route`).
 
     ``answers`` uses the contract's keys (plus the optional ``for_self``); ``picked`` are the
@@ -544,10 +546,14 @@ def route(atlas: Atlas | None, answers: Mapping[str, Any], lang: str = "nl", *, 
     lets illustrative records be picked (the UI marks demo mode). ``InputError`` for invalid
     answers or a postcode outside the region. Without an atlas (``None``: the command line for
     answers without a place) the route has the advice and its texts but no area, services or
-    regional numbers.
+    regional numbers. With several regions (a :class:`~socialmap.regions.Regions`) the postcode
+    decides the region; ``region`` is the region chosen on screen, used only when the answers do
+    not decide; a postcode in no region is an ``InputError`` naming the regions covered.
     """
     if lang not in i18n.LANGUAGES:
         lang = i18n.DEFAULT_LANGUAGE
+    if isinstance(atlas, Regions):
+        atlas = atlas.for_answers(answers, lang, region)
     region_path = atlas.region.path if atlas is not None else None
     rules = rules or load_rules(region_path)
     routing = load_routing(region_path)

@@ -7,8 +7,9 @@ r"""``python -m socialmap triage``: route advice for answers in JSON (``shared/c
 Invalid input: exit code 2, one line on stderr, nothing on stdout. In ``--batch`` mode input lines
 are separated by ``\n`` only (JSON strings may hold U+2028 and other Unicode line separators);
 every non-empty input line gets one output line (``{"error": "..."}`` for an invalid one) and the
-exit code is 2 if any line was invalid. Output escapes U+2028, U+2029 and U+0085. The region
-atlas is loaded only when an answer has a postcode or area_code.
+exit code is 2 if any line was invalid. Output escapes U+2028, U+2029 and U+0085. The regions are
+loaded only when an answer has a postcode or area_code; the postcode decides the region (a
+Maastricht postcode answers with Maastricht services), ``--region`` forces one.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from .triage import LongNumber, parse_answers
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REGIONS_DIR = REPO_ROOT / "data" / "regions"
-DEFAULT_REGION = "kennemerland"
 DEFAULT_PER_LEVEL = 10
 
 
@@ -48,7 +48,7 @@ def _parser(stdout: TextIO) -> _Parser:
     parser.add_argument("-h", "--help", action="store_true", help="show this help and exit")
     parser.add_argument("--answers", metavar="FILE", help="read the answers from FILE instead of stdin")
     parser.add_argument("--batch", action="store_true", help="JSON Lines in (one answers object per line), one JSON line out per input line")
-    parser.add_argument("--region", metavar="ID_OR_PATH", default=DEFAULT_REGION, help=f"region id or folder (default: {DEFAULT_REGION})")
+    parser.add_argument("--region", metavar="ID_OR_PATH", default=None, help="force a region id or folder (default: the postcode decides among the shipped regions)")
     parser.add_argument("--lang", default="nl", choices=("nl", "en"), help="language of the reasons (default: nl)")
     parser.add_argument("--limit", type=int, default=DEFAULT_PER_LEVEL, metavar="N", help=f"services per level when a postcode or area_code is given (default: {DEFAULT_PER_LEVEL}; 0 = all)")
     return parser
@@ -71,38 +71,55 @@ def region_folder(region: str) -> Path:
 
 
 class _Session:
-    """Rules and (lazily) the atlas of one region, shared by all answers of a run."""
+    """Rules and (lazily) the regions of one run, shared by all answers.
 
-    def __init__(self, folder: Path, lang: str, limit: int) -> None:
-        self.folder = folder
+    Without ``--region`` the postcode decides among the shipped regions; with a shipped region id
+    (or its folder) that region is forced and a postcode of another region is an error naming it;
+    any other folder is used on its own.
+    """
+
+    def __init__(self, region: str | None, lang: str, limit: int) -> None:
+        self.folder = region_folder(region) if region else None
         self.lang = lang
         self.limit = limit if limit > 0 else None
-        self.rules: Rules = load_rules(folder)
-        self._atlas: Any = None
-        self._atlas_error: SocialMapError | None = None
+        self.rules: Rules | None = load_rules(self.folder) if self.folder is not None else None
+        self.region_id: str | None = None
+        self._regions: Any = None
+        self._error: SocialMapError | None = None
 
     def atlas(self) -> Any:
-        if self._atlas_error is not None:
-            raise self._atlas_error
-        if self._atlas is None:
-            from .loader import load_region  # heavy: only when a postcode or area_code appears
+        """The :class:`~socialmap.regions.Regions` of this run (loaded on the first postcode or area_code)."""
+        if self._error is not None:
+            raise self._error
+        if self._regions is None:
+            from .regions import load_regions, region_folders  # heavy: only when a postcode or area_code appears
 
+            shipped = [p.resolve() for p in region_folders()]
+            folders = shipped
+            if self.folder is not None and self.folder.resolve() not in shipped:
+                folders = [self.folder]
             try:
-                self._atlas = load_region(self.folder)
+                self._regions = load_regions(folders)
             except DataError as exc:
-                self._atlas_error = DataError(f"region data in {self.folder} is invalid: " + "; ".join(exc.messages))
-                raise self._atlas_error from None
-        return self._atlas
+                where = self.folder if self.folder is not None else REGIONS_DIR
+                self._error = DataError(f"region data in {where} is invalid: " + "; ".join(exc.messages))
+                raise self._error from None
+            if self.folder is not None:
+                self.region_id = next(a.region.id for a in self._regions
+                                      if a.region.path.resolve() == self.folder.resolve())
+        return self._regions
 
     def answer(self, obj: Any) -> dict[str, Any]:
         # Validate strictly first (every required key); only the contract's keys go on, so a
         # caller's own keys (the app's ``for_self``) never change the output.
         answers = parse_answers(obj)
-        atlas = None
+        regions = None
         if answers.postcode or answers.area_code:
-            atlas = self.atlas()
-            atlas.resolve(postcode=answers.postcode, area_code=answers.area_code)  # the contract's messages
-        result = route(atlas, answers.to_dict(), self.lang, limit=self.limit, rules=self.rules)
+            regions = self.atlas()
+            # the contract's messages; the postcode decides the region unless --region forces one
+            regions.resolve(postcode=answers.postcode, area_code=answers.area_code, region=self.region_id)
+        result = route(regions, answers.to_dict(), self.lang, limit=self.limit, rules=self.rules,
+                       region=self.region_id)
         return result.to_contract()
 
 
@@ -171,7 +188,7 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
                 raise InputError(f"answers file '{path}' cannot be read ({exc.strerror})") from None
         else:
             text = _read_stdin(stdin)
-        session = _Session(region_folder(args.region), args.lang, args.limit)
+        session = _Session(args.region, args.lang, args.limit)
         if args.batch:
             return _batch(session, text, stdout)
         out = session.answer(_read_json(text))

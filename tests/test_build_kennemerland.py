@@ -103,3 +103,66 @@ def test_verified_records_carry_a_source_url_and_year(built):
     bad = [r["id"] for name in ("services.csv", "organizations.csv") for r in _rows(built, name)
            if r["status"] == "verified" and not (r["source_url"] and r["source_year"] and r["verified_at"])]
     assert bad == []
+
+
+# Every PC4 of the region (CBS 2021 gemeente Haarlem or Zandvoort, plus 2019 in Haarlem's centre).
+KENNEMERLAND_PC4S = (
+    "2011", "2012", "2013", "2014", "2015", "2019", "2021", "2022", "2023", "2024", "2025", "2026",
+    "2031", "2032", "2033", "2034", "2035", "2036", "2037", "2063",  # Haarlem
+    "2041", "2042", "2116",  # Zandvoort
+)
+
+
+def test_the_shipped_pc4s_are_exactly_the_listed_ones(built):
+    assert sorted(p["pc4"] for p in _rows(built, "postcodes.csv")) == sorted(KENNEMERLAND_PC4S)
+
+
+def _by_id(folder: Path, name: str) -> dict[str, dict[str, str]]:
+    return {r["id"]: r for r in _rows(folder, name)}
+
+
+def test_the_real_gp_practices_are_to_verify_with_source_and_year(built):
+    orgs = _by_id(built, "organizations.csv")
+    practices = _by_id(built, "gp_practices.csv")
+    schoterpoort = orgs["org-huisartsenpraktijk-schoterpoort"]
+    zandvoort = orgs["org-huisartsen-centrum-zandvoort"]
+    assert (schoterpoort["status"], schoterpoort["phone"], schoterpoort["source_url"], schoterpoort["source_year"]) == (
+        "to_verify", "023-5410345", "https://schoterpoort.praktijkinfo.nl/", "2026")
+    assert (zandvoort["status"], zandvoort["phone"], zandvoort["source_year"]) == ("to_verify", "023-5732023", "2020")
+    assert {p: practices[p]["organization_id"] for p in ("gp-schoterpoort", "gp-hc-zandvoort-centrum", "gp-hc-zandvoort-noord")} == {
+        "gp-schoterpoort": "org-huisartsenpraktijk-schoterpoort",
+        "gp-hc-zandvoort-centrum": "org-huisartsen-centrum-zandvoort",
+        "gp-hc-zandvoort-noord": "org-huisartsen-centrum-zandvoort",
+    }
+
+
+def test_conflicting_after_hours_numbers_are_both_kept_in_the_description(built):
+    orgs = _by_id(built, "organizations.csv")
+    for oid in ("org-huisartsen-centrum-zandvoort", "org-huisartsen-spoedpost"):
+        assert "023-224 25 26" in orgs[oid]["description"] and "023-750 45 67" in orgs[oid]["description"]
+        assert orgs[oid]["status"] == "to_verify"
+
+
+def test_zandvoort_has_only_the_real_practice_and_no_illustrative_one(built):
+    locations = _by_id(built, "locations.csv")
+    zandvoort = [p for p in _rows(built, "gp_practices.csv") if locations[p["location_id"]]["municipality_code"] == "GM0473"]
+    assert sorted(p["id"] for p in zandvoort) == ["gp-hc-zandvoort-centrum", "gp-hc-zandvoort-noord"]
+    assert (locations["loc-hc-zandvoort-centrum"]["address"], locations["loc-hc-zandvoort-centrum"]["postcode"]) == (
+        "Beatrixplantsoen 1b", "2042 PW")
+    assert (locations["loc-hc-zandvoort-noord"]["address"], locations["loc-hc-zandvoort-noord"]["postcode"]) == (
+        "Thomsonstraat 1", "2041 TA")
+
+
+def test_the_ggd_main_location_and_the_hospital_coordinates_are_real(built):
+    locations = _by_id(built, "locations.csv")
+    ggd = locations["loc-ggd-kennemerland-zijlweg"]
+    assert (ggd["organization_id"], ggd["address"], ggd["postcode"], ggd["status"]) == (
+        "org-ggd-kennemerland", "Zijlweg 200", "2015 CK", "to_verify")
+    noord, zuid = locations["loc-spaarne-gasthuis-noord"], locations["loc-spaarne-gasthuis-zuid"]
+    assert (noord["latitude"], noord["longitude"], noord["postcode"]) == ("52.422796", "4.649582", "2026 BW")
+    assert (zuid["latitude"], zuid["longitude"], zuid["postcode"]) == ("52.366939", "4.652409", "2035 RC")
+
+
+def test_no_staff_names_of_the_real_practice_are_in_the_data(built):
+    text = "".join((built / n).read_text(encoding="utf-8") for n in ("organizations.csv", "locations.csv", "services.csv"))
+    assert not any(name in text for name in ("Louwet", "Duijn", "Steketee", "Van der Eem", "Bubberman", "Verweij"))

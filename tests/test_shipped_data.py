@@ -25,6 +25,21 @@ def test_validate_command_passes_the_shipped_data():
     assert "valid (Kennemerland" in result.stdout
 
 
+def test_validate_command_checks_every_shipped_region():
+    result = subprocess.run([sys.executable, "-m", "socialmap", "validate"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if ": valid (" in line]
+    assert [line.split(": valid ")[1] for line in lines] == ["(Maastricht-Heuvelland)", "(Kennemerland (Haarlem en Zandvoort))"]
+
+
+def test_validate_command_still_checks_one_region_when_named():
+    result = subprocess.run([sys.executable, "-m", "socialmap", "validate", "heuvelland"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(": valid (") == 1 and "valid (Maastricht-Heuvelland)" in result.stdout
+
+
 def test_it_covers_haarlem_and_zandvoort_with_all_cbs_wijken_and_buurten(shipped_atlas):
     areas = shipped_atlas.areas
     assert {m.code for m in shipped_atlas.region.municipalities} == {"GM0392", "GM0473"}
@@ -58,3 +73,12 @@ def test_illustrative_records_are_unmistakable(shipped_atlas):
     assert len(illustrative) > 0
     assert illustrative["name"].str.lower().str.contains("voorbeeld").all()
     assert illustrative["phone"].isna().all()
+
+
+@pytest.mark.parametrize("practice_id", ["gp-schoterpoort", "gp-hc-zandvoort-centrum", "gp-hc-zandvoort-noord"])
+def test_the_real_practices_youth_professional_is_never_stated_as_a_fact(shipped_atlas, practice_id):
+    from socialmap import practice
+
+    own = practice.own_practice(shipped_atlas, practice_id, "nl")
+    assert own.practice is not None and own.practice.real
+    assert (own.known, own.professional, own.service_id) == (False, None, None)

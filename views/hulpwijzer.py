@@ -159,8 +159,10 @@ _PAGE_CSS = """<style>
 
 def hulpwijzer_page() -> None:
     lang = common.current_lang()
-    atlas = common.get_atlas(common.region_id())
     _load_link(lang)
+    if common.follow_region(common.region_for_postcode(answers().get("postcode"))):
+        st.rerun()  # several regions: the postcode decides, and the whole page (crisis numbers too) follows
+    atlas = common.get_atlas(common.region_id())
     _apply_url(lang, atlas)
     st.html(_PAGE_CSS)
     if common.demo_mode(atlas):
@@ -302,7 +304,8 @@ def _go(delta: int) -> None:
             return
         if question.id == "postcode" and answers().get("postcode"):
             try:
-                advisor.resolve_area(common.get_atlas(common.region_id()), answers()["postcode"])
+                advisor.resolve_area(common.get_atlas(common.region_for_postcode(answers()["postcode"])),
+                                     answers()["postcode"])
             except InputError:
                 st.session_state[state.ADVISOR_NEED] = True
                 return
@@ -439,6 +442,7 @@ def step_mode(lang: str, atlas: Atlas) -> None:
 def _postcode_message(lang: str, atlas: Atlas, postcode: str | None, quiet: bool = False) -> Area | None:
     """The area of the postcode; a friendly error (unless already shown) when it is not usable."""
     try:
+        common.postcode_check(postcode, lang)  # in no region: the message names every region covered
         return advisor.resolve_area(atlas, postcode, lang)
     except InputError as err:
         if not quiet:

@@ -50,6 +50,8 @@ def _print_once(lang: str, url: str) -> None:
 
 def routekaart_page() -> None:
     lang = common.current_lang()
+    if common.follow_link_region(st.query_params.get("a")):
+        st.rerun()  # several regions: the link's postcode decides, the crisis numbers follow
     atlas = common.get_atlas(common.region_id())
     params = {k: str(v) for k, v in st.query_params.to_dict().items()}
     if not params.get("a"):

@@ -16,8 +16,7 @@ from socialmap.ui import common, maplist, state
 from socialmap.ui import maps as ui_maps
 
 lang = common.current_lang()
-region = common.region_id()
-atlas = common.get_atlas(region)
+region, atlas = common.region_switch(lang)  # several regions: the user picks one
 md = common.md_escape
 
 _FILTER_KEYS = ("level", "concern", "age", "access", "open", "walkin", "lang_spoken", "real")

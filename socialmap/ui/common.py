@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import html
 import os
+from pathlib import Path
 from typing import Sequence
 
 import streamlit as st
 
 from .. import i18n
 from ..crisis import CRISIS_LINES
-from ..errors import DataError
+from ..errors import DataError, InputError
 from ..curation.store import recover
 from ..loader import DEFAULT_REGION, load_region, region_path
 from ..model import Atlas
+from ..regions import Regions, region_folders
 from . import state
 
 #: The widget key of the sticky crisis bar's container (CSS class ``st-key-<key>``).
@@ -29,7 +31,8 @@ PAGE_PATHS = ("start", "hulpwijzer", "routekaart", "sociale_kaart", "wijkprofiel
 DEFAULT_BASE_URL = "http://localhost:8501"
 
 def region_id() -> str:
-    return os.environ.get("SOCIALMAP_REGION", DEFAULT_REGION)
+    """The region shown: the one chosen on screen this session, else ``SOCIALMAP_REGION``, else the default."""
+    return st.session_state.get(REGION_KEY) or os.environ.get("SOCIALMAP_REGION", DEFAULT_REGION)
 
 
 @st.cache_resource(show_spinner=False)
@@ -41,6 +44,102 @@ def get_atlas(region: str) -> Atlas:
     """
     recover(region_path(region))
     return load_region(region)
+
+
+# ---- several regions (socialmap/regions.py) ------------------------------------------------------
+#: Session key of the region chosen on screen (kept apart from the widget's key, which Streamlit
+#: forgets on pages without the switch).
+REGION_KEY = "sm_region"
+_REGION_WIDGET = "sm_region_switch"
+
+
+def get_regions() -> Regions:
+    """Every shipped region (each atlas the one :func:`get_atlas` caches). When ``SOCIALMAP_REGION``
+    names a folder outside ``data/regions``, only that region. When another region's data is
+    broken, only the session's region (``python -m socialmap validate`` names the problem); raises
+    ``DataError`` only when that one is broken too."""
+    try:
+        return _regions(os.environ.get("SOCIALMAP_REGION", ""))
+    except DataError:
+        return Regions.of([get_atlas(region_id())])
+
+
+@st.cache_resource(show_spinner=False)
+def _regions(env: str) -> Regions:
+    shipped = [p.name for p in region_folders()]
+    return Regions.of(get_atlas(r) for r in ([env] if env and _shipped_id(env) is None else shipped))
+
+
+def _shipped_id(region: str) -> str | None:
+    """The id of a shipped region given by id or by its folder path; None for any other folder."""
+    for folder in region_folders():
+        if region == folder.name or Path(region).resolve() == folder.resolve():
+            return folder.name
+    return None
+
+
+def region_for_postcode(postcode: str | None) -> str:
+    """The region (id for :func:`get_atlas`) a postcode lies in; the session's region when the
+    postcode is empty, malformed or in no region (the page then says so)."""
+    regions = get_regions()
+    if postcode and len(regions) > 1:
+        try:
+            found = regions.region_id_for_postcode(postcode)
+        except InputError:
+            found = None
+        if found:
+            return found
+    return region_id()
+
+
+def postcode_check(postcode: str | None, lang: str) -> None:
+    """``InputError`` in the user's language, naming the regions covered, for a postcode in no region."""
+    if postcode and len(get_regions()) > 1:
+        get_regions().for_answers({"postcode": postcode}, lang)
+
+
+def follow_link_region(link: str | None) -> bool:
+    """A route-card link (``?a=``) carries the PC4: its region becomes the session's (True when that
+    changed). A malformed link is left to the page, which explains it."""
+    from ..advisor import decode_answers
+
+    try:
+        postcode = decode_answers(link or "").get("postcode") if link else None
+    except InputError:
+        return False
+    return follow_region(region_for_postcode(postcode))
+
+
+def follow_region(region: str) -> bool:
+    """Make ``region`` the session's region (after a postcode decided it); True when it changed,
+    so the page can rerun and every part of it (crisis numbers too) shows that region."""
+    if not region or region in (region_id(), _shipped_id(region_id())):
+        return False
+    st.session_state[REGION_KEY] = region
+    return True
+
+
+def region_switch(lang: str) -> tuple[str, Atlas]:
+    """A region choice for pages that show one region (map, wijkprofiel), with a line saying which
+    region and how much of it is illustrative. Returns (region id for :func:`get_atlas`, atlas); the
+    choice holds for the session (sidebar, crisis numbers and the other pages follow)."""
+    regions = get_regions()
+    ids = list(regions.ids)
+    current = region_id()
+    if len(ids) > 1:  # shipped regions: folder name = region id
+        current = _shipped_id(current) or ids[0]
+        st.session_state[_REGION_WIDGET] = current
+
+        def _chosen() -> None:
+            st.session_state[REGION_KEY] = st.session_state[_REGION_WIDGET]
+
+        st.selectbox(i18n.t("regions.switch.label", lang), ids, key=_REGION_WIDGET, on_change=_chosen,
+                     format_func=lambda r: regions.get(r).region.name, help=i18n.t("regions.switch.help", lang))
+    atlas = get_atlas(current)
+    illustrative, total = atlas.illustrative_share()
+    st.caption(i18n.t("regions.notice.region", lang, name=md_escape(atlas.region.name), n=illustrative, total=total,
+                      pct=round(100 * illustrative / total) if total else 0))
+    return current, atlas
 
 
 def current_lang() -> str:

@@ -88,7 +88,7 @@ def test_the_gaps_of_a_wijk_count_real_services_only(atlas):
 
 def test_real_coverage_counts_the_places_in_advice_a_real_service_fills(atlas):
     fig = quality.real_coverage(atlas)
-    assert fig.value == quality.RealCoverage(real=7, places=18)
+    assert fig.value == quality.RealCoverage(real=10, places=18)
     assert (fig.n_real, fig.n_all) == (7, 16)
 
 
@@ -98,7 +98,8 @@ def test_the_to_do_list_puts_the_records_advice_shows_most_first(atlas):
     assert todo.iloc[0].to_dict() == {"id": "svc-hap", "name": "Huisartsenpost Test", "level": "crisis",
                                       "status": "to_verify", "shown_in": 2, "wijken": "Westwijk, Oostwijk"}
     assert "svc-cjg" not in set(todo["id"])  # verified records are not on the list
-    assert set(todo.loc[todo["shown_in"] == 1, "id"]) == {f"svc-voorbeeld-inloop-{i}" for i in (1, 2, 3)}
+    # real services come first in advice, so the walk-in examples never reach the first three
+    assert not set(todo["id"]) & {f"svc-voorbeeld-inloop-{i}" for i in (1, 2, 3)}
 
 
 # ---- who to call, the ladder's lists ----------------------------------------------------------

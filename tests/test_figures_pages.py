@@ -77,10 +77,10 @@ def test_who_to_call_gives_a_contact_or_says_to_ask_the_cjg(monkeypatch):
 def test_beheer_shows_real_coverage_beside_valid(monkeypatch):
     at = _page(monkeypatch, "beheer")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Echte dekking"] == "39%"
+    assert metrics["Echte dekking"] == "56%"
     assert "n = 7 echte diensten" in [c.value for c in at.caption]
     assert [s.value for s in at.success] == [
-        "De gegevens zijn geldig. Geldig is niet hetzelfde als echt: de app kan de gegevens lezen, maar 61% van "
+        "De gegevens zijn geldig. Geldig is niet hetzelfde als echt: de app kan de gegevens lezen, maar 44% van "
         "wat een advies laat zien is een voorbeeld."]
     assert metrics["Contactgegevens onvolledig"] == "9"
     assert "Contactgegevens onvolledig (9): echte organisaties en diensten zonder telefoon, e-mail of website" in [

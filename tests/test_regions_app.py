@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
 from socialmap.loader import load_region
+from socialmap.ui import state
 from socialmap.ui.common import md_escape
 
 SWITCH = "sm_region_switch"
@@ -46,8 +47,10 @@ def test_switching_to_heuvelland_shows_maastricht_services_and_the_sidebar_follo
     at.selectbox(key=SWITCH).set_value("heuvelland").run()
     assert not at.exception, [e.value for e in at.exception]
     assert _share_line("heuvelland") in [c.value for c in at.caption]
-    names = list(at.dataframe[0].value["Naam"])
-    assert "Huisartsenpost Maastricht & Heuvelland" in names
+    at.text_input(key=state.MAP_QUERY).input("huisartsenpost").run()
+    names = [m.value.split("  \n")[0].strip("*") for m in at.markdown
+             if m.value.startswith("**") and "  \n" in m.value]
+    assert "Huisartsenpost Maastricht &amp; Heuvelland" in names  # data text is escaped
     assert "Huisartsen-Spoedpost Haarlem" not in names
     sidebar = " ".join(m.value for m in at.sidebar.markdown)
     assert ":small[Regio: Maastricht-Heuvelland]" in sidebar

@@ -535,6 +535,8 @@ def render_result(lang: str, atlas: Atlas, data: dict[str, Any], professional: b
     try:
         result = build_route(lang, atlas, data, professional)
     except InputError as err:
+        if err.field == "postcode" and professional:
+            return  # the postcode field above already says what is wrong with it
         st.error(i18n.t("advisor.error.generic", lang, message=common.md_escape(str(err))), icon="⚠️")
         return
     if not result.ready:

@@ -124,16 +124,22 @@ def append_line(path: Path, record: dict[str, Any]) -> None:
 
 
 @contextlib.contextmanager
-def region_lock(folder: Path) -> Iterator[None]:
-    """An exclusive lock on the region folder (across processes)."""
-    hist = folder / HISTORY_DIR
-    hist.mkdir(exist_ok=True)
-    with open(hist / LOCK, "a+") as fh:
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path`` (across processes; created when missing)."""
+    path.parent.mkdir(exist_ok=True)
+    with open(path, "a+") as fh:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def region_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the region folder's data (across processes)."""
+    with file_lock(folder / HISTORY_DIR / LOCK):
+        yield
 
 
 # ---- reading ---------------------------------------------------------------------------------
@@ -187,9 +193,24 @@ def check_with(folder: Path, new_texts: dict[str, str | bytes], today: dt.date |
                 data = new_texts[name]
                 (target / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
             elif (folder / name).exists():
-                os.symlink((folder / name).resolve(), target / name)
+                _link_or_copy(folder / name, target / name)
         _, errors, warnings = check_region(target, today=today)
     return errors, warnings
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    """A hard link (cheap, and a regular file for the loader), or a copy across filesystems.
+    A symbolic link would point outside the check folder, which the loader refuses."""
+    if src.is_symlink():
+        real = src.resolve()
+        if not real.is_relative_to(src.parent.resolve()):
+            os.symlink(real, dst)  # a link out of the region: the loader refuses it here too
+            return
+        src = real
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
 
 
 # ---- recovery ------------------------------------------------------------------------------------
@@ -206,9 +227,12 @@ def _logged_txids(folder: Path) -> set[str]:
 
 
 def _stray_temps(folder: Path) -> list[Path]:
+    """Temp files of interrupted writes: data files, ``retired/`` files and the journal itself."""
     found = [p for p in folder.glob(f".*{TMP_SUFFIX}")]
     if (folder / RETIRED_DIR).is_dir():
         found += list((folder / RETIRED_DIR).glob(f".*{TMP_SUFFIX}"))
+    if (folder / HISTORY_DIR).is_dir():
+        found += list((folder / HISTORY_DIR).glob(f".{JOURNAL}.*{TMP_SUFFIX}"))
     return found
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import threading
 import time
 import uuid
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..parsing import strip_invisible
 from . import records, store
 from .auth import Curator, require_curator
 
@@ -32,9 +32,10 @@ MAX_VALUE = 200
 MAX_NOTE = 500
 MAX_OPEN = 500  # per region: beyond this, new suggestions are refused (disk-flood guard)
 RATE_LIMIT = 3  # suggestions ...
-RATE_WINDOW_S = 600  # ... per 10 minutes per session
-GLOBAL_RATE_LIMIT = 30  # suggestions per RATE_WINDOW_S for the whole server (all sessions together)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+RATE_WINDOW_S = 600  # ... per 10 minutes per client (address, or browser session when unknown)
+GLOBAL_RATE_LIMIT = 200  # per RATE_WINDOW_S for the whole server: only a flood from many clients reaches it
+MAX_CLIENTS = 10_000  # clients remembered per window (memory bound; the oldest are dropped first)
+DECIDE_LOCK = ".decide.lock"
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Suggestion:
 
 
 def _clean(text: str, limit: int, name: str) -> str:
-    text = _CONTROL.sub("", (text or "").replace("\r", "")).strip()
+    text = strip_invisible((text or "").replace("\r", "").replace("\t", " ")).strip()
     if len(text) > limit:
         raise InputError(f"{name} is {len(text)} characters long (at most {limit} allowed)", field=name, value=text[:40])
     return text
@@ -59,12 +60,6 @@ def _clean(text: str, limit: int, name: str) -> str:
 
 def _path(folder: Path) -> Path:
     return folder / SUGGESTIONS_DIR / FILE
-
-
-def rate_limited(timestamps: list[float], now: float | None = None) -> bool:
-    """True when a session already sent ``RATE_LIMIT`` suggestions in the last ``RATE_WINDOW_S`` seconds."""
-    now = time.time() if now is None else now
-    return sum(1 for t in timestamps if now - t < RATE_WINDOW_S) >= RATE_LIMIT
 
 
 class GlobalRateLimiter:
@@ -89,6 +84,39 @@ class GlobalRateLimiter:
                 return False
             self._times.append(now)
             return True
+
+    def clear(self) -> None:
+        with self._lock:
+            self._times.clear()
+
+
+class ClientRateLimiter:
+    """At most ``limit`` suggestions per ``window_s`` seconds per client, for the whole process.
+
+    A client is an opaque key (the caller passes a hash of the address, or of the browser
+    session when no address is known); nothing is written anywhere and a key is forgotten when
+    its window has passed. At most ``max_clients`` keys are kept (the oldest go first).
+    """
+
+    def __init__(self, limit: int = RATE_LIMIT, window_s: float = RATE_WINDOW_S, max_clients: int = MAX_CLIENTS) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self.max_clients = max_clients
+        self._times: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, client: str, now: float | None = None) -> bool:
+        """Count one suggestion of ``client`` and return True, or False when it reached its limit."""
+        now = time.time() if now is None else now
+        with self._lock:
+            times = [t for t in self._times.pop(client, []) if now - t < self.window_s]
+            allowed = len(times) < self.limit
+            if allowed:
+                times.append(now)
+            self._times[client] = times  # re-inserted: the dict keeps the most recent clients last
+            while len(self._times) > self.max_clients:
+                self._times.pop(next(iter(self._times)))
+            return allowed
 
     def clear(self) -> None:
         with self._lock:
@@ -155,11 +183,18 @@ def _find(folder: Path, suggestion_id: str) -> Suggestion:
     raise InputError(f"suggestion '{suggestion_id}' does not exist", field="id", value=suggestion_id)
 
 
+def _decision_lock(folder: Path) -> Any:
+    """One decision at a time per region (across processes): the status is re-checked inside.
+    A lock of its own, so that accepting can take the region's data lock inside it."""
+    return store.file_lock(folder / SUGGESTIONS_DIR / DECIDE_LOCK)
+
+
 def reject(folder: str | Path, suggestion_id: str, curator: Curator) -> None:
     who = require_curator(curator)
     folder = Path(folder)
-    _find(folder, suggestion_id)
-    _decide(folder, suggestion_id, "rejected", who)
+    with _decision_lock(folder):
+        _find(folder, suggestion_id)
+        _decide(folder, suggestion_id, "rejected", who)
 
 
 def accept(folder: str | Path, suggestion_id: str, curator: Curator, expected_version: str,
@@ -171,13 +206,14 @@ def accept(folder: str | Path, suggestion_id: str, curator: Curator, expected_ve
     """
     who = require_curator(curator)
     folder = Path(folder)
-    s = _find(folder, suggestion_id)
-    result = None
-    if s.field != "other":
-        row = records.record(folder, "service", s.service_id)
-        if row is None:
-            raise InputError(f"service '{s.service_id}' does not exist any more", field="service_id", value=s.service_id)
-        row[s.field] = s.value if value is None else value
-        result, _ = records.upsert(folder, "service", row, who, expected_version, original_id=s.service_id, today=today)
-    _decide(folder, suggestion_id, "accepted", who)
+    with _decision_lock(folder):
+        s = _find(folder, suggestion_id)
+        result = None
+        if s.field != "other":
+            row = records.record(folder, "service", s.service_id)
+            if row is None:
+                raise InputError(f"service '{s.service_id}' does not exist any more", field="service_id", value=s.service_id)
+            row[s.field] = s.value if value is None else value
+            result, _ = records.upsert(folder, "service", row, who, expected_version, original_id=s.service_id, today=today)
+        _decide(folder, suggestion_id, "accepted", who)
     return result

@@ -157,3 +157,19 @@ def test_a_malformed_hash_is_reported_to_the_operator_in_the_log_once(caplog):
         "characters starting with '$2b$'): no password can log in. Make one with: python -m socialmap curator-hash"]
     assert PASSWORD not in caplog.text and broken not in caplog.text
     assert auth.hash_problem(HASH) is None
+
+
+def test_the_beheer_page_logs_a_plaintext_password_in_the_hash_setting_and_does_not_show_it(mini_region, monkeypatch, caplog):
+    monkeypatch.setenv("SOCIALMAP_REGION", str(mini_region))
+    monkeypatch.setenv(auth.HASH_ENV, "mijn-geheime-wachtwoord")  # a password pasted instead of its hash
+    auth._warned_hashes.clear()
+    with caplog.at_level(logging.ERROR, logger="socialmap.curation"):
+        at = AppTest.from_file(str(ROOT / "views" / "beheer.py"), default_timeout=60)
+        at.run()
+    assert not at.exception
+    assert [r.getMessage() for r in caplog.records if r.name == "socialmap.curation"] == [
+        f"curator login: {auth.HASH_ENV} is not a bcrypt hash ($2b$12$ followed by 53 characters; found 23 "
+        "characters not starting with $2): no password can log in. Make one with: python -m socialmap curator-hash"]
+    page_text = " ".join(str(e.value) for kind in ("markdown", "caption", "info", "error", "warning")
+                         for e in at.get(kind) if hasattr(e, "value"))
+    assert "mijn" not in page_text and "mijn" not in caplog.text

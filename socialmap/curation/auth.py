@@ -162,8 +162,10 @@ def hash_problem(hashed: str) -> str | None:
     if not value:
         return None
     if not _BCRYPT_HASH.fullmatch(value):
+        # never quote the value: it may be a password pasted by mistake
+        start = f"starting with '{value[:4]}'" if value.startswith("$2") else "not starting with $2"
         return (f"{HASH_ENV} is not a bcrypt hash ($2b$12$ followed by 53 characters; "
-                f"found {len(value)} characters starting with '{value[:4]}'): no password can log in. "
+                f"found {len(value)} characters {start}): no password can log in. "
                 "Make one with: python -m socialmap curator-hash")
     return None
 
@@ -198,6 +200,17 @@ def _clean_name(name: str) -> str:
 _warned_hashes: set[str] = set()
 
 
+def log_hash_problem(env: Mapping[str, str] | None = None) -> bool:
+    """Log once per process (for the operator, never on the page) when the configured hash can
+    never match; True when there is such a problem."""
+    hashed = (env if env is not None else os.environ).get(HASH_ENV, "")
+    problem = hash_problem(hashed)
+    if problem and hashed not in _warned_hashes:
+        _warned_hashes.add(hashed)
+        _log.error("curator login: %s", problem)
+    return problem is not None
+
+
 def login_with_password(password: str, name: str, env: Mapping[str, str] | None = None, client: str = "",
                         throttle: LoginThrottle | None = None) -> Curator | None:
     """A :class:`Curator` when the password matches the configured hash, else None.
@@ -215,10 +228,7 @@ def login_with_password(password: str, name: str, env: Mapping[str, str] | None 
     wait = throttle.wait_s(client)
     if wait > 0:
         raise TooManyAttempts(wait)
-    problem = hash_problem(hashed)
-    if problem and hashed not in _warned_hashes:
-        _warned_hashes.add(hashed)
-        _log.error("curator login: %s", problem)  # for the operator; the page says only 'wrong password'
+    log_hash_problem({HASH_ENV: hashed})  # for the operator; the page says only 'wrong password'
     if not check_password(password, hashed):
         throttle.failed(client)
         return None

@@ -138,6 +138,7 @@ def login_box(lang: str) -> None:
             cols[1].button(t("curation.login.logout", lang), key="curator_logout", on_click=_logout)
         return
     st.info(t("curation.login.read_only", lang), icon="🔒")
+    auth.log_hash_problem()  # a broken hash is reported in the server log, not to visitors
     if oidc_configured():
         if _oidc_not_allowed():
             st.warning(t("curation.login.not_allowed", lang))

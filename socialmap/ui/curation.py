@@ -351,9 +351,13 @@ def suggestions_panel(lang: str, folder: Path, curator: auth.Curator) -> None:
                     st.session_state[_FLASH] = ("success", "curation.suggest.accepted")
                     st.rerun()
             if cols[1].button(t("curation.suggest.reject", lang), key=f"sugg_reject_{s.id}"):
-                suggestions.reject(folder, s.id, curator)
-                st.session_state[_FLASH] = ("info", "curation.suggest.rejected")
-                st.rerun()
+                try:
+                    suggestions.reject(folder, s.id, curator)
+                except InputError as exc:  # decided by another curator in the meantime
+                    _show_failure(exc, lang)
+                else:
+                    st.session_state[_FLASH] = ("info", "curation.suggest.rejected")
+                    st.rerun()
 
 
 def _preview_summary(preview: importer.Preview, lang: str) -> None:

@@ -441,3 +441,25 @@ def test_a_crafted_answers_link_shows_the_bad_link_message_not_an_error(monkeypa
     with deadline():
         at.run()
     assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.mark.parametrize("kind,breaks", [
+    ("fifo_instead_of_a_csv", _replace_file("postcodes.csv", lambda p: os.mkfifo(p))),
+    ("feature_is_a_number", DATA_CASES[0][1]),
+])
+def test_the_app_on_hostile_data_shows_the_crisis_numbers_and_names_the_file(mini_region, monkeypatch, kind, breaks):
+    from streamlit.testing.v1 import AppTest
+
+    breaks(mini_region)
+    monkeypatch.setenv("SOCIALMAP_REGION", str(mini_region))
+    monkeypatch.setenv("SOCIALMAP_TILES", "none")
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    with deadline():
+        at.run()
+    assert not at.exception
+    text = "\n".join(str(getattr(e, "value", "")) for kind_ in ("markdown", "code", "error", "warning", "caption")
+                     for e in at.get(kind_))
+    assert "112" in text and "0800-0113" in text  # the crisis panel
+    file = "postcodes.csv" if kind.startswith("fifo") else "areas.geojson feature 1"
+    assert file in text and "could not be loaded" not in text

@@ -32,6 +32,7 @@ import io
 import json
 import os
 import shutil
+import stat
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -144,24 +145,36 @@ def region_lock(folder: Path) -> Iterator[None]:
 
 # ---- reading ---------------------------------------------------------------------------------
 
+def _regular_bytes(path: Path) -> bytes | None:
+    """The bytes of a regular file; None when missing or not a regular file (a FIFO would block)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _digest_file(digest: Any, path: Path) -> None:
+    data = _regular_bytes(path)
+    digest.update(b"<missing>" if data is None else hashlib.sha256(data).digest())
+
+
 def version_token(folder: Path) -> str:
     """A content hash of all region data files: changes whenever any of them changes."""
     digest = hashlib.sha256()
     for name in REQUIRED_FILES:
         digest.update(name.encode() + b"\0")
-        try:
-            digest.update(hashlib.sha256((folder / name).read_bytes()).digest())
-        except FileNotFoundError:
-            digest.update(b"<missing>")
+        _digest_file(digest, folder / name)
     return digest.hexdigest()[:16]
 
 
 def read_rows(folder: Path, file: str) -> tuple[list[str], list[dict[str, str]]]:
     """The header and raw string rows of a CSV file of the region (or of ``retired/``)."""
-    path = folder / file
-    if not path.exists():
+    data = _regular_bytes(folder / file)
+    if data is None:
         return [], []
-    text = path.read_bytes().decode("utf-8-sig")
+    text = data.decode("utf-8-sig")
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
     rows = []
@@ -392,10 +405,7 @@ def _version_after(folder: Path, changed: dict[str, bytes]) -> str:
         if name in changed:
             digest.update(hashlib.sha256(changed[name]).digest())
         else:
-            try:
-                digest.update(hashlib.sha256((folder / name).read_bytes()).digest())
-            except FileNotFoundError:
-                digest.update(b"<missing>")
+            _digest_file(digest, folder / name)
     return digest.hexdigest()[:16]
 
 

@@ -48,10 +48,10 @@ load-test: $(VENV)/.installed-dev
 check-bad-input: $(VENV)/.installed-dev
 	$(PY) -m pytest tests/test_bad_input.py -q
 
-# Streamlit sessions driven at the websocket level (no browser): the GP flow with 20 and 50
+# Streamlit sessions driven at the websocket level (no browser): the GP flow with 1 (baseline), 20 and 50
 # concurrent sessions against one server process, about 60 s each. URL=... to test a running server.
 load-test-ws: $(VENV)/.installed-dev
-	$(PY) benchmarks/ws_load.py --sessions 20 50 --duration 60 $(if $(URL),--url $(URL),)
+	$(PY) benchmarks/ws_load.py --sessions 1 20 50 --duration 60 $(if $(URL),--url $(URL),)
 
 # Re-create the vendored Leaflet files in static/vendor (from the npm registry; committed).
 vendor:

@@ -461,8 +461,8 @@ def report_error_button(service_id: str, lang: str) -> None:
     """A small "Meld een fout" popover for a service card: anyone may suggest a correction.
 
     No fields for personal data; at most 3 per 10 minutes per client (address; a reload does not
-    reset it) and 200 per 10 minutes for the whole server (abuse cap); value ≤ 200 and note ≤ 500 characters. Stored for a curator in
-    ``<region>/.suggestions/``.
+    reset it) and 200 per 10 minutes for the whole server (abuse cap); value ≤ 200 and note ≤ 500
+    characters. Stored for a curator in ``<region>/.suggestions/``.
     """
     with st.popover(t("curation.report.button", lang), icon="✏️"):
         st.caption(t("curation.report.help", lang))

@@ -357,9 +357,11 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(run_load(base_url, 1, min(10.0, args.duration), args.think, args.sticky_cookie))  # warm up
         for sessions in args.sessions:
             before = _proc_stats(server.proc.pid) if server and server.proc else None
+            load_before = os.getloadavg()[0]
             t0 = time.monotonic()
             stats = asyncio.run(run_load(base_url, sessions, args.duration, args.think, args.sticky_cookie))
             result = summary(stats, sessions, round(time.monotonic() - t0, 1))
+            result["machine_load_1min"] = {"before": round(load_before, 1), "after": round(os.getloadavg()[0], 1)}
             if before and server and server.proc:
                 cpu, rss = _proc_stats(server.proc.pid)
                 result["server_cpu_s"] = round(cpu - before[0], 1)

@@ -87,6 +87,15 @@ def test_a_client_may_send_three_corrections_per_ten_minutes_and_others_still_ca
     assert limiter.acquire("ip:a", now + 600) is True  # the first one has expired
 
 
+def test_a_flood_of_reports_about_one_service_does_not_block_reports_about_the_others(mini_region):
+    for number in range(suggestions.MAX_OPEN_PER_SERVICE):
+        suggestions.submit(mini_region, "svc-cjg", "other", "", f"melding {number}")
+    with pytest.raises(InputError) as err:
+        suggestions.submit(mini_region, "svc-cjg", "other", "", "nog een")
+    assert str(err.value) == "there are already 20 open suggestions for this service; a curator looks at them first"
+    assert suggestions.submit(mini_region, "svc-hap", "other", "", "andere dienst").service_id == "svc-hap"
+
+
 def test_the_client_limiter_remembers_a_bounded_number_of_clients():
     limiter = suggestions.ClientRateLimiter(max_clients=100)
     for number in range(1_000):

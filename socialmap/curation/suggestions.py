@@ -31,6 +31,7 @@ FIELDS: tuple[str, ...] = ("name", "description", "phone", "email", "url", "age_
 MAX_VALUE = 200
 MAX_NOTE = 500
 MAX_OPEN = 500  # per region: beyond this, new suggestions are refused (disk-flood guard)
+MAX_OPEN_PER_SERVICE = 20  # so that a flood about one service does not block reports about the others
 RATE_LIMIT = 3  # suggestions ...
 RATE_WINDOW_S = 600  # ... per 10 minutes per client address (ClientRateLimiter)
 GLOBAL_RATE_LIMIT = 200  # per RATE_WINDOW_S for the whole server: only a flood from many clients reaches it
@@ -135,7 +136,11 @@ def submit(folder: str | Path, service_id: str, field: str, value: str, note: st
     note = _clean(note, MAX_NOTE, "note")
     if not value and not note:
         raise InputError("value and note are both empty (write the correct value or a short note)", field="value")
-    if len([s for s in load(folder) if s.status == "open"]) >= MAX_OPEN:
+    still_open = [s for s in load(folder) if s.status == "open"]
+    if sum(1 for s in still_open if s.service_id == service_id) >= MAX_OPEN_PER_SERVICE:
+        raise InputError(f"there are already {MAX_OPEN_PER_SERVICE} open suggestions for this service; "
+                         "a curator looks at them first", field="service_id", value=service_id)
+    if len(still_open) >= MAX_OPEN:
         raise InputError(f"there are already {MAX_OPEN} open suggestions; try again later", field="service_id")
     stamp = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
     item = Suggestion(id=uuid.uuid4().hex[:12], service_id=service_id, field=field, value=value,

@@ -34,7 +34,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 REGIONS_DIR = REPO_ROOT / "data" / "regions"
 DEFAULT_REGION = "kennemerland"
 
-# re.ASCII: "\\d" means 0-9 only (not Arabic-Indic or superscript digits).
+# re.ASCII: \d means 0-9 only (not Arabic-Indic, full-width or superscript digits).
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _CBS = re.compile(r"^(GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$", re.ASCII)  # CBS codes may end in letters (WK0363AA)
 _PHONE = re.compile(r"^(112|113|14 ?0\d{2,3}|(\+31|0)[0-9][0-9 -]{6,13}[0-9])$", re.ASCII)
@@ -205,7 +205,7 @@ def _short(value: object) -> str:
     if value is None:
         return "nothing"
     kind = {dict: "an object", list: "a list", str: "text", bool: "true/false", int: "a number",
-            float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)
+            float: "a number"}.get(type(value), type(value).__name__)
     try:
         text = json.dumps(value, ensure_ascii=False, default=str)
     except (ValueError, RecursionError):

@@ -463,3 +463,40 @@ def test_the_app_on_hostile_data_shows_the_crisis_numbers_and_names_the_file(min
     assert "112" in text and "0800-0113" in text  # the crisis panel
     file = "postcodes.csv" if kind.startswith("fifo") else "areas.geojson feature 1"
     assert file in text and "could not be loaded" not in text
+
+
+LINK_CASES: list[tuple[str, dict[str, str]]] = [
+    ("sociale_kaart", {"age": "1" * 3000}),
+    ("sociale_kaart", {"level": "<script>alert(1)</script>", "concern": "anxiety,\x00,x"}),
+    ("sociale_kaart", {"pc": "９９９１", "q": "<img src=x onerror=alert(1)>"}),
+    ("sociale_kaart", {"area": "BU99910101' OR 1=1", "lang_spoken": "ä" * 100, "open": "²"}),
+    ("wijkprofiel", {"code": "²²"}),
+    ("wijkprofiel", {"code": "<script>" + "x" * 3000}),
+    ("wijkprofiel", {"code": "BU99910101\u202e"}),
+    ("start", {"lang": "<script>"}),
+    ("hulpwijzer", {"mode": "<b>stap</b>"}),
+    ("routekaart", {"a": "x" * 3000}),
+    ("routekaart", {"a": "1-10-an-2-1----", "s": "\u0000,svc-nope," + "y" * 500}),
+]
+
+
+def test_crafted_links_to_every_page_never_crash_it(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import VALID_MINI
+
+    monkeypatch.setenv("SOCIALMAP_REGION", str(VALID_MINI))
+    monkeypatch.setenv("SOCIALMAP_TILES", "none")
+    monkeypatch.chdir(ROOT)
+    crashed = []
+    for page, params in LINK_CASES:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.run()
+        at.switch_page(f"views/{page}.py")
+        for key, value in params.items():
+            at.query_params[key] = value
+        with deadline():
+            at.run()
+        if at.exception:
+            crashed.append((page, params, at.exception[0].value))
+    assert crashed == []

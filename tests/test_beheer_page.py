@@ -206,3 +206,28 @@ def test_a_service_card_on_the_map_has_the_report_error_button(page_env):
     assert not at.exception
     assert [p.proto.popover.label for p in at.get("popover")] == ["Meld een fout"]
     assert [f.proto.form.form_id for f in at.get("form")] == ["report_error_svc-cjg"]
+
+
+def _oidc_page(email: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "views" / "beheer.py"), default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32}
+    at.user = {"is_logged_in": True, "email": email, "email_verified": True}
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_an_oidc_account_not_on_the_allow_list_stays_read_only_and_is_told_why(page_env, monkeypatch):
+    monkeypatch.setenv(auth.CURATORS_ENV, "anna@example.nl")
+    at = _oidc_page("mallory@example.com")
+    assert _sections(at) == ["Kwaliteit", "Exporteren"]
+    assert [w.value for w in at.warning] == [
+        "U bent ingelogd, maar uw account staat niet op de lijst van beheerders van deze regio. "
+        "Vraag de beheerder van de app om u toe te voegen."]
+
+
+def test_an_oidc_account_on_the_allow_list_may_edit(page_env, monkeypatch):
+    monkeypatch.setenv(auth.CURATORS_ENV, "anna@example.nl")
+    at = _oidc_page("Anna@example.nl")
+    assert "Bewerken" in _sections(at)
+    assert at.success[0].value == "Ingelogd als **Anna@example.nl**."

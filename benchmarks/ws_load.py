@@ -7,8 +7,8 @@ Each simulated GP opens its own websocket to ``/_stcore/stream`` (one Streamlit 
 browser tab would) and speaks Streamlit's own protocol: it sends ``BackMsg.rerun_script`` with a
 ``ClientState`` (page, query string, widget values) and reads the ``ForwardMsg`` protobufs the
 server sends back (the elements of the page, then ``script_finished``). An interaction is timed
-from sending the message until the run it started has finished. A client costs a few
-milliseconds of CPU per interaction, so the server gets the machine, not the browsers.
+from sending the message until the run it started has finished. No browser runs, so the server
+gets the machine, not the browsers.
 
 The GP flow is data (:data:`GP_FLOW`): each step names a widget by its key (or label) and the
 value to give it; a redesigned page needs only a new list. The route card is opened the way the

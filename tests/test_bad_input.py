@@ -374,9 +374,7 @@ TRIAGE_CASES = [
     ("impact_null", json.dumps(ANSWERS | {"impact": None})),
     ("nested_deeply", "[" * 100_000),
     ("postcode_script", json.dumps(ANSWERS | {"postcode": "<script>"})),
-    pytest.param("age_5000_digits", '{"age": 1' + "0" * 5000 + ', "concerns": ["anxiety"], "impact": "mild", "duration": "weeks"}',
-                 marks=pytest.mark.xfail(reason="an over-long integer is answered by the triage contract v2 (exit 2)",
-                                         strict=False)),
+    ("age_5000_digits", '{"age": 1' + "0" * 5000 + ', "concerns": ["anxiety"], "impact": "mild", "duration": "weeks"}'),
 ]
 
 
@@ -391,7 +389,6 @@ def test_bad_triage_input_is_refused_with_exit_2_and_one_line(kind, stdin):
     assert len(err.getvalue().splitlines()) == 1 and "Traceback" not in err.getvalue()
 
 
-@pytest.mark.xfail(reason="batch lines are split on '\\n' only by the triage contract v2", strict=False)
 def test_a_batch_line_with_a_unicode_line_separator_gives_exactly_one_output_line():
     from socialmap import triage_cli
 
@@ -422,7 +419,6 @@ def test_a_hostile_upload_is_refused_with_a_message_naming_the_file(name, data, 
 
 # ---- crafted route-card links through the app (the answers link is decoded by the advisor) ------------------
 
-@pytest.mark.xfail(reason="the answers link is parsed with ASCII digits only by the triage contract v2", strict=False)
 @pytest.mark.parametrize("page,link", [("routekaart", "1-%C2%B2-an-2-1----"), ("hulpwijzer", "1-10-an-%C2%B3-1----")])
 def test_a_crafted_answers_link_shows_the_bad_link_message_not_an_error(monkeypatch, page, link):
     from urllib.parse import unquote

@@ -69,8 +69,8 @@ def _assert_same_frames(original: Path, imported: Path) -> None:
 @pytest.mark.parametrize("form", ["json", "tabular"])
 def test_export_then_import_into_an_empty_region_gives_back_the_same_frames(mini_region, tmp_path, form):
     for region in _regions(mini_region, tmp_path):
-        data, name = ((hsds.export_json(region), "export.json") if form == "json"
-                      else (hsds.export_tabular_zip(region), "export.zip"))
+        data, name = ((hsds.export_json(region, include_illustrative=True), "export.json") if form == "json"
+                      else (hsds.export_tabular_zip(region, include_illustrative=True), "export.zip"))
         target = _emptied_copy(region, tmp_path)
         preview = importer.preview_hsds(target, name, data)
         assert preview.errors == []
@@ -80,7 +80,7 @@ def test_export_then_import_into_an_empty_region_gives_back_the_same_frames(mini
 
 
 def test_importing_the_export_of_the_same_region_changes_nothing(mini_region):
-    preview = importer.preview_hsds(mini_region, "export.json", hsds.export_json(mini_region))
+    preview = importer.preview_hsds(mini_region, "export.json", hsds.export_json(mini_region, include_illustrative=True))
     assert preview.ok and not preview.has_changes
 
 
@@ -89,25 +89,33 @@ def test_an_hsds_import_that_is_not_hsds_is_refused_with_a_message(mini_region):
     assert not preview.ok
 
 
-def test_the_tabular_export_uses_the_hsds_table_and_column_names(mini_region):
-    with open(VENDORED / "schema.csv", encoding="utf-8") as fh:
-        spec: dict[str, list[str]] = {}
-        for row in csv.DictReader(fh):
-            if row["type"] not in ("array", ""):
-                spec.setdefault(row["table_name"], []).append(row["name"])
+def test_the_tabular_export_has_every_table_and_column_of_the_official_datapackage(mini_region):
+    official = json.loads((hsds.OFFICIAL / "datapackage.json").read_text(encoding="utf-8"))
     with zipfile.ZipFile(io.BytesIO(hsds.export_tabular_zip(mini_region))) as zf:
         names = sorted(zf.namelist())
-        assert names == sorted(f"{t}.csv" for t in hsds.TABULAR)
-        for name in names:
-            header = next(csv.reader(io.StringIO(zf.read(name).decode("utf-8"))))
-            assert header == spec[name.removesuffix(".csv")], name
+        assert names == sorted(["datapackage.json", *(r["path"] for r in official["resources"])])
+        for resource in official["resources"]:
+            header = next(csv.reader(io.StringIO(zf.read(resource["path"]).decode("utf-8"))))
+            assert header == [f["name"] for f in resource["schema"]["fields"]], resource["path"]
+        inside = json.loads(zf.read("datapackage.json"))
+    assert inside["resources"] == official["resources"]
+    assert [x["name"] for x in inside["licenses"]] == ["CC-BY-4.0", "CC-BY-4.0"]
+    assert inside["sources"] == [{"title": "Testdata. Geometrie: vierkanten in RD New, geen echte CBS-grenzen."}]
 
 
-def test_the_geojson_export_has_every_location_as_a_wgs84_point(mini_region):
-    data = json.loads(hsds.export_geojson(mini_region))
+def test_the_geojson_export_is_rfc_7946_with_areas_and_locations_in_wgs84(mini_region):
+    data = json.loads(hsds.export_geojson(mini_region, include_illustrative=True))
     assert data["type"] == "FeatureCollection" and "crs" not in data
+    assert data["attribution"] == "Testdata. Geometrie: vierkanten in RD New, geen echte CBS-grenzen."
     _, rows = store.read_rows(mini_region, "locations.csv")
-    assert [f["properties"]["id"] for f in data["features"]] == [r["id"] for r in rows]
-    first = data["features"][0]
+    points = [f for f in data["features"] if f["properties"]["feature_type"] == "location"]
+    assert [f["properties"]["id"] for f in points] == [r["id"] for r in rows]
+    first = points[0]
     assert first["geometry"] == {"type": "Point", "coordinates": [4.595288, 52.314302]}
     assert first["properties"]["service_ids"] == ["svc-cjg"]
+    areas = [f for f in data["features"] if f["properties"]["feature_type"] == "area"]
+    _, area_rows = store.read_rows(mini_region, "areas.csv")
+    assert sorted(f["id"] for f in areas) == sorted(r["code"] for r in area_rows)
+    for feature in areas:
+        lon, lat = feature["geometry"]["coordinates"][0][0]
+        assert 3.2 < lon < 7.3 and 50.7 < lat < 53.7

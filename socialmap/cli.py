@@ -15,6 +15,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "triage": ("socialmap.triage_cli", "main", "route advice for answers in JSON (see shared contract)"),
     "backup": ("socialmap.backup", "main_backup", "copy a region's data into a timestamped backup archive"),
     "restore": ("socialmap.backup", "main_restore", "restore a region's data from a backup archive"),
+    # open data: HSDS/GeoJSON export and the HSDS read API
+    "export": ("socialmap.api.commands", "main_export", "write an HSDS JSON, HSDS tabular zip or GeoJSON export"),
+    "api": ("socialmap.api.commands", "main_api", "run the HSDS read API (and POST /triage)"),
 }
 
 

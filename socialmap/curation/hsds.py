@@ -820,6 +820,11 @@ def package_to_rows(package: Any, locate: Any = None) -> dict[str, list[dict[str
             codes = [c for c in row["service_area"].split(";") if re.fullmatch(r"(GM|WK|BU)\d{4,8}[A-Z]*|NL", c)]
             if not codes:
                 codes = sorted({loc_muni.get(str(x.get("location_id")), "") for x in svc.get("service_at_locations") or []} - {""})
+            if not codes:
+                codes = sorted({loc_muni.get(str(x.get("id")), "") for x in org.get("locations") or []} - {""})
+            fees = _text(svc.get("fees_description")).lower()
+            if not row["cost"] and re.search(r"\b(gratis|free|kosteloos)\b", fees):
+                row["cost"] = "free"
             row["service_area"] = ";".join(codes)
             row["age_min"] = row["age_min"] or "0"
             row["age_max"] = row["age_max"] or str(vocab.AGE_MAX_YEARS)

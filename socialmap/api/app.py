@@ -75,7 +75,7 @@ class RateLimiter:
 
 def _int(params: dict[str, str], name: str, default: int, low: int, high: int) -> int:
     raw = params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     if not raw.isascii() or not raw.strip().lstrip("-").isdigit() or len(raw) > 12:
         raise BadRequest(name, f"{name} '{raw[:40]}' is not a whole number (allowed: {low}-{high})")
@@ -87,7 +87,7 @@ def _int(params: dict[str, str], name: str, default: int, low: int, high: int) -
 
 def _bool(params: dict[str, str], name: str) -> bool:
     raw = params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return False
     if raw.lower() not in _BOOL:
         raise BadRequest(name, f"{name} '{raw[:40]}' is not allowed (allowed: true, false)")
@@ -158,7 +158,7 @@ def _service_filters(entries: list[Entry], params: dict[str, str]) -> list[Entry
         entries = [e for e in entries if tax in e.taxonomies]
     if params.get("organization_id"):
         entries = [e for e in entries if e.organization_id == params["organization_id"]]
-    if params.get("modified_after"):
+    if "modified_after" in params:
         try:
             since = parse_when(params["modified_after"])
         except ValueError as exc:
@@ -199,7 +199,7 @@ def create_app(folder: str | Path, triage_limit: int = TRIAGE_LIMIT, triage_wind
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = {404: "not found", 405: "method not allowed"}.get(exc.status_code, str(exc.detail))
-        return error(exc.status_code, None, message)
+        return error(exc.status_code, None, message, dict(exc.headers or {}))
 
     @app.exception_handler(Exception)
     async def _crash(_: Request, exc: Exception) -> JSONResponse:  # never a traceback (nor a body) in the answer
@@ -218,7 +218,9 @@ def create_app(folder: str | Path, triage_limit: int = TRIAGE_LIMIT, triage_wind
     @app.get("/openapi.json")
     def spec(request: Request) -> JSONResponse:
         if "doc" not in spec_cache:
-            spec_cache["doc"] = openapi.document()
+            atlas = data().atlas
+            spec_cache["doc"] = openapi.document(tuple(atlas.postcodes.index),
+                                                 tuple(atlas.areas.index[atlas.areas["kind"] != "gemeente"]))
         doc = dict(spec_cache["doc"])
         doc["servers"] = [{"url": str(request.base_url).rstrip("/")}]
         return JSONResponse(doc)
@@ -237,8 +239,9 @@ def create_app(folder: str | Path, triage_limit: int = TRIAGE_LIMIT, triage_wind
                                   "minimal", "full"))
         full, minimal = _bool(params, "full"), _bool(params, "minimal")
         entries = _service_filters(_visible(data().services, params), params)
-        if minimal:
-            items = [{"id": e.obj["id"], "modified_date": e.modified or None} for e in entries]
+        if minimal:  # id and last change (name and status too: the list schema requires them)
+            items = [{"id": e.obj["id"], "name": e.obj["name"], "status": e.obj["status"]}
+                     | ({"last_modified": f"{e.modified}T00:00:00Z"} if e.modified else {}) for e in entries]
         else:
             items = [e.obj if full else shallow(e.obj) for e in entries]
         return _page(items, params)
@@ -266,19 +269,20 @@ def create_app(folder: str | Path, triage_limit: int = TRIAGE_LIMIT, triage_wind
         params = _query(request, (*LIST_PARAMS, "taxonomy_term_id", "taxonomy_id", "organization_id", "modified_after",
                                   "full", "postcode", "proximity"))
         d = data()
-        proximity = params.get("proximity", "")
-        if proximity and not params.get("postcode"):
-            raise BadRequest("proximity", "proximity needs a postcode (metres from the centroid of the postcode's area)")
+        _bool(params, "full")  # items are always nested (location and service)
+        proximity = params.get("proximity")  # metres from the postcode's area centroid; ignored without postcode
+        if proximity is not None:
+            _int(params, "proximity", 0, 0, MAX_PROXIMITY_M)
         indices = np.arange(len(d.sal))
         distances = None
-        if params.get("postcode"):
+        if "postcode" in params:
             try:
                 serving, (x, y) = d.serving(params["postcode"])
             except InputError as exc:
                 raise BadRequest("postcode", str(exc)) from None
             keep = np.fromiter((d.sal[i].local_id in serving for i in indices), dtype=bool, count=len(indices))
             distances = np.hypot(d.sal_xy[:, 0] - x, d.sal_xy[:, 1] - y)
-            if proximity:
+            if proximity is not None:
                 metres = _int(params, "proximity", 0, 0, MAX_PROXIMITY_M)
                 keep &= distances <= metres
             indices = indices[keep]
@@ -310,8 +314,11 @@ def create_app(folder: str | Path, triage_limit: int = TRIAGE_LIMIT, triage_wind
     def taxonomy_terms(request: Request) -> Response:
         params = _query(request, ("page", "per_page", "format", "search", "taxonomy_id", "top_only", "parent_id"))
         text = params.get("search", "").lower()
-        _bool(params, "top_only")
-        terms = [t for t in data().terms if text in f"{t['name']} {t['code']} {t['description']}".lower()]
+        if _bool(params, "top_only"):
+            terms_all = [t for t in data().terms if not t.get("parent_id")]
+        else:
+            terms_all = data().terms
+        terms = [t for t in terms_all if text in f"{t['name']} {t['code']} {t['description']}".lower()]
         if params.get("taxonomy_id"):
             terms = [t for t in terms if t["taxonomy_id"] == params["taxonomy_id"]]
         if params.get("parent_id"):

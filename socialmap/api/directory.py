@@ -10,6 +10,7 @@ the RD New coordinates of every service-at-location for ``proximity``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -146,12 +147,16 @@ class Holder:
         return self._dir
 
 
+_WHEN = re.compile(r"^(\d{4}-\d{2}-\d{2})([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?$")
+
+
 def parse_when(value: str) -> str:
-    """``modified_after`` as a date ``YYYY-MM-DD`` (a date or an ISO 8601 datetime is accepted)."""
-    text = value.strip()
+    """``modified_after`` as a date ``YYYY-MM-DD`` (a date or an ISO 8601 / RFC 3339 datetime)."""
+    match = _WHEN.match(value.strip())
     try:
-        return dt.date.fromisoformat(text[:10]).isoformat() if len(text) == 10 else \
-            dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
+        if not match:
+            raise ValueError
+        return dt.date.fromisoformat(match.group(1)).isoformat()
     except ValueError:
         raise ValueError(f"modified_after '{value[:40]}' is not a date or datetime "
                          "(expected ISO 8601, e.g. 2026-01-31 or 2026-01-31T12:00:00Z)") from None

@@ -59,7 +59,7 @@ def _error(description: str) -> dict[str, Any]:
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
-def _triage_schemas() -> dict[str, Any]:
+def _triage_schemas(pc4s: tuple[str, ...], area_codes: tuple[str, ...]) -> dict[str, Any]:
     levels = list(vocab.LEVELS)
     request = {
         "type": "object",
@@ -67,15 +67,16 @@ def _triage_schemas() -> dict[str, Any]:
         "required": ["age", "concerns", "impact", "duration"],
         "properties": {
             "age": {"type": "integer", "minimum": 0, "maximum": vocab.AGE_MAX_YEARS},
-            "concerns": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": [
-                *vocab.CONCERNS, *(c for c in ("eating_disorder", "self_injury") if c not in vocab.CONCERNS)]}},
-            "red_flags": {"type": "array", "items": {"type": "string", "enum": list(vocab.RED_FLAGS)}},
+            "concerns": {"type": "array", "minItems": 1, "items": {"type": "string", "enum": list(vocab.CONCERNS)}},
+            "red_flags": {"type": ["array", "null"], "items": {"type": "string", "enum": list(vocab.RED_FLAGS)}},
             "impact": {"type": "string", "enum": list(vocab.IMPACTS)},
             "duration": {"type": "string", "enum": list(vocab.DURATIONS)},
-            "tried": {"type": "array", "items": {"type": "string", "enum": levels}},
-            "context": {"type": "array", "items": {"type": "string", "enum": list(vocab.CONTEXTS)}},
-            "postcode": {"type": "string", "description": "Dutch postcode: 2031AB, 2031 ab or 2031"},
-            "area_code": {"type": "string", "description": "CBS code of a buurt (BU...) or wijk (WK...)"},
+            "tried": {"type": ["array", "null"], "items": {"type": "string", "enum": levels}},
+            "context": {"type": ["array", "null"], "items": {"type": "string", "enum": list(vocab.CONTEXTS)}},
+            "postcode": {"type": ["string", "null"], "description": "Dutch postcode of the region: 2031AB, 2031 ab or 2031",
+                         **({"pattern": postcode_pattern(pc4s)} if pc4s else {})},
+            "area_code": {"type": ["string", "null"], "description": "CBS code of a buurt (BU...) or wijk (WK...) of the region",
+                          **({"enum": [*sorted(area_codes), None]} if area_codes else {})},
         },
     }
     response = {
@@ -100,9 +101,14 @@ def _triage_schemas() -> dict[str, Any]:
     return {"TriageAnswers": request, "TriageAdvice": response}
 
 
-@functools.lru_cache(maxsize=1)
-def document() -> dict[str, Any]:
-    """The OpenAPI 3.1 document served at ``/openapi.json``."""
+def postcode_pattern(pc4s: tuple[str, ...]) -> str:
+    """A pattern for the region's postcodes (PC4, or PC6 with or without a space, any case)."""
+    return r"^\s*(" + "|".join(sorted(pc4s)) + r")\s*([A-Za-z]{2})?\s*$"
+
+
+@functools.lru_cache(maxsize=4)
+def document(pc4s: tuple[str, ...] = (), area_codes: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The OpenAPI 3.1 document served at ``/openapi.json`` (postcodes and area codes: the region's)."""
     doc = json.loads((hsds.OFFICIAL / "openapi.json").read_text(encoding="utf-8"))
     definitions = json.loads((hsds.OFFICIAL / "compiled" / "service_with_definitions.json").read_text(encoding="utf-8"))
     schemas = doc["components"]["schemas"]
@@ -114,7 +120,7 @@ def document() -> dict[str, Any]:
     schemas["Error"] = {"type": "object", "required": ["error"],
                         "properties": {"error": {"type": "string", "description": "What is wrong, in one sentence"},
                                        "parameter": {"type": "string", "description": "The parameter (or field) at fault"}}}
-    schemas.update(_triage_schemas())
+    schemas.update(_triage_schemas(pc4s, area_codes))
     mapping = {_RAW + p: f"#/components/schemas/{n}" for p, n in _LIST_SCHEMAS.items()}
     mapping |= {_RAW + p: f"#/components/schemas/hsds_{n}" for p, n in _ENTITY.items()}
 
@@ -142,6 +148,8 @@ def document() -> dict[str, Any]:
     params["proximity"]["schema"] = {"type": "string", "pattern": "^[0-9]{1,6}$",
                                      "description": "Whole metres, 0-100000; needs postcode"}
     params["modified_after"]["schema"] = {"type": "string", "format": "date-time"}
+    if pc4s:
+        params["postcode"]["schema"] = {"type": "string", "pattern": postcode_pattern(pc4s)}
     for flag in ("minimal", "full", "full_service"):
         params[flag]["schema"] = {"type": "boolean"}
     params["include_illustrative"] = {

@@ -98,7 +98,7 @@ _CODES: dict[str, dict[str, str]] = {
         "parenting": "pa", "behaviour": "be", "anxiety": "an", "low_mood": "lm", "withdrawal": "wd",
         "self_esteem": "se", "social": "so", "development": "de", "school": "sc", "sleep": "sl",
         "eating": "ea", "trauma": "tr", "divorce": "di", "substance_use": "su",
-        "adhd_medication": "am", "assessment": "as",
+        "adhd_medication": "am", "assessment": "as", "eating_disorder": "ed", "self_injury": "si",
     },
     "red_flags": {
         "suicidality": "su", "self_harm": "sh", "psychosis": "ps", "severe_eating": "se",
@@ -114,9 +114,13 @@ _CODES: dict[str, dict[str, str]] = {
     },
 }
 _DECODE: dict[str, dict[str, str]] = {k: {c: v for v, c in m.items()} for k, m in _CODES.items()}
-_VERSION = "1"
-_FIELDS = ("age", "concerns", "impact", "duration", "red_flags", "tried", "context", "postcode")
-_PC = re.compile(r"^\s*([1-9]\d{3})\s*([A-Za-z]{2})?\s*$")
+#: The link format follows the triage contract's version; older links still open (with a note).
+_VERSION = vocab.CONTRACT_VERSION
+_FIELDS_V1 = ("age", "concerns", "impact", "duration", "red_flags", "tried", "context", "postcode")
+_FIELDS = (*_FIELDS_V1, "for_self")
+_FIELDS_BY_VERSION = {"1": _FIELDS_V1, "2": _FIELDS}
+_PC = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})?\s*$")
+_DIGITS = re.compile(r"[0-9]{1,3}")
 
 
 def normalise_postcode(text: str | None) -> str:
@@ -145,7 +149,14 @@ def encode_answers(answers: Mapping[str, Any]) -> str:
         parts.append(".".join(_CODES[key][v] for v in answers.get(key) or () if v in _CODES[key]))
     postcode = normalise_postcode(answers.get("postcode"))
     parts.append(postcode[:4] if is_postcode_shape(postcode) else "")
+    parts.append("s" if answers.get("for_self") is True else "")
     return "-".join(parts)
+
+
+def link_version(text: str) -> str | None:
+    """The contract version a route-card link was made with (``"1"``, ``"2"``), None if unknown."""
+    head = (text or "").strip().split("-", 1)[0]
+    return head if head in _FIELDS_BY_VERSION else None
 
 
 _LINKISH = re.compile(r"[:/@.\\]")
@@ -166,13 +177,20 @@ def decode_answers(text: str, lang: str = "nl") -> dict[str, Any]:
     """
     text = (text or "").strip()
     parts = text.split("-")
-    if len(parts) != len(_FIELDS) + 1 or parts[0] != _VERSION:
+    fields = _FIELDS_BY_VERSION.get(parts[0])
+    if fields is None or len(parts) != len(fields) + 1:
         raise _bad_link(lang, text[:40])
     out = empty_answers()
-    age, concerns, impact, duration, red, tried, context, postcode = parts[1:]
+    age, concerns, impact, duration, red, tried, context, postcode = parts[1:9]
+    if len(parts) > 9:
+        if parts[9] not in ("", "s"):
+            raise _bad_link(lang, f"for_self={parts[9][:10]}")
+        if parts[9] == "s":
+            out["for_self"] = True
     if age:
-        if not age.isdigit() or not 0 <= int(age) <= vocab.AGE_MAX_YEARS:
-            raise _bad_link(lang, f"age={age}")
+        # ASCII digits only: "²".isdigit() is true but int("²") fails.
+        if not _DIGITS.fullmatch(age) or not 0 <= int(age) <= vocab.AGE_MAX_YEARS:
+            raise _bad_link(lang, f"age={age[:10]}")
         out["age"] = int(age)
     for key, raw in (("concerns", concerns), ("red_flags", red), ("tried", tried), ("context", context)):
         values = []
@@ -184,8 +202,8 @@ def decode_answers(text: str, lang: str = "nl") -> dict[str, Any]:
         out[key] = values
     for key, raw, choices in (("impact", impact, vocab.IMPACTS), ("duration", duration, vocab.DURATIONS)):
         if raw:
-            if not raw.isdigit() or int(raw) >= len(choices):
-                raise _bad_link(lang, f"{key}={raw}")
+            if not _DIGITS.fullmatch(raw) or int(raw) >= len(choices):
+                raise _bad_link(lang, f"{key}={raw[:10]}")
             out[key] = choices[int(raw)]
     if postcode:
         if not is_postcode_shape(postcode):
@@ -203,6 +221,11 @@ class RouteRequest:
     override: str | None = None
     reason: str = ""
     lang: str = "nl"
+    contract: str = vocab.CONTRACT_VERSION  # the version the link was made with
+
+    @property
+    def older_version(self) -> bool:
+        return self.contract != vocab.CONTRACT_VERSION
 
 
 _SERVICE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -253,7 +276,7 @@ def parse_route_query(params: Mapping[str, Any], lang: str = "nl") -> RouteReque
     req_lang = one("lang") or lang
     if req_lang not in i18n.LANGUAGES:
         req_lang = i18n.DEFAULT_LANGUAGE
-    return RouteRequest(answers, services, override, "", req_lang)
+    return RouteRequest(answers, services, override, "", req_lang, link_version(one("a")) or vocab.CONTRACT_VERSION)
 
 
 # ---- advice ----------------------------------------------------------------------------------

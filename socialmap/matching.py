@@ -2,8 +2,9 @@
 
 ``match`` selects services at the given levels whose service area covers the area (its buurt,
 wijk or gemeente, or ``NL``) or that have a location within ``atlas.region.reach_m`` metres of
-the area's representative point; filters them by age and concern; and ranks them: serving the
-area first, then nearest, then shortest waiting time. Distances are straight lines in RD New
+the area's representative point; filters them by age and concern; and ranks them (triage contract
+v2): real records (verified, to_verify) before illustrative ones; within each, serving the area
+first, then nearest, then shortest waiting time. Distances are straight lines in RD New
 metres.
 
 The per-atlas arrays are built once (:class:`MatchIndex`, cached per atlas object) so one match
@@ -73,6 +74,7 @@ class MatchIndex:
         self.names = [str(v) for v in svc["name"]]
         self.levels = [str(v) for v in svc["level"]]
         self.statuses = [str(v) for v in svc["status"]] if "status" in svc else [""] * n
+        self.illustrative = np.array([v == "illustrative" for v in self.statuses], dtype=bool)
         self.level_code = np.array([vocab.LEVELS.index(v) if v in vocab.LEVELS else -1 for v in self.levels], dtype=np.int8)
         lo = [_opt_int(v) for v in svc["age_min_months"]]
         hi = [_opt_int(v) for v in svc["age_max_months"]]
@@ -189,7 +191,8 @@ def match(
     positions = np.flatnonzero(keep)
     if not len(positions):
         return []
-    order = np.lexsort((ix.name_rank[positions], ix.waiting_key[positions], dist[positions], ~served[positions]))
+    order = np.lexsort((ix.name_rank[positions], ix.waiting_key[positions], dist[positions], ~served[positions],
+                        ix.illustrative[positions]))
     positions = positions[order]
     if limit is not None:
         positions = positions[: max(limit, 0)]

@@ -31,51 +31,85 @@ PLACEHOLDERS: frozenset[str] = frozenset(
 MAX_RUNG = 4
 
 # Parameter kinds: ("list", choices) | ("choice", choices) | ("int", lo, hi) | ("rungs", keys)
+#                  | ("flags",): the red-flag table (flag -> contacts, urgency, also)
 _RUNG = ("int", 0, MAX_RUNG)
 _LADDER_LEVELS = tuple(level for level in vocab.LEVELS if level != "crisis")
-#: rule id -> (parameters by dotted path, text variants or None for a single text)
+_AGE = ("int", 0, vocab.AGE_MAX_YEARS)
+_IMPACTS = ("list", vocab.IMPACTS)
+_DURATIONS = ("list", vocab.DURATIONS)
+_CONCERNS = ("list", vocab.CONCERNS)
+#: rule id -> (parameters by dotted path, text variants or None for a single text).
+#: The order is the order of the rules file and of the reasons.
 RULE_SPECS: dict[str, tuple[dict[str, tuple[Any, ...]], tuple[str, ...] | None]] = {
-    "R-red-flag": ({"red_flags": ("list", vocab.RED_FLAGS)}, None),
-    "R-impact-base": ({"rungs": ("rungs", vocab.IMPACTS)}, vocab.IMPACTS),
-    "R-mild-long": (
-        {"impact": ("list", vocab.IMPACTS), "duration": ("list", vocab.DURATIONS), "min_rung": _RUNG},
+    # Principle 1: safety first; one text per red flag.
+    "R-red-flag": ({"flags": ("flags",)}, vocab.RED_FLAGS),
+    # Principle 2: the rung starts from the impact (a sudden severe problem: the first line, soon).
+    "R-impact-base": (
+        {"rungs": ("rungs", vocab.IMPACTS), "sudden.impact": _IMPACTS, "sudden.duration": _DURATIONS,
+         "sudden.rung": _RUNG},
+        (*vocab.IMPACTS, "sudden"),
+    ),
+    # Principle 3: duration.
+    "R-mild-long": ({"impact": _IMPACTS, "duration": _DURATIONS, "min_rung": _RUNG}, None),
+    "R-moderate-long": (
+        {"impact": _IMPACTS, "duration": _DURATIONS, "min_psychosocial": ("int", 1, len(vocab.CONCERNS)),
+         "concerns": _CONCERNS, "min_rung": _RUNG},
         None,
     ),
+    # Principle 4: help already tried.
+    "R-tried": (
+        {"step": ("int", 0, MAX_RUNG), "max_rung": _RUNG, "low_impact": _IMPACTS, "low_impact_max_rung": _RUNG},
+        ("step", "capped"),
+    ),
+    # Principle 5: medication and assessment.
     "R-medication-assessment": (
-        {
-            "medication_concerns": ("list", vocab.CONCERNS),
-            "assessment_concerns": ("list", vocab.CONCERNS),
-            "assessment_impacts": ("list", vocab.IMPACTS),
-            "min_rung": _RUNG,
-        },
+        {"medication_concerns": _CONCERNS, "assessment_concerns": _CONCERNS, "assessment_impacts": _IMPACTS,
+         "min_rung": _RUNG},
         ("medication", "assessment"),
     ),
-    "R-specialist": (
-        {
-            "rung": _RUNG,
-            "persistent.impact": ("list", vocab.IMPACTS),
-            "persistent.duration": ("list", vocab.DURATIONS),
-            "persistent.min_psychosocial": ("int", 1, len(vocab.CONCERNS)),
-            "severe_concerns.concerns": ("list", vocab.CONCERNS),
-            "severe_concerns.impact": ("list", vocab.IMPACTS),
-            "assessment.concerns": ("list", vocab.CONCERNS),
-            "assessment.impact": ("list", vocab.IMPACTS),
-        },
-        ("persistent", "severe_concerns", "assessment"),
+    "R-assessment": (
+        {"concerns": _CONCERNS, "moderate.impact": _IMPACTS, "moderate.rung": _RUNG,
+         "moderate.young_max_age": _AGE, "moderate.young_rung": _RUNG,
+         "severe.impact": _IMPACTS, "severe.rung": _RUNG},
+        ("moderate", "young", "severe"),
     ),
-    "R-tried": ({"step": ("int", 0, MAX_RUNG), "max_rung": _RUNG}, None),
-    "R-context-wijkteam-level": (
-        {
-            "concerns": ("list", vocab.CONCERNS),
-            "min_rung": _RUNG,
-            "from_impact": ("choice", vocab.IMPACTS),
-            "level": ("choice", _LADDER_LEVELS),
-        },
+    # Principle 6: specific problems.
+    "R-eating-disorder": (
+        {"concerns": _CONCERNS, "rungs": ("rungs", vocab.IMPACTS)}, ("first_line", "basic", "specialist")
+    ),
+    "R-trauma": (
+        {"concerns": _CONCERNS,
+         "basic.impact": _IMPACTS, "basic.duration": _DURATIONS, "basic.severe_impact": _IMPACTS,
+         "basic.young_max_age": _AGE, "basic.young_impact": _IMPACTS, "basic.rung": _RUNG,
+         "specialist.impact": _IMPACTS, "specialist.duration": _DURATIONS, "specialist.rung": _RUNG},
+        ("basic", "young", "specialist"),
+    ),
+    "R-self-injury": ({"concerns": _CONCERNS, "min_rung": _RUNG}, None),
+    "R-persistent": (
+        {"impact": _IMPACTS, "duration": _DURATIONS, "min_psychosocial": ("int", 1, len(vocab.CONCERNS)),
+         "rung": _RUNG},
         None,
     ),
+    # Principle 7: context.
+    "R-context": ({"min_rung": _RUNG}, None),
+    "R-context-wijkteam-level": (
+        {"concerns": _CONCERNS, "contexts": ("list", vocab.CONTEXTS), "rung": _RUNG,
+         "level": ("choice", _LADDER_LEVELS)},
+        ("family", "lvb"),
+    ),
+    # Principle 8: who else.
     "R-context-wijkteam-also": ({"level": ("choice", _LADDER_LEVELS)}, None),
-    "R-young-child": ({"max_age": ("int", 0, vocab.AGE_MAX_YEARS), "rung": _RUNG}, None),
+    "R-young-child-also": ({"max_age": _AGE, "level": ("choice", _LADDER_LEVELS)}, None),
+    # Principle 2, second sentence: for ages 0-4, rung 1 is the consultatiebureau.
+    "R-young-child": ({"max_age": _AGE, "rung": _RUNG}, None),
+    # Principle 9: urgency outside the crisis lane.
+    "R-urgency-soon": (
+        {"impact": _IMPACTS, "concerns": _CONCERNS, "young.max_age": _AGE, "young.context": ("list", vocab.CONTEXTS)},
+        ("impact", "concerns", "young"),
+    ),
 }
+#: Text variants for young adults (18+): ``adult`` (anyone), ``self`` (the young adult themselves).
+TEXT_AUDIENCES: tuple[str, ...] = ("adult", "self")
 _RULE_KEYS = {"id", "text", "enabled"}
 
 
@@ -84,11 +118,24 @@ class Rule:
     id: str
     enabled: bool
     params: Mapping[str, Any]  # dotted path -> value (lists as frozensets, rung maps as dicts)
-    texts: Mapping[str, Mapping[str, str]]  # variant ("" for a single text) -> lang -> text
+    texts: Mapping[str, Mapping[str, str]]  # variant ("" for a single text) -> lang key -> text
 
-    def text(self, lang: str, variant: str = "") -> str:
-        by_lang = self.texts[variant]
-        return by_lang.get(lang) or by_lang["nl"]
+    def text(self, lang: str, variant: str = "", audience: str = "child") -> str:
+        return pick_text(self.texts[variant], lang, audience)
+
+
+def pick_text(by_lang: Mapping[str, str], lang: str, audience: str = "child") -> str:
+    """The text for a language and audience: ``self.<lang>``, then ``adult.<lang>``, then ``<lang>``.
+
+    Audiences are those of :data:`socialmap.vocab.AUDIENCES`; a child gets the plain text.
+    """
+    keys = {"young_adult_self": ("self.", "adult.", ""), "young_adult": ("adult.", "")}.get(audience, ("",))
+    for prefix in keys:
+        for code in (lang, "nl"):
+            text = by_lang.get(prefix + code)
+            if text:
+                return text
+    return by_lang.get("nl", "")
 
 
 @dataclass(frozen=True)
@@ -100,6 +147,9 @@ class Rules:
     everyday: frozenset[str]
     level_texts: Mapping[str, Mapping[str, str]]
     rules: Mapping[str, Rule]  # in file order
+
+    def level_text(self, level: str, lang: str, audience: str = "child") -> str:
+        return pick_text(self.level_texts[level], lang, audience)
 
     def rule(self, rule_id: str) -> Rule | None:
         """The rule if it is enabled, else None."""
@@ -310,6 +360,8 @@ def _check_param(value: Any, kind: tuple[Any, ...], where: str, err: Any) -> Any
             err(f"{where} {_show(value)} is not allowed (expected a whole number {lo}-{hi})")
             return lo
         return value
+    if tag == "flags":
+        return _check_flags(value, where, err)
     if tag == "rungs":
         keys = kind[1]
         if not isinstance(value, dict):
@@ -325,11 +377,53 @@ def _check_param(value: Any, kind: tuple[Any, ...], where: str, err: Any) -> Any
     raise AssertionError(tag)
 
 
+def _check_flags(value: Any, where: str, err: Any) -> Mapping[str, Any]:
+    """The red-flag table: every red flag with its contacts, urgency and treatment route."""
+    out: dict[str, Any] = {}
+    if not isinstance(value, dict):
+        err(f"{where} {_show(value)} is not a mapping (expected contacts, urgency and also for each of: "
+            f"{', '.join(vocab.RED_FLAGS)})")
+        return MappingProxyType(out)
+    for flag in value:
+        if flag not in vocab.RED_FLAGS:
+            err(f"{where}.{flag} is not a red flag (allowed: {', '.join(vocab.RED_FLAGS)})")
+    for flag in value:
+        if flag not in vocab.RED_FLAGS:
+            continue
+        row = value[flag] if isinstance(value[flag], dict) else {}
+        contacts = row.get("contacts")
+        if not isinstance(contacts, list) or any(c not in vocab.CONTACTS for c in contacts):
+            err(f"{where}.{flag}.contacts {_show(contacts)} is not allowed (expected a list of: {', '.join(vocab.CONTACTS)})")
+            contacts = [c for c in contacts or () if c in vocab.CONTACTS] if isinstance(contacts, list) else []
+        urgency = row.get("urgency")
+        if urgency not in vocab.URGENCIES:
+            err(f"{where}.{flag}.urgency {_show(urgency)} is not allowed (allowed: {', '.join(vocab.URGENCIES)})")
+            urgency = vocab.URGENCIES[-1]
+        also = row.get("also", [])
+        if also is None:
+            also = []
+        if not isinstance(also, list) or any(a not in _LADDER_LEVELS for a in also):
+            err(f"{where}.{flag}.also {_show(also)} is not allowed (expected a list of: {', '.join(_LADDER_LEVELS)})")
+            also = []
+        out[flag] = MappingProxyType({"contacts": tuple(str(c) for c in contacts), "urgency": urgency,
+                                      "also": tuple(also)})
+    return MappingProxyType(out)
+
+
 def _check_texts(value: Any, where: str, err: Any) -> dict[str, str]:
     out: dict[str, str] = {}
     if not isinstance(value, dict):
         err(f"{where} is missing (expected a text in {' and '.join(RULE_LANGUAGES)})")
         return {lang: "" for lang in RULE_LANGUAGES}
+    for audience in TEXT_AUDIENCES:  # optional texts for young adults
+        extra = value.get(audience)
+        if extra is None:
+            continue
+        if not isinstance(extra, dict):
+            err(f"{where}.{audience} is not a mapping (expected a text in {' and '.join(RULE_LANGUAGES)})")
+            continue
+        for key, text in _check_texts(extra, f"{where}.{audience}", err).items():
+            out[f"{audience}.{key}"] = text
     for lang in RULE_LANGUAGES:
         text = value.get(lang)
         if not isinstance(text, str) or not text.strip():
@@ -347,9 +441,9 @@ def _check_texts(value: Any, where: str, err: Any) -> dict[str, str]:
                 + ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS)) + ")")
         out[lang] = text.strip()
     for lang in value:
-        if lang not in RULE_LANGUAGES:
+        if lang not in RULE_LANGUAGES and lang not in TEXT_AUDIENCES:
             err(f"{where}.{lang} is not a supported language (allowed: {', '.join(RULE_LANGUAGES)})")
     return out
 
 
-__all__ = ["Rule", "Rules", "load_rules", "default_rules", "parse_rules", "rules_path", "DEFAULT_RULES", "RULE_SPECS"]
+__all__ = ["Rule", "Rules", "pick_text", "load_rules", "default_rules", "parse_rules", "rules_path", "DEFAULT_RULES", "RULE_SPECS"]

@@ -2,12 +2,17 @@
 
 ``parse_answers`` validates a JSON object against the contract vocabulary; ``advise`` applies the
 route rules, which are data (``data/rules/default.yaml`` or a region's ``rules.yaml``, see
-:mod:`socialmap.rules`). Every rule only raises the rung (a floor) and the advice is the highest
-floor, so the advice is monotone in the answers (principle 9). Nothing here stores or logs the
-answers.
+:mod:`socialmap.rules`). Every rule only sets a minimum rung (a floor) and the advice is the
+highest floor, so the advice is monotone in the answers (principle 10). Nothing here stores or
+logs the answers.
 
 ``tried`` holds level ids. ``crisis`` is accepted there too (it is a level id): as the heaviest
-level it moves the advice to the top of the ladder (rung 4, ``specialist_mh``).
+level it moves the advice to the top of the ladder (rung 4, ``specialist_mh``), or to rung 2 when
+the impact is none or mild (principle 4's cap).
+
+Besides the contract's keys, the optional ``for_self`` (``true`` when a young adult of 18-23
+fills in the answers for themselves) picks the texts' audience; it is not part of the contract
+and never appears in its output.
 """
 
 from __future__ import annotations
@@ -22,11 +27,15 @@ from .errors import InputError
 from .rules import MAX_RUNG, Rules, default_rules, load_rules
 
 REQUIRED_KEYS: tuple[str, ...] = ("age", "concerns", "impact", "duration")
-_POSTCODE = re.compile(r"^\s*[1-9]\d{3}\s*(?:[A-Za-z]{2})?\s*$")
-_AREA_CODE = re.compile(r"^\s*(?:BU\d{4}[0-9A-Z]{4}|WK\d{4}[0-9A-Z]{2}|GM\d{4})\s*$", re.IGNORECASE)
+_POSTCODE = re.compile(r"^\s*[1-9]\d{3}\s*(?:[A-Za-z]{2})?\s*$", re.ASCII)
+_AREA_CODE = re.compile(r"^\s*(?:BU\d{4}[0-9A-Z]{4}|WK\d{4}[0-9A-Z]{2}|GM\d{4})\s*$", re.IGNORECASE | re.ASCII)
 _AGE_EXPECTED = f"expected a whole number of years 0-{vocab.AGE_MAX_YEARS}"
 _POSTCODE_EXPECTED = "expected 4 digits and optionally 2 letters, e.g. 2031 AB or 2031"
 _AREA_EXPECTED = "expected a CBS code: BU + 8, WK + 6 or GM + 4 digits (CBS codes may end in letters), e.g. BU03920101, WK039201, GM0392"
+
+
+class LongNumber(str):
+    """A JSON integer too long to convert (its digits), so ``age`` can say which field is wrong."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,14 @@ class Answers:
     context: tuple[str, ...] = ()
     postcode: str | None = None
     area_code: str | None = None
+    for_self: bool = False
+
+    @property
+    def audience(self) -> str:
+        """``child`` (0-17), ``young_adult`` (18-23, told by someone else) or ``young_adult_self``."""
+        if self.age < vocab.ADULT_AGE:
+            return "child"
+        return "young_adult_self" if self.for_self else "young_adult"
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -68,13 +85,18 @@ class Advice:
     reasons: tuple[str, ...]
     rule_ids: tuple[str, ...]
     rung: int
+    urgency: str = "routine"
+    contacts: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's output object (without ``area`` and ``services``)."""
         return {
+            "contract": vocab.CONTRACT_VERSION,
             "level": self.level,
             "also": list(self.also),
             "next_step": self.next_step,
+            "urgency": self.urgency,
+            "contacts": list(self.contacts),
             "reasons": list(self.reasons),
             "rule_ids": list(self.rule_ids),
         }
@@ -134,10 +156,13 @@ def parse_answers(obj: Any) -> Answers:
             f"{missing[0]} is missing (required: {', '.join(REQUIRED_KEYS)})", field=missing[0], value=None
         )
     age = obj["age"]
+    if isinstance(age, LongNumber):
+        digits = len(age.lstrip("-"))
+        raise InputError(f"age with {digits} digits is out of range ({_AGE_EXPECTED})", field="age", value=None)
     if not isinstance(age, int) or isinstance(age, bool):
         raise InputError(f"age {show(age)} is not a whole number ({_AGE_EXPECTED})", field="age", value=age)
     if not 0 <= age <= vocab.AGE_MAX_YEARS:
-        raise InputError(f"age {age} is out of range ({_AGE_EXPECTED})", field="age", value=age)
+        raise InputError(f"age {_short_int(age)} is out of range ({_AGE_EXPECTED})", field="age", value=None)
     concerns = _list(obj, "concerns", vocab.CONCERNS, required=True)
     impact = _choice(obj, "impact", vocab.IMPACTS)
     duration = _choice(obj, "duration", vocab.DURATIONS)
@@ -160,7 +185,20 @@ def parse_answers(obj: Any) -> Answers:
                 f"area_code {show(area_code)} is not a CBS code ({_AREA_EXPECTED})", field="area_code", value=area_code
             )
         area_code = area_code.strip().upper()
-    return Answers(age, concerns, impact, duration, red_flags, tried, context, postcode or None, area_code or None)
+    for_self = obj.get("for_self") is True
+    return Answers(age, concerns, impact, duration, red_flags, tried, context, postcode or None, area_code or None,
+                   for_self)
+
+
+def _short_int(value: int) -> str:
+    """An integer for a message: in full when short, else its first digits and its length."""
+    try:
+        text = str(value)
+    except ValueError:  # beyond Python's int-to-str digit limit
+        return "with more than 4300 digits"
+    if len(text) <= 12:
+        return text
+    return f"{text[:6]}... ({len(text.lstrip('-'))} digits)"
 
 
 # ---- the engine -----------------------------------------------------------------------------
@@ -168,7 +206,7 @@ def parse_answers(obj: Any) -> Answers:
 def _labels(kind: str, ids: tuple[str, ...] | list[str], lang: str) -> str:
     words = [i18n.label(kind, value, lang) for value in ids]
     words = [w.replace("_", " ") if w in ids else w for w in words]
-    if kind != "level":  # mid-sentence: "angst en somberheid", but keep "ADHD"
+    if not kind.startswith("level"):  # mid-sentence: "angst en somberheid", but keep "ADHD"
         words = [w[0].lower() + w[1:] if len(w) > 1 and w[1].islower() else w for w in words]
     if len(words) <= 1:
         return "".join(words)
@@ -191,17 +229,16 @@ class _Fill(dict):
             value = _labels("concern", a.concerns, lang)
         elif key == "red_flags":
             value = _labels("red_flag", a.red_flags, lang)
-        elif key == "tried":
-            value = _labels("level", a.tried, lang)
         elif key == "context":
             value = _labels("context", a.context, lang)
         elif key == "impact":
             value = _labels("impact", (a.impact,), lang)
         elif key == "duration":
             value = _labels("duration", (a.duration,), lang)
-        elif key in ("level", "next_step"):
-            level = self.get("_" + key)
-            value = _labels("level", (level,), lang) if level else ""
+        elif key in ("level", "next_step", "tried"):
+            kind = "level" if a.age < vocab.ADULT_AGE else "level_adult"
+            levels = a.tried if key == "tried" else ((self.get("_" + key),) if self.get("_" + key) else ())
+            value = _labels(kind, levels, lang) if levels else ""
         else:
             value = "{" + key + "}"
         self[key] = value
@@ -212,112 +249,202 @@ def _rung_of(level: str) -> int:
     return min(vocab.LEVEL_RUNG[level], MAX_RUNG + 1)
 
 
+def _lightest_first(levels: list[str] | set[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(levels), key=vocab.LEVELS.index))
+
+
 def advise(answers: Answers | Mapping[str, Any], rules: Rules | None = None, lang: str = "nl") -> Advice:
-    """The route advice for validated answers (a mapping is validated first)."""
+    """The route advice for validated answers (a mapping is validated first).
+
+    Each rule sets a minimum rung; the advice is the highest minimum (contract v2).
+    """
     if not isinstance(answers, Answers):
         answers = parse_answers(answers)
     rules = rules or default_rules()
     if lang not in i18n.LANGUAGES:
         lang = i18n.DEFAULT_LANGUAGE
     a = answers
+    audience = a.audience
     fill = _Fill(a, lang)
     fired: list[tuple[str, str]] = []  # (rule id, text)
 
     def fire(rule_id: str, variant: str = "") -> None:
         rule = rules.rules[rule_id]
-        fired.append((rule_id, rule.text(lang, variant)))
-
-    # Principle 1: safety first.
-    red = rules.rule("R-red-flag")
-    if red is not None and any(flag in red.params["red_flags"] for flag in a.red_flags):
-        fire("R-red-flag")
-        return _finish(rules, fill, fired, "crisis", (), vocab.LEVEL_RUNG["crisis"], lang)
+        fired.append((rule_id, rule.text(lang, variant, audience)))
 
     concerns = set(a.concerns)
-    impacts = vocab.IMPACTS
+    young_also = rules.rule("R-young-child-also")
+    wijk_also = rules.rule("R-context-wijkteam-also")
+
+    def who_else(level: str) -> list[str]:
+        """Principle 8: the wijkteam for any context stressor, the consultatiebureau for ages 0-4."""
+        extra = []
+        if wijk_also is not None and a.context and level != wijk_also.params["level"]:
+            extra.append(wijk_also.params["level"])
+            fire("R-context-wijkteam-also")
+        if young_also is not None and a.age <= young_also.params["max_age"] and level != young_also.params["level"]:
+            extra.append(young_also.params["level"])
+            fire("R-young-child-also")
+        return extra
+
+    # Principle 1: safety first (per red flag: contacts, urgency, treatment route).
+    red = rules.rule("R-red-flag")
+    flags = red.params["flags"] if red is not None else {}
+    present = [flag for flag in flags if flag in a.red_flags]
+    if present:
+        contacts: list[str] = []
+        also_set: list[str] = []
+        urgency = vocab.URGENCIES[0]
+        for flag in present:
+            row = flags[flag]
+            contacts.extend(c for c in row["contacts"] if c not in contacts)
+            also_set.extend(row["also"])
+            urgency = max(urgency, row["urgency"], key=vocab.URGENCIES.index)
+            fire("R-red-flag", flag)
+        also_set.extend(who_else("crisis"))
+        return _finish(rules, fill, fired, "crisis", _lightest_first(also_set), vocab.LEVEL_RUNG["crisis"], lang,
+                       audience, urgency, tuple(contacts))
+
+    n_psychosocial = len(concerns & rules.psychosocial)
     rung = 0
-    base = rules.rule("R-impact-base")
-    if base is not None:
-        rung = base.params["rungs"][a.impact]
-        fire("R-impact-base", a.impact)
 
-    rule = rules.rule("R-mild-long")
-    if rule is not None and a.impact in rule.params["impact"] and a.duration in rule.params["duration"]:
-        rung = max(rung, rule.params["min_rung"])
-        fire("R-mild-long")
-
-    rule = rules.rule("R-medication-assessment")
-    if rule is not None:
-        if concerns & rule.params["medication_concerns"]:
-            rung = max(rung, rule.params["min_rung"])
-            fire("R-medication-assessment", "medication")
-        if concerns & rule.params["assessment_concerns"] and a.impact in rule.params["assessment_impacts"]:
-            rung = max(rung, rule.params["min_rung"])
-            fire("R-medication-assessment", "assessment")
-
-    rule = rules.rule("R-specialist")
+    # Principle 2: the rung starts from the impact.
+    rule = rules.rule("R-impact-base")
     if rule is not None:
         p = rule.params
-        if (
-            a.impact in p["persistent.impact"]
-            and a.duration in p["persistent.duration"]
-            and len(concerns & rules.psychosocial) >= p["persistent.min_psychosocial"]
-        ):
-            rung = max(rung, p["rung"])
-            fire("R-specialist", "persistent")
-        if concerns & p["severe_concerns.concerns"] and a.impact in p["severe_concerns.impact"]:
-            rung = max(rung, p["rung"])
-            fire("R-specialist", "severe_concerns")
-        if concerns & p["assessment.concerns"] and a.impact in p["assessment.impact"]:
-            rung = max(rung, p["rung"])
-            fire("R-specialist", "assessment")
+        if a.impact in p["sudden.impact"] and a.duration in p["sudden.duration"]:
+            rung = p["sudden.rung"]
+            fire("R-impact-base", "sudden")
+        else:
+            rung = p["rungs"][a.impact]
+            fire("R-impact-base", a.impact)
 
+    def floor(minimum: int, rule_id: str, variant: str = "") -> None:
+        nonlocal rung
+        rung = max(rung, minimum)
+        fire(rule_id, variant)
+
+    # Principle 3: duration.
+    rule = rules.rule("R-mild-long")
+    if rule is not None and a.impact in rule.params["impact"] and a.duration in rule.params["duration"]:
+        floor(rule.params["min_rung"], "R-mild-long")
+    rule = rules.rule("R-moderate-long")
+    if (rule is not None and a.impact in rule.params["impact"] and a.duration in rule.params["duration"]
+            and (n_psychosocial >= rule.params["min_psychosocial"] or concerns & rule.params["concerns"])):
+        floor(rule.params["min_rung"], "R-moderate-long")
+
+    # Principle 4: help already tried (capped for low impact).
     rule = rules.rule("R-tried")
     if rule is not None and a.tried:
+        p = rule.params
         heaviest = max(_rung_of(level) for level in a.tried)
-        rung = max(rung, min(heaviest + rule.params["step"], rule.params["max_rung"]))
-        fire("R-tried")
+        minimum = min(heaviest + p["step"], p["max_rung"])
+        if a.impact in p["low_impact"] and minimum > p["low_impact_max_rung"]:
+            floor(p["low_impact_max_rung"], "R-tried", "capped")
+        else:
+            floor(minimum, "R-tried", "step")
 
-    family = rules.rule("R-context-wijkteam-level")
-    family_case = (
-        family is not None and bool(a.context) and concerns <= family.params["concerns"]
-    )
-    if family_case and impacts.index(a.impact) >= impacts.index(family.params["from_impact"]):
-        rung = max(rung, family.params["min_rung"])
+    # Principle 5: medication and assessment.
+    rule = rules.rule("R-medication-assessment")
+    if rule is not None:
+        p = rule.params
+        if concerns & p["medication_concerns"]:
+            floor(p["min_rung"], "R-medication-assessment", "medication")
+        if concerns & p["assessment_concerns"] and a.impact in p["assessment_impacts"]:
+            floor(p["min_rung"], "R-medication-assessment", "assessment")
+    rule = rules.rule("R-assessment")
+    if rule is not None and concerns & rule.params["concerns"]:
+        p = rule.params
+        if a.impact in p["moderate.impact"]:
+            if a.age <= p["moderate.young_max_age"]:
+                floor(p["moderate.young_rung"], "R-assessment", "young")
+            else:
+                floor(p["moderate.rung"], "R-assessment", "moderate")
+        if a.impact in p["severe.impact"]:
+            floor(p["severe.rung"], "R-assessment", "severe")
+
+    # Principle 6: specific problems.
+    rule = rules.rule("R-eating-disorder")
+    if rule is not None and concerns & rule.params["concerns"]:
+        minimum = rule.params["rungs"][a.impact]
+        variant = "first_line" if minimum <= 2 else "basic" if minimum == 3 else "specialist"
+        floor(minimum, "R-eating-disorder", variant)
+    rule = rules.rule("R-trauma")
+    if rule is not None and concerns & rule.params["concerns"]:
+        p = rule.params
+        if a.impact in p["specialist.impact"] and a.duration in p["specialist.duration"]:
+            floor(p["specialist.rung"], "R-trauma", "specialist")
+        elif (a.impact in p["basic.impact"] and a.duration in p["basic.duration"]) or a.impact in p["basic.severe_impact"]:
+            floor(p["basic.rung"], "R-trauma", "basic")
+        elif a.age <= p["basic.young_max_age"] and a.impact in p["basic.young_impact"]:
+            floor(p["basic.rung"], "R-trauma", "young")
+    rule = rules.rule("R-self-injury")
+    if rule is not None and concerns & rule.params["concerns"]:
+        floor(rule.params["min_rung"], "R-self-injury")
+    rule = rules.rule("R-persistent")
+    if (rule is not None and a.impact in rule.params["impact"] and a.duration in rule.params["duration"]
+            and n_psychosocial >= rule.params["min_psychosocial"]):
+        floor(rule.params["rung"], "R-persistent")
+
+    # Principle 7: context.
+    rule = rules.rule("R-context")
+    if rule is not None and a.context:
+        floor(rule.params["min_rung"], "R-context")
 
     rung = min(rung, MAX_RUNG)
     level = rules.rungs[rung]
-    if family_case and rung == _rung_of(family.params["level"]):
-        level = family.params["level"]
-        fire("R-context-wijkteam-level")
+    family = rules.rule("R-context-wijkteam-level")
+    if family is not None and a.context and rung == family.params["rung"]:
+        if set(a.context) & family.params["contexts"]:
+            level = family.params["level"]
+            fire("R-context-wijkteam-level", "lvb")
+        elif concerns <= family.params["concerns"]:
+            level = family.params["level"]
+            fire("R-context-wijkteam-level", "family")
 
-    also: tuple[str, ...] = ()
-    also_rule = rules.rule("R-context-wijkteam-also")
-    if also_rule is not None and a.context and level != also_rule.params["level"]:
-        also = (also_rule.params["level"],)
-        fire("R-context-wijkteam-also")
+    # Principle 8: who else.
+    also = _lightest_first(who_else(level))
 
     young = rules.rule("R-young-child")
     if young is not None and a.age <= young.params["max_age"] and rung == young.params["rung"]:
         fire("R-young-child")
 
-    return _finish(rules, fill, fired, level, also, rung, lang)
+    # Principle 9: urgency.
+    urgency = "routine"
+    rule = rules.rule("R-urgency-soon")
+    if rule is not None:
+        p = rule.params
+        if a.impact in p["impact"]:
+            urgency = "soon"
+            fire("R-urgency-soon", "impact")
+        elif concerns & p["concerns"]:
+            urgency = "soon"
+            fire("R-urgency-soon", "concerns")
+        elif a.age <= p["young.max_age"] and set(a.context) & p["young.context"]:
+            urgency = "soon"
+            fire("R-urgency-soon", "young")
+
+    return _finish(rules, fill, fired, level, also, rung, lang, audience, urgency, ())
 
 
 def _finish(
-    rules: Rules, fill: _Fill, fired: list[tuple[str, str]], level: str, also: tuple[str, ...], rung: int, lang: str
+    rules: Rules, fill: _Fill, fired: list[tuple[str, str]], level: str, also: tuple[str, ...], rung: int, lang: str,
+    audience: str, urgency: str, contacts: tuple[str, ...],
 ) -> Advice:
     next_step = rules.next_step.get(level)
     fill["_level"] = level
     fill["_next_step"] = next_step or ""
-    reasons = [text.format_map(fill) for _, text in fired]
-    level_text = rules.level_texts[level].get(lang) or rules.level_texts[level]["nl"]
-    reasons.append(level_text.format_map(fill))
+    reasons: list[str] = []
+    for _, text in fired:
+        line = text.format_map(fill)
+        if line not in reasons:
+            reasons.append(line)
+    reasons.append(rules.level_text(level, lang, audience).format_map(fill))
     rule_ids: list[str] = []
     for rule_id, _ in fired:
         if rule_id not in rule_ids:
             rule_ids.append(rule_id)
-    return Advice(level, also, next_step, tuple(reasons), tuple(rule_ids), rung)
+    return Advice(level, also, next_step, tuple(reasons), tuple(rule_ids), rung, urgency, contacts)
 
 
-__all__ = ["Answers", "Advice", "parse_answers", "advise", "load_rules", "REQUIRED_KEYS", "show"]
+__all__ = ["Answers", "Advice", "LongNumber", "parse_answers", "advise", "load_rules", "REQUIRED_KEYS", "show"]

@@ -19,7 +19,8 @@ from typing import Any, TextIO
 
 from .errors import DataError, InputError, SocialMapError
 from .rules import Rules, load_rules
-from .triage import advise, parse_answers
+from .route import route
+from .triage import LongNumber, parse_answers
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REGIONS_DIR = REPO_ROOT / "data" / "regions"
@@ -39,7 +40,7 @@ class _Parser(argparse.ArgumentParser):
 def _parser(stdout: TextIO) -> _Parser:
     parser = _Parser(
         prog="python -m socialmap triage",
-        description="Route advice (triage contract v1): answers as JSON in, advice as JSON out.",
+        description="Route advice (triage contract v2): answers as JSON in, advice as JSON out.",
         add_help=False,
     )
     parser.add_argument("-h", "--help", action="store_true", help="show this help and exit")
@@ -92,20 +93,12 @@ class _Session:
         return self._atlas
 
     def answer(self, obj: Any) -> dict[str, Any]:
+        # Validate strictly first (every required key); only the contract's keys go on, so a
+        # caller's own keys (the app's ``for_self``) never change the output.
         answers = parse_answers(obj)
-        advice = advise(answers, self.rules, self.lang)
-        out = advice.to_dict()
-        if answers.postcode or answers.area_code:
-            from .matching import services_for_advice
-
-            atlas = self.atlas()
-            area = atlas.resolve(postcode=answers.postcode, area_code=answers.area_code)
-            out["area"] = area.as_contract()
-            matches = services_for_advice(
-                atlas, area, advice.level, advice.also, answers.age, answers.concerns, per_level=self.limit
-            )
-            out["services"] = [m.to_contract() for m in matches]
-        return out
+        atlas = self.atlas() if (answers.postcode or answers.area_code) else None
+        result = route(atlas, answers.to_dict(), self.lang, limit=self.limit, rules=self.rules)
+        return result.to_contract()
 
 
 def _one_line(message: str) -> str:
@@ -116,13 +109,22 @@ def _json_error(exc: json.JSONDecodeError) -> str:
     return f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
 
 
+def _parse_int(digits: str) -> int | LongNumber:
+    """JSON integers; one too long for Python's int conversion becomes a :class:`LongNumber`."""
+    if len(digits) > 40:
+        return LongNumber(digits)
+    return int(digits)
+
+
 def _read_json(text: str) -> Any:
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise InputError(_json_error(exc)) from None
     except RecursionError:
         raise InputError("invalid JSON: nested too deeply") from None
+    except ValueError as exc:  # e.g. an exponent too large for a float
+        raise InputError(f"invalid JSON: {exc}") from None
 
 
 def _dump(obj: Any) -> str:
@@ -158,10 +160,7 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
             except OSError as exc:
                 raise InputError(f"answers file '{path}' cannot be read ({exc.strerror})") from None
         else:
-            try:
-                text = stdin.read()
-            except UnicodeDecodeError:
-                raise InputError("input is not UTF-8 text") from None
+            text = _read_stdin(stdin)
         session = _Session(region_folder(args.region), args.lang, args.limit)
         if args.batch:
             return _batch(session, text, stdout)
@@ -176,12 +175,30 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
     return 0
 
 
+def _read_stdin(stdin: TextIO) -> str:
+    """Standard input as text: UTF-8 (a byte-order mark is accepted), else an InputError."""
+    raw = getattr(stdin, "buffer", None)
+    try:
+        if raw is not None:
+            text = raw.read().decode("utf-8")
+        else:
+            text = stdin.read()
+    except UnicodeDecodeError:
+        raise InputError("input is not UTF-8 text") from None
+    return text.removeprefix("\ufeff")
+
+
+def batch_lines(text: str) -> list[str]:
+    """Input lines split on ``\n`` only (a trailing ``\r`` stripped); U+2028, U+2029, U+0085 and
+    form feeds stay inside their line, as JSON strings may hold them. Blank lines are skipped."""
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    return [line for line in lines if line.strip(" \t")]
+
+
 def _batch(session: _Session, text: str, stdout: TextIO) -> int:
     failed = False
-    for line in text.splitlines():
+    for line in batch_lines(text):
         try:
-            if not line.strip():
-                raise InputError("invalid JSON: empty line (expected one answers object per line)")
             out = session.answer(_read_json(line))
         except SocialMapError as exc:
             failed = True

@@ -33,12 +33,12 @@ ACCESS_ROUTES: Final[tuple[str, ...]] = (
 
 CONCERNS: Final[tuple[str, ...]] = (
     "parenting", "behaviour", "anxiety", "low_mood", "withdrawal", "self_esteem", "social",
-    "development", "school", "sleep", "eating", "trauma", "divorce", "substance_use",
-    "adhd_medication", "assessment",
+    "development", "school", "sleep", "eating", "eating_disorder", "self_injury", "trauma", "divorce",
+    "substance_use", "adhd_medication", "assessment",
 )
 PSYCHOSOCIAL: Final[frozenset[str]] = frozenset(
     {"behaviour", "anxiety", "low_mood", "withdrawal", "self_esteem", "social", "trauma",
-     "divorce", "substance_use"}
+     "divorce", "substance_use", "eating_disorder", "self_injury"}
 )
 EVERYDAY: Final[frozenset[str]] = frozenset({"parenting", "sleep", "development", "eating", "school"})
 
@@ -46,6 +46,17 @@ RED_FLAGS: Final[tuple[str, ...]] = (
     "suicidality", "self_harm", "psychosis", "severe_eating", "unsafe_home", "danger_to_others",
     "acute_crisis",
 )
+#: First contacts of the crisis lane (contract v2, principle 1), in no particular order.
+CONTACTS: Final[tuple[str, ...]] = ("112", "113", "huisarts_today", "veilig_thuis")
+#: Urgency, least urgent first (contract v2, principle 9 and the red-flag table).
+URGENCIES: Final[tuple[str, ...]] = ("routine", "soon", "today", "now")
+#: Who the answers are about: a child (0-17), a young adult (18-23) as told by a parent, or
+#: a young adult filling the answers in for themselves.
+AUDIENCES: Final[tuple[str, ...]] = ("child", "young_adult", "young_adult_self")
+ADULT_AGE: Final[int] = 18
+#: The version of the triage contract the engine implements (in its output and in route links).
+CONTRACT_VERSION: Final[str] = "2"
+
 IMPACTS: Final[tuple[str, ...]] = ("none", "mild", "moderate", "severe")
 DURATIONS: Final[tuple[str, ...]] = ("weeks", "months", "long")
 CONTEXTS: Final[tuple[str, ...]] = (

@@ -102,8 +102,8 @@ def _query(request: Request, allowed: Iterable[str]) -> dict[str, str]:
             continue  # unknown parameters are ignored (as HSDS clients may send their own)
         if key in params:
             raise BadRequest(key, f"{key} is given more than once")
-        if "\x00" in value or len(value) > 500:
-            raise BadRequest(key, f"{key} is too long or contains a NUL character (at most 500 characters)")
+        if len(value) > 500:
+            raise BadRequest(key, f"{key} is too long (at most 500 characters)")
         params[key] = value
     fmt = params.get("format", "json")
     if fmt not in ("json", "ndjson"):
@@ -376,26 +376,10 @@ def _org(entry: Entry, full: bool, include: bool, d: Directory) -> dict[str, Any
 
 
 def triage_contract(d: Directory, answers: dict[str, Any], lang: str, limit: int) -> dict[str, Any]:
-    """The triage contract v2 answer, by the same core call as the app."""
-    try:
-        from ..route import route
-    except ImportError:  # older core: advice + local services, as the command line does
-        return _advice_contract(d, answers, lang, limit)
-    return route(d.atlas, answers, lang, per_level=limit or None).to_contract()
+    """The triage contract v2 answer, by the same core call as the app (:func:`socialmap.route.route`)."""
+    from ..route import route
 
-
-def _advice_contract(d: Directory, answers: dict[str, Any], lang: str, limit: int) -> dict[str, Any]:
-    from ..matching import services_for_advice
-    from ..rules import load_rules
-    from ..triage import advise, parse_answers
-
-    parsed = parse_answers(answers)
-    advice = advise(parsed, load_rules(d.folder), lang)
-    out = advice.to_dict()
-    if parsed.postcode or parsed.area_code:
-        area = d.atlas.resolve(postcode=parsed.postcode, area_code=parsed.area_code)
-        out["area"] = area.as_contract()
-        matches = services_for_advice(d.atlas, area, advice.level, advice.also, parsed.age, parsed.concerns,
-                                      per_level=limit or None)
-        out["services"] = [m.to_contract() for m in matches]
-    return out
+    age = answers.get("age")
+    if isinstance(age, float) and age.is_integer() and abs(age) < 1000:  # JSON 14.0 is the integer 14
+        answers = answers | {"age": int(age)}
+    return route(d.atlas, answers, lang, limit=limit or None).to_contract()

@@ -74,14 +74,14 @@ def _triage_schemas(pc4s: tuple[str, ...], area_codes: tuple[str, ...]) -> dict[
             "tried": {"type": ["array", "null"], "items": {"type": "string", "enum": levels}},
             "context": {"type": ["array", "null"], "items": {"type": "string", "enum": list(vocab.CONTEXTS)}},
             "postcode": {"type": ["string", "null"], "description": "Dutch postcode of the region: 2031AB, 2031 ab or 2031",
-                         **({"pattern": postcode_pattern(pc4s)} if pc4s else {})},
+                         **({"pattern": postcode_pattern(pc4s, optional=True)} if pc4s else {})},
             "area_code": {"type": ["string", "null"], "description": "CBS code of a buurt (BU...) or wijk (WK...) of the region",
-                          **({"enum": [*sorted(area_codes), None]} if area_codes else {})},
+                          **({"enum": [*sorted(area_codes), "", None]} if area_codes else {})},
         },
     }
     response = {
         "type": "object",
-        "required": ["level", "also", "next_step", "reasons", "rule_ids"],
+        "required": ["contract", "level", "also", "next_step", "urgency", "contacts", "reasons", "rule_ids"],
         "properties": {
             "contract": {"type": "string", "const": "2"},
             "level": {"type": "string", "enum": levels},
@@ -101,9 +101,10 @@ def _triage_schemas(pc4s: tuple[str, ...], area_codes: tuple[str, ...]) -> dict[
     return {"TriageAnswers": request, "TriageAdvice": response}
 
 
-def postcode_pattern(pc4s: tuple[str, ...]) -> str:
+def postcode_pattern(pc4s: tuple[str, ...], optional: bool = False) -> str:
     """A pattern for the region's postcodes (PC4, or PC6 with or without a space, any case)."""
-    return r"^\s*(" + "|".join(sorted(pc4s)) + r")\s*([A-Za-z]{2})?\s*$"
+    core = "(" + "|".join(sorted(pc4s)) + r")\s*([A-Za-z]{2})?\s*"
+    return rf"^\s*({core})?$" if optional else rf"^\s*{core}$"
 
 
 @functools.lru_cache(maxsize=4)
@@ -145,11 +146,13 @@ def document(pc4s: tuple[str, ...] = (), area_codes: tuple[str, ...] = ()) -> di
     params["page"]["schema"] = {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1}
     params["per_page"]["schema"] = {"type": "integer", "minimum": 1, "maximum": 100, "default": 50}
     params["format"]["schema"] = {"type": "string", "enum": ["json", "ndjson"], "default": "json"}
-    params["proximity"]["schema"] = {"type": "string", "pattern": "^[0-9]{1,6}$",
+    params["proximity"]["schema"] = {"type": "string", "pattern": "^(100000|[0-9]{1,5})$",
                                      "description": "Whole metres, 0-100000; needs postcode"}
     params["modified_after"]["schema"] = {"type": "string", "format": "date-time"}
     if pc4s:
         params["postcode"]["schema"] = {"type": "string", "pattern": postcode_pattern(pc4s)}
+    for name in ("search", "taxonomy_term_id", "taxonomy_id", "organization_id", "postcode"):
+        params[name]["schema"]["maxLength"] = 500
     for flag in ("minimal", "full", "full_service"):
         params[flag]["schema"] = {"type": "boolean"}
     params["include_illustrative"] = {

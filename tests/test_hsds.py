@@ -208,7 +208,7 @@ def test_phones_are_e164_when_dialable_from_abroad_and_national_otherwise():
 def test_opening_hours_are_hh_mm_ss_and_midnight_is_the_last_second_of_the_day(mini_region):
     hours = {hsds._local_id(s): s for s in _services(hsds.export_package(mini_region))["svc-hap"]["schedules"]}
     assert (hours["sch-3"]["opens_at"], hours["sch-3"]["closes_at"]) == ("00:00:00", "23:59:59")
-    assert hours["sch-3"]["description"] == "Tot middernacht (24:00)."
+    assert hours["sch-3"]["description"] == "Open tot middernacht (einde van de dag)."
 
 
 def test_an_address_is_exported_only_when_the_required_fields_are_known(mini_region):

@@ -370,7 +370,7 @@ def export_package(folder: str | Path, include_illustrative: bool = False) -> li
         if row["note"]:
             item["notes"] = row["note"]
         if row["closes"].startswith("24"):
-            item["description"] = "Tot middernacht (24:00)."
+            item["description"] = "Open tot middernacht (einde van de dag)."
         item["attributes"] = _attrs("schedule", sid, row, ATTR_FIELDS["schedules.csv"])
         sched_by_service.setdefault(row["service_id"], []).append(item)
 

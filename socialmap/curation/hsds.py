@@ -862,6 +862,10 @@ _SCALARS = ("id", "name", "description", "status", "website", "url", "email", "o
             "opens_at", "closes_at", "byday", "notes", "minimum_age", "maximum_age", "assured_date", "attending_type")
 
 
+_REQUIRED = {"services": ("id", "name"), "locations": ("id",), "phones": ("number",), "attributes": (),
+             "metadata": (), "languages": (), "service_areas": (), "addresses": ()}
+
+
 class NotHSDS(ValueError):
     """The upload is not HSDS 3.0 data we can read (the message names record and field)."""
 
@@ -879,7 +883,10 @@ def check_structure(orgs: list[dict[str, Any]]) -> list[str]:
     """Wrong types in the fields we read: ``organization 2 ('x') services: expected a list, found str``."""
     problems: list[str] = []
 
-    def walk(obj: dict[str, Any], where: str) -> None:
+    def walk(obj: dict[str, Any], where: str, required: tuple[str, ...] = ()) -> None:
+        for key in required:
+            if obj.get(key) in (None, ""):
+                problems.append(f"{where} field '{key}' is missing (required)")
         for key in _SCALARS:
             value = obj.get(key)
             if value is not None and not isinstance(value, (str, int, float, bool)):
@@ -902,13 +909,14 @@ def check_structure(orgs: list[dict[str, Any]]) -> list[str]:
                 if not isinstance(item, dict):
                     problems.append(f"{where} field '{key}' item {number}: expected an object, found {type(item).__name__}")
                 else:
-                    walk(item, f"{where} {key[:-1] if key.endswith('s') else key} {number} ('{str(item.get('id', ''))[:40]}')")
+                    walk(item, f"{where} {key[:-1] if key.endswith('s') else key} {number} ('{str(item.get('id', ''))[:40]}')",
+                         _REQUIRED.get(key, ("id",)))
         for key in ("organization", "location"):
             if key in obj and obj[key] is not None and not isinstance(obj[key], dict):
                 problems.append(f"{where} field '{key}': expected an object, found {type(obj[key]).__name__}")
 
     for number, org in enumerate(orgs, start=1):
-        walk(org, f"organization {number} ('{str(org.get('id', ''))[:40]}')")
+        walk(org, f"organization {number} ('{str(org.get('id', ''))[:40]}')", ("id", "name"))
         if len(problems) >= 50:
             break
     return problems[:50]
@@ -950,7 +958,7 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int], 
                     raise NotHSDS(f"{name} ({info.filename}): more than {MAX_ROWS} rows")
                 rows.append({str(k): (v or "") for k, v in row.items() if k is not None and isinstance(v, str)})
         except csv.Error as exc:
-            raise NotHSDS(f"{name} ({info.filename}) line {reader.line_num}: broken CSV ({exc})") from None
+            raise NotHSDS(f"{name} ({info.filename}) line {reader.line_num + 1}: broken CSV ({exc})") from None
         except UnicodeDecodeError:
             raise NotHSDS(f"{name} ({info.filename}): is not UTF-8 text") from None
     return rows

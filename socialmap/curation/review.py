@@ -185,6 +185,9 @@ def approve(folder: str | Path, item_id: str, curator: Curator, expected_version
         bundle.append(x)
 
     collect(it)
+    incomplete = [message for x in bundle for message in problems(folder, x, today)]
+    if incomplete:
+        raise store.ValidationFailed(incomplete)
     incoming: dict[str, list[tuple[int, dict[str, str]]]] = {}
     for x in bundle:
         for file, rows in x.rows.items():

@@ -341,7 +341,7 @@ def create_app(folder: str | Path, triage_limit: int = TRIAGE_LIMIT, triage_wind
         lang = params.get("lang", "nl")
         if lang not in ("nl", "en"):
             raise BadRequest("lang", f"lang '{lang[:20]}' is not allowed (allowed: nl, en)")
-        limit = _int(params, "limit", 10, 0, 100)
+        limit = _int(params, "limit", 0, 0, 100) if "limit" in params else None
         body = await request.body()
         if len(body) > MAX_BODY:
             raise BadRequest("body", f"request body is {len(body)} bytes (at most {MAX_BODY} allowed)", 413)
@@ -375,11 +375,13 @@ def _org(entry: Entry, full: bool, include: bool, d: Directory) -> dict[str, Any
     return out
 
 
-def triage_contract(d: Directory, answers: dict[str, Any], lang: str, limit: int) -> dict[str, Any]:
+def triage_contract(d: Directory, answers: dict[str, Any], lang: str, limit: int | None) -> dict[str, Any]:
     """The triage contract v2 answer, by the same core call as the app (:func:`socialmap.route.route`)."""
     from ..route import route
 
     age = answers.get("age")
     if isinstance(age, float) and age.is_integer() and abs(age) < 1000:  # JSON 14.0 is the integer 14
         answers = answers | {"age": int(age)}
+    if limit is None:  # the app's default number of services per level
+        return route(d.atlas, answers, lang).to_contract()
     return route(d.atlas, answers, lang, limit=limit or None).to_contract()

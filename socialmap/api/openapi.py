@@ -187,7 +187,7 @@ def document(pc4s: tuple[str, ...] = (), area_codes: tuple[str, ...] = ()) -> di
         "parameters": [
             {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["nl", "en"]}},
             {"name": "limit", "in": "query", "required": False,
-             "schema": {"type": "integer", "minimum": 0, "maximum": 100}, "description": "services per level (0 = all)"}],
+             "schema": {"type": "integer", "minimum": 0, "maximum": 100}, "description": "services per level (0 = all; default: as in the app)"}],
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TriageAnswers"}}}},
         "responses": {
             "200": {"description": "The advice", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TriageAdvice"}}}},

@@ -30,7 +30,7 @@ from .. import __version__ as APP_VERSION
 from ..curation import hsds
 from ..errors import InputError, SocialMapError
 from . import openapi
-from .directory import Directory, Entry, Holder, parse_when, shallow
+from .directory import Directory, Entry, Holder, fold, parse_when, shallow
 
 MAX_PAGE = 100_000
 MAX_PER_PAGE = 100
@@ -117,17 +117,18 @@ def _query(request: Request, allowed: Iterable[str]) -> dict[str, str]:
 LIST_PARAMS = ("page", "per_page", "format", "search", "include_illustrative")
 
 
-def _page(items: list[dict[str, Any]], params: dict[str, str]) -> Response:
+def _page(items: list[Any], params: dict[str, str], render: Callable[[Any], dict[str, Any]] = lambda x: x) -> Response:
+    """A ``Page`` of ``items`` (only the page's items are rendered), or all of them as NDJSON."""
     if params.get("format") == "ndjson":
         def lines() -> Iterator[bytes]:
             for item in items:
-                yield (json.dumps(item, ensure_ascii=False) + "\n").encode("utf-8")
+                yield (json.dumps(render(item), ensure_ascii=False) + "\n").encode("utf-8")
         return StreamingResponse(lines(), media_type="application/x-ndjson")
     page = _int(params, "page", 1, 1, MAX_PAGE)
     per_page = _int(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     total = len(items)
     pages = max(1, math.ceil(total / per_page))
-    contents = items[(page - 1) * per_page: page * per_page]
+    contents = [render(x) for x in items[(page - 1) * per_page: page * per_page]]
     return JSONResponse({"total_items": total, "total_pages": pages, "page_number": page, "size": len(contents),
                          "first_page": page == 1, "last_page": page >= pages, "empty": not contents,
                          "contents": contents})
@@ -139,12 +140,10 @@ def _visible(entries: Iterable[Entry], params: dict[str, str]) -> list[Entry]:
 
 
 def _search(entries: list[Entry], params: dict[str, str]) -> list[Entry]:
-    from ..search import normalise
-
     text = params.get("search", "").strip()
     if not text:
         return entries
-    words = normalise(text).split()
+    words = fold(text).split()
     return [e for e in entries if all(w in e.text for w in words)]
 
 
@@ -280,20 +279,16 @@ def create_app(folder: str | Path, triage_limit: int = TRIAGE_LIMIT, triage_wind
                 serving, (x, y) = d.serving(params["postcode"])
             except InputError as exc:
                 raise BadRequest("postcode", str(exc)) from None
-            keep = np.fromiter((d.sal[i].local_id in serving for i in indices), dtype=bool, count=len(indices))
             distances = np.hypot(d.sal_xy[:, 0] - x, d.sal_xy[:, 1] - y)
-            if proximity is not None:
-                metres = _int(params, "proximity", 0, 0, MAX_PROXIMITY_M)
-                keep &= distances <= metres
-            indices = indices[keep]
+            if proximity is not None:  # vectorised distance first, then the service-area check on what is near
+                indices = np.flatnonzero(distances <= _int(params, "proximity", 0, 0, MAX_PROXIMITY_M))
+            indices = np.array([i for i in indices if d.sal[i].local_id in serving], dtype=int)
             indices = indices[np.argsort(distances[indices], kind="stable")]
         entries = _service_filters(_visible((d.sal[i] for i in indices), params), params)
-        if distances is not None:
-            at = {id(d.sal[i]): float(distances[i]) for i in indices}
-            items = [e.obj | {"distance_m": round(at[id(e)])} for e in entries]
-        else:
-            items = [e.obj for e in entries]
-        return _page(items, params)
+        if distances is None:
+            return _page(entries, params, lambda e: e.obj)
+        at = {id(d.sal[i]): float(distances[i]) for i in indices}
+        return _page(entries, params, lambda e: e.obj | {"distance_m": round(at[id(e)])})
 
     @app.get("/service_at_locations/{ident}")
     def service_at_location(ident: str, request: Request) -> JSONResponse:

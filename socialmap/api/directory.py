@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+import unicodedata
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,11 @@ import numpy as np
 
 from .. import geo, loader, vocab
 from ..curation import hsds, store
-from ..search import normalise
+
+
+def fold(text: str) -> str:
+    """Lower case without accents (``Café`` → ``cafe``): for ``search`` on both sides."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
 
 _NESTED = ("phones", "schedules", "service_areas", "service_at_locations", "languages", "attributes", "metadata",
            "cost_options", "required_documents", "contacts", "funding", "locations", "services", "addresses",
@@ -76,7 +81,7 @@ class Directory:
         locations: dict[str, tuple[dict[str, Any], str]] = {}
         for org in package:
             local = hsds._local_id(org)
-            organizations.append(Entry(org, status_o.get(local) == "illustrative", normalise(f"{org['name']} {org.get('description', '')}"),
+            organizations.append(Entry(org, status_o.get(local) == "illustrative", fold(f"{org['name']} {org.get('description', '')}"),
                                        local_id=local))
             for loc in org.get("locations", []):
                 locations[loc["id"]] = (loc, hsds._local_id(loc))
@@ -84,11 +89,12 @@ class Directory:
             for svc in org.get("services", []):
                 local = hsds._local_id(svc)
                 terms = frozenset(a["taxonomy_term_id"] for a in svc.get("attributes", []))
+                links = {a["link_type"] for a in svc.get("attributes", [])}
                 tax = frozenset(hsds.taxonomy_id(name) for name, (col, _) in hsds.TAXONOMIES.items()
-                                if any(a["link_type"] == hsds.PREFIX + (col or "id") for a in svc.get("attributes", [])))
+                                if hsds.PREFIX + (col or "id") in links)
                 modified = max((m["last_action_date"] for m in svc.get("metadata", [])), default="")
                 entry = Entry(svc, status_s.get(local) == "illustrative",
-                              normalise(f"{svc['name']} {svc.get('description', '')}"), terms, tax, modified,
+                              fold(f"{svc['name']} {svc.get('description', '')}"), terms, tax, modified,
                               svc["organization_id"], local)
                 services.append(entry)
                 for link in svc.get("service_at_locations", []):

@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import hashlib
 import io
 import json
 import re
@@ -103,32 +104,51 @@ ALERT_TO_VERIFY = ("Nog niet geverifieerd: gegevens uit openbare bronnen, contro
                    "(Not yet verified: check before referring.)")
 
 
+@functools.lru_cache(maxsize=4096)
+def _ns_bytes(namespace: str) -> bytes:
+    return bytes.fromhex(namespace.replace("-", ""))
+
+
+def uuid5(namespace: str | uuid.UUID, name: str) -> str:
+    """``str(uuid.uuid5(namespace, name))``, without building UUID objects (exports make millions)."""
+    ns = namespace.bytes if isinstance(namespace, uuid.UUID) else _ns_bytes(namespace)
+    digest = bytearray(hashlib.sha1(ns + name.encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+@functools.lru_cache(maxsize=262_144)
 def uid(region: str, table: str, local_id: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, f"{region}/{table}/{local_id}"))
+    return uuid5(NAMESPACE, f"{region}/{table}/{local_id}")
 
 
+@functools.lru_cache(maxsize=1024)
 def term_id(key: str) -> str:
     """Term id of a ``socialmap-fields`` column (``status``, ``source_url``, ...)."""
-    return str(uuid.uuid5(NAMESPACE, f"term/{key}"))
+    return uuid5(NAMESPACE, f"term/{key}")
 
 
+@functools.lru_cache(maxsize=4096)
 def value_term_id(taxonomy: str, value: str) -> str:
     """Term id of a value in a published taxonomy (``socialmap-concerns``/``anxiety``)."""
-    return str(uuid.uuid5(NAMESPACE, f"term/{taxonomy}/{value}"))
+    return uuid5(NAMESPACE, f"term/{taxonomy}/{value}")
 
 
+@functools.lru_cache(maxsize=64)
 def taxonomy_id(name: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, f"taxonomy/{name}"))
+    return uuid5(NAMESPACE, f"taxonomy/{name}")
 
 
 def _attr(entity: str, link_id: str, key: str, value: str) -> dict[str, str]:
-    return {"id": str(uuid.uuid5(uuid.UUID(link_id), key)), "link_id": link_id, "link_entity": entity,
+    return {"id": uuid5(link_id, key), "link_id": link_id, "link_entity": entity,
             "link_type": PREFIX + key, "taxonomy_term_id": term_id(key), "value": value}
 
 
 def _term_attr(entity: str, link_id: str, column: str, value: str) -> dict[str, str]:
     tax = TAXONOMY_OF[column]
-    return {"id": str(uuid.uuid5(uuid.UUID(link_id), f"{column}/{value}")), "link_id": link_id,
+    return {"id": uuid5(link_id, f"{column}/{value}"), "link_id": link_id,
             "link_entity": entity, "link_type": PREFIX + column, "taxonomy_term_id": value_term_id(tax, value),
             "value": value}
 
@@ -276,7 +296,7 @@ def history_metadata(folder: Path, region: str) -> dict[str, list[dict[str, str]
         ruid = uid(region, entity, rid)
         number = len(out.get(ruid, []))
         out.setdefault(ruid, []).append({
-            "id": str(uuid.uuid5(uuid.UUID(ruid), f"metadata/{entry.get('txid', '')}/{field_name}/{number}")),
+            "id": uuid5(ruid, f"metadata/{entry.get('txid', '')}/{field_name}/{number}"),
             "resource_id": ruid, "resource_type": entity,
             "last_action_date": str(entry.get("at", ""))[:10], "last_action_type": str(entry.get("action", "")),
             "field_name": field_name, "previous_value": before or "(leeg)", "replacement_value": after or "(leeg)",
@@ -340,7 +360,7 @@ def export_package(folder: str | Path, include_illustrative: bool = False) -> li
                                "name": row["name"], "latitude": float(row["latitude"]), "longitude": float(row["longitude"])}
         address = row["address"].strip()
         if address and row["postcode"].strip() and row["city"].strip() and province and "voorbeeld" not in address.lower():
-            loc["addresses"] = [{"id": str(uuid.uuid5(uuid.UUID(lid), "address")), "location_id": lid,
+            loc["addresses"] = [{"id": uuid5(lid, "address"), "location_id": lid,
                                  "address_1": address, "city": row["city"], "state_province": province,
                                  "postal_code": row["postcode"], "country": "NL", "address_type": "physical"}]
         elif address and "voorbeeld" not in address.lower():
@@ -397,12 +417,12 @@ def export_package(folder: str | Path, include_illustrative: bool = False) -> li
         if row["access_route"] in _ACCESS_TEXT:
             svc["application_process"] = _ACCESS_TEXT[row["access_route"]]
         if row["access_route"] == "via_huisarts" and row["level"] in ("basic_mh", "specialist_mh"):
-            svc["required_documents"] = [{"id": str(uuid.uuid5(uuid.UUID(sid), "document/verwijzing")), "service_id": sid,
+            svc["required_documents"] = [{"id": uuid5(sid, "document/verwijzing"), "service_id": sid,
                                           "document": "Verwijzing van de huisarts (of jeugdarts, wijkteam)"}]
         if row["cost"] in _COST_TEXT:
             text, amount = _COST_TEXT[row["cost"]]
             svc["fees_description"] = text
-            option: dict[str, Any] = {"id": str(uuid.uuid5(uuid.UUID(sid), "cost")), "service_id": sid,
+            option: dict[str, Any] = {"id": uuid5(sid, "cost"), "service_id": sid,
                                       "option": taxonomy_label("cost", row["cost"]), "amount_description": text}
             if amount is not None:
                 option |= {"amount": amount, "currency": "EUR"}
@@ -414,17 +434,17 @@ def export_package(folder: str | Path, include_illustrative: bool = False) -> li
                                               (" Voor: " + ", ".join(taxonomy_label("concerns", c) for c in concerns) + "."
                                                if concerns else ""))
         if row["phone"]:
-            svc["phones"] = [{"id": str(uuid.uuid5(uuid.UUID(sid), "phone")), "service_id": sid,
+            svc["phones"] = [{"id": uuid5(sid, "phone"), "service_id": sid,
                               "number": phone_number(row["phone"]), "type": "voice"}]
         langs = [c.strip() for c in row["languages"].split(";") if c.strip()]
         if langs:
-            svc["languages"] = [{"id": str(uuid.uuid5(uuid.UUID(sid), f"language/{c}")), "service_id": sid, "code": c,
+            svc["languages"] = [{"id": uuid5(sid, f"language/{c}"), "service_id": sid, "code": c,
                                  "name": i18n.label("language", c, "nl")} for c in langs]
         codes = [c.strip() for c in row["service_area"].split(";") if c.strip()]
         if codes:
             areas = []
             for c in codes:
-                area: dict[str, Any] = {"id": str(uuid.uuid5(uuid.UUID(sid), f"area/{c}")), "service_id": sid, "name": c,
+                area: dict[str, Any] = {"id": uuid5(sid, f"area/{c}"), "service_id": sid, "name": c,
                                         "description": "Nederland" if c == vocab.NATIONAL_AREA else area_names.get(c, c)}
                 if c == vocab.NATIONAL_AREA:
                     area["uri"] = NL_URI
@@ -457,7 +477,7 @@ def export_package(folder: str | Path, include_illustrative: bool = False) -> li
         if row["url"]:
             org["website"] = row["url"]
         if row["phone"]:
-            org["phones"] = [{"id": str(uuid.uuid5(uuid.UUID(oid), "phone")), "organization_id": oid,
+            org["phones"] = [{"id": uuid5(oid, "phone"), "organization_id": oid,
                               "number": phone_number(row["phone"]), "type": "voice"}]
         attributes = _attrs("organization", oid, row, ATTR_FIELDS["organizations.csv"])
         for gp in gp_by_org.get(row["id"], []):

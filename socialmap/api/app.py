@@ -210,9 +210,12 @@ def create_app(folder: str | Path, triage_limit: int = TRIAGE_LIMIT, triage_wind
     @app.get("/")
     def meta(request: Request) -> dict[str, Any]:
         base = str(request.base_url).rstrip("/")
-        info = hsds.license_info(data().folder)
+        d = data()
+        if spec_cache.get("info_version") != d.version:
+            spec_cache["info"], spec_cache["info_version"] = hsds.license_info(d.folder), d.version
+        info = spec_cache["info"]
         return {"version": hsds.HSDS_VERSION, "profile": hsds.PROFILE_URL, "openapi_url": f"{base}/openapi.json",
-                "api_version": APP_VERSION, "region": data().atlas.region.id, **info}
+                "api_version": APP_VERSION, "region": d.atlas.region.id, **info}
 
     @app.get("/openapi.json")
     def spec(request: Request) -> JSONResponse:

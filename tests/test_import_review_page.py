@@ -7,10 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from curation_helpers import HASH, PASSWORD
+from curation_helpers import HASH
 from streamlit.testing.v1 import AppTest
+from test_beheer_page import _login, _run
 
-from conftest import ROOT, SHIPPED
+from conftest import SHIPPED
 
 from socialmap.curation import auth, review, store
 from socialmap.loader import check_region
@@ -29,14 +30,7 @@ def region(tmp_path, monkeypatch) -> Path:
 
 
 def _logged_in() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "views" / "beheer.py"), default_timeout=90)
-    at.run()
-    at.text_input(key="curator_name").input("Anna")
-    at.text_input(key="curator_password").input(PASSWORD)
-    at.button(key="FormSubmitter:curator_login-Inloggen").click()
-    at.run()
-    assert not at.exception
-    return at
+    return _login(_run())
 
 
 def test_a_curator_completes_and_approves_a_waiting_service_on_the_review_tab(region):

@@ -285,7 +285,7 @@ def create_app(folder: str | Path, triage_limit: int = TRIAGE_LIMIT, triage_wind
             distances = np.hypot(d.sal_xy[:, 0] - x, d.sal_xy[:, 1] - y)
             if proximity is not None:  # vectorised distance first, then the service-area check on what is near
                 indices = np.flatnonzero(distances <= _int(params, "proximity", 0, 0, MAX_PROXIMITY_M))
-            indices = np.array([i for i in indices if d.sal[i].local_id in serving], dtype=int)
+            indices = indices[serving[indices]]
             indices = indices[np.argsort(distances[indices], kind="stable")]
         entries = _service_filters(_visible((d.sal[i] for i in indices), params), params)
         if distances is None:

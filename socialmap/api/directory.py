@@ -63,6 +63,8 @@ class Directory:
     by_id: dict[str, dict[str, Entry]] = field(default_factory=dict)
     area_services: dict[str, set[str]] = field(default_factory=dict)  # CBS code -> local service ids
     sal_xy: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    sal_service: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # service number per sal
+    service_number: dict[str, int] = field(default_factory=dict)  # local service id -> number
 
     @classmethod
     def build(cls, folder: Path) -> "Directory":
@@ -118,18 +120,21 @@ class Directory:
         lat = np.array([float(e.obj["location"].get("latitude", np.nan)) for e in sal], dtype=float)
         x, y = geo.lonlat_to_rd(lon, lat) if len(sal) else (np.zeros(0), np.zeros(0))
         directory.sal_xy = np.column_stack([x, y]) if len(sal) else np.zeros((0, 2))
+        directory.service_number = {e.local_id: n for n, e in enumerate(services)}
+        directory.sal_service = np.array([directory.service_number[e.local_id] for e in sal], dtype=int)
         return directory
 
     # ---- queries ------------------------------------------------------------------------------
-    def serving(self, postcode: str) -> tuple[set[str], tuple[float, float]]:
-        """Local ids of the services whose service area covers the postcode, and the RD New centroid
-        of the postcode's area. ``InputError`` (naming ``postcode``) for an unknown postcode."""
+    def serving(self, postcode: str) -> tuple[np.ndarray, tuple[float, float]]:
+        """Per service-at-location: does its service's area cover the postcode (a boolean array), and
+        the RD New centroid of the postcode's area. ``InputError`` (naming ``postcode``) when unknown."""
         area = self.atlas.resolve_postcode(postcode)
-        ids: set[str] = set(self.area_services.get(vocab.NATIONAL_AREA, set()))
-        for code in self.atlas.area_chain(area.code):
-            ids |= self.area_services.get(code, set())
+        mask = np.zeros(len(self.services), dtype=bool)
+        for code in (vocab.NATIONAL_AREA, *self.atlas.area_chain(area.code)):
+            ids = self.area_services.get(code, ())
+            mask[np.fromiter((self.service_number[s] for s in ids if s in self.service_number), dtype=int)] = True
         point = self.atlas.areas.loc[area.code].geometry.centroid
-        return ids, (float(point.x), float(point.y))
+        return mask[self.sal_service], (float(point.x), float(point.y))
 
 
 class Holder:

@@ -212,3 +212,48 @@ def test_an_xlsx_with_more_rows_than_allowed_is_refused_after_streaming_the_allo
 def test_a_non_zip_xlsx_is_a_message():
     with pytest.raises(importer.ImportError_, match=r"^x\.xlsx: not a readable \.xlsx file \(BadZipFile\)$"):
         importer.read_upload("x.xlsx", b"not a zip")
+
+
+def _xlsx(rows: int, cols: int, dimension: str = "") -> bytes:
+    """A minimal XLSX written by hand: one sheet of numbers, optionally with a <dimension>."""
+    ns = "http://schemas.openxmlformats.org"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", f'<Types xmlns="{ns}/package/2006/content-types"><Default Extension="rels" '
+                    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+                    'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+                    'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+                    'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+        zf.writestr("_rels/.rels", f'<Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" '
+                    f'Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        zf.writestr("xl/workbook.xml", f'<workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/'
+                    'relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        zf.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{ns}/package/2006/relationships"><Relationship '
+                    f'Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+                    '</Relationships>')
+        with zf.open("xl/worksheets/sheet1.xml", "w") as out:
+            out.write(f'<worksheet xmlns="{ns}/spreadsheetml/2006/main">{dimension}<sheetData>'.encode())
+            row = b"<row>" + b"<c><v>1</v></c>" * cols + b"</row>"
+            for _ in range(rows):
+                out.write(row)
+            out.write(b"</sheetData></worksheet>")
+    return buf.getvalue()
+
+
+def test_an_xlsx_of_12_million_cells_is_refused_before_parsing_by_its_unpacked_size():
+    data = _xlsx(60_000, 200)
+    assert len(data) < importer.MAX_BYTES
+    with pytest.raises(importer.ImportError_, match=r"^bomb\.xlsx: more than 50 MB when unpacked$"):
+        importer.read_upload("bomb.xlsx", data)
+
+
+def test_an_xlsx_whose_dimension_declares_too_many_rows_or_columns_is_refused_before_parsing():
+    with pytest.raises(importer.ImportError_, match=r"^d\.xlsx: more than 20000 rows$"):
+        importer.read_upload("d.xlsx", _xlsx(10, 2, '<dimension ref="A1:B90000"/>'))
+    with pytest.raises(importer.ImportError_, match=r"^w\.xlsx: 702 columns \(at most 100 allowed\)$"):
+        importer.read_upload("w.xlsx", _xlsx(10, 2, '<dimension ref="A1:ZZ10"/>'))
+
+
+def test_an_xlsx_without_dimension_stops_reading_at_the_cell_budget():
+    with pytest.raises(importer.ImportError_, match=r"^c\.xlsx: more than 600000 cells \(at most 20000 rows of 30 columns\)$"):
+        importer.read_upload("c.xlsx", _xlsx(7_000, 90))

@@ -26,6 +26,8 @@ from .auth import Curator, require_curator
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
 MAX_COLUMNS = 100
+MAX_CELLS = 600_000  # 20,000 rows of 30 columns; our widest table has 23
+MAX_UNPACKED = 50 * 1024 * 1024
 IMPORTABLE = ("organizations.csv", "locations.csv", "services.csv", "service_at_location.csv", "schedules.csv",
               "gp_practices.csv")
 
@@ -116,20 +118,75 @@ def _rows(name: str, grid: Iterator[list[str]]) -> tuple[list[str], list[dict[st
     return header, rows
 
 
+def _bounded_cells(name: str, rows: Iterator[tuple[Any, ...]]) -> Iterator[list[str]]:
+    """Rows as text, stopping once MAX_CELLS cells were read (a sheet without a true <dimension>)."""
+    seen = 0
+    for row in rows:
+        seen += len(row)
+        if seen > MAX_CELLS:
+            raise ImportError_(f"{name}: more than {MAX_CELLS} cells (at most {MAX_ROWS} rows of {MAX_CELLS // MAX_ROWS} columns)")
+        yield [_cell_text(v) for v in row[:MAX_COLUMNS]]
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+[0-9]+:([A-Z]+)([0-9]+)"')
+_STRING_COUNT = re.compile(rb'\b(?:uniqueCount|count)="([0-9]+)"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + char - 64
+    return number
+
+
+def _xlsx_precheck(name: str, data: bytes) -> None:
+    """Refuse an XLSX by its parts' sizes and headers before openpyxl parses anything: unpacked size,
+    the sheet's declared dimension and the number of shared strings (parsed in full on load)."""
+    import zipfile
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ImportError_(f"{name}: not a readable .xlsx file (BadZipFile)") from None
+    with zf:
+        if sum(i.file_size for i in zf.infolist()) > MAX_UNPACKED:
+            raise ImportError_(f"{name}: more than {MAX_UNPACKED // (1024 * 1024)} MB when unpacked")
+        for info in zf.infolist():
+            if not info.filename.startswith("xl/") or not info.filename.endswith(".xml"):
+                continue
+            with zf.open(info) as member:
+                head = member.read(4096)
+            if info.filename.startswith("xl/worksheets/"):
+                match = _DIMENSION.search(head)
+                if match and int(match.group(2)) > MAX_ROWS + 1:
+                    raise ImportError_(f"{name}: more than {MAX_ROWS} rows")
+                if match and _column_number(match.group(1)) > MAX_COLUMNS:
+                    raise ImportError_(f"{name}: {_column_number(match.group(1))} columns (at most {MAX_COLUMNS} allowed)")
+            elif info.filename == "xl/sharedStrings.xml":
+                match = _STRING_COUNT.search(head)
+                if match and int(match.group(1)) > MAX_CELLS:
+                    raise ImportError_(f"{name}: more than {MAX_CELLS} cells (at most {MAX_ROWS} rows of {MAX_CELLS // MAX_ROWS} columns)")
+
+
 def _read_xlsx(name: str, data: bytes) -> tuple[list[str], list[dict[str, str]]]:
     """First sheet of an XLSX, streamed (openpyxl read-only): at most MAX_COLUMNS cells per row are
     looked at and reading stops at MAX_ROWS, so a sheet of millions of cells costs no more than
     the allowed rows."""
     import openpyxl
 
+    _xlsx_precheck(name, data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
     except Exception as exc:  # openpyxl/zipfile raise many types for a broken file
         raise ImportError_(f"{name}: not a readable .xlsx file ({exc.__class__.__name__})") from None
     try:
-        grid = ([_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS))
-        return _rows(name, grid)
+        rows_declared, cols_declared = sheet.max_row or 0, sheet.max_column or 0  # from <dimension>, when present
+        if rows_declared > MAX_ROWS + 1:
+            raise ImportError_(f"{name}: more than {MAX_ROWS} rows")
+        if cols_declared > MAX_COLUMNS:
+            raise ImportError_(f"{name}: {cols_declared} columns (at most {MAX_COLUMNS} allowed)")
+        return _rows(name, _bounded_cells(name, sheet.iter_rows(values_only=True)))
     except ImportError_:
         raise
     except Exception as exc:  # a broken sheet part inside a valid zip

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,11 @@ from ..errors import SocialMapError
 
 FORMATS = ("hsds-json", "hsds-zip", "geojson")
 DEFAULT_REGION = "kennemerland"
+
+
+def _default_region() -> str:
+    """The app's region: ``$SOCIALMAP_REGION``, else the shipped one."""
+    return os.environ.get("SOCIALMAP_REGION", DEFAULT_REGION)
 
 
 class _ArgError(Exception):
@@ -31,7 +37,8 @@ def _export_parser() -> _Parser:
     parser = _Parser(prog="python -m socialmap export", description="Open-data export of a region (HSDS 3.0 or GeoJSON).")
     parser.add_argument("--format", required=True, choices=FORMATS, help="hsds-json, hsds-zip (tabular) or geojson")
     parser.add_argument("--out", required=True, metavar="PATH", help="file to write")
-    parser.add_argument("--region", default=DEFAULT_REGION, metavar="ID_OR_PATH", help=f"region id or folder (default: {DEFAULT_REGION})")
+    parser.add_argument("--region", default=_default_region(), metavar="ID_OR_PATH",
+                        help="region id or folder (default: $SOCIALMAP_REGION or kennemerland)")
     parser.add_argument("--include-illustrative", action="store_true",
                         help="also export illustrative (example) records, as inactive with an alert")
     return parser
@@ -46,13 +53,13 @@ def main_export(argv: list[str]) -> int:
         folder = region_folder(args.region)
         if not (folder / "region.yaml").exists():
             raise _ArgError(f"region '{args.region}': {folder} has no region.yaml")
-        make = {"hsds-json": hsds.export_json, "hsds-zip": hsds.export_tabular_zip, "geojson": hsds.export_geojson}[args.format]
-        data = make(folder, include_illustrative=args.include_illustrative)
         out = Path(args.out)
         if out.is_dir():
             raise _ArgError(f"--out {out}: is a folder (give a file name)")
         if not out.parent.is_dir():
             raise _ArgError(f"--out {out}: folder {out.parent} does not exist")
+        make = {"hsds-json": hsds.export_json, "hsds-zip": hsds.export_tabular_zip, "geojson": hsds.export_geojson}[args.format]
+        data = make(folder, include_illustrative=args.include_illustrative)
         tmp = out.with_name(f".{out.name}.tmp")
         tmp.write_bytes(data)
         tmp.replace(out)
@@ -73,7 +80,8 @@ def _api_parser() -> _Parser:
     parser = _Parser(prog="python -m socialmap api", description="HSDS 3.0 read API (and POST /triage) of a region.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--region", default=DEFAULT_REGION, metavar="ID_OR_PATH")
+    parser.add_argument("--region", default=_default_region(), metavar="ID_OR_PATH",
+                        help="region id or folder (default: $SOCIALMAP_REGION or kennemerland, as the app)")
     return parser
 
 

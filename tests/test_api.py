@@ -204,3 +204,11 @@ def test_the_server_never_logs_query_strings_or_request_bodies(region, tmp_path)
     text = log.read_text()
     for secret_text in ("geheimzoekwoord", "geheimeantwoordtekst", "geheimetaal", "9999", "debts", "/services", "/triage"):
         assert secret_text not in text
+
+
+def test_the_api_command_refuses_an_unknown_region_with_one_line(capsys):
+    from socialmap.api import commands
+
+    assert commands.main_api(["--region", "nowhere"]) == 1
+    assert capsys.readouterr().err == ("api: region 'nowhere' not found (expected a region id (kennemerland) "
+                                       "or a region folder)\n")

@@ -98,7 +98,11 @@ def main_api(argv: list[str]) -> int:
 
     from .app import create_app
 
-    app = create_app(folder)
+    try:
+        app = create_app(folder)
+    except SocialMapError as exc:
+        print(f"api: region data in {folder} cannot be served: {' '.join(str(exc).split())[:500]}", file=sys.stderr)
+        return 1
     # access_log=False: request lines (with query strings) are never logged.
     uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="warning", server_header=False)
     return 0

@@ -873,6 +873,7 @@ def package_to_rows(package: Any, locate: Any = None) -> dict[str, list[dict[str
 MAX_DEPTH = 32
 MAX_ROWS = 20_000
 MAX_DECOMPRESSED = 50 * 1024 * 1024
+MAX_CELL_CHARS = 100_000
 _STRINGS = re.compile(r'"(?:\\.|[^"\\])*"')
 _ARRAYS = ("services", "locations", "addresses", "phones", "languages", "service_areas", "service_at_locations",
            "schedules", "attributes", "metadata", "cost_options", "required_documents", "contacts", "programs",
@@ -976,7 +977,11 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int], 
             for row in reader:
                 if len(rows) >= MAX_ROWS:
                     raise NotHSDS(f"{name} ({info.filename}): more than {MAX_ROWS} rows")
-                rows.append({str(k): (v or "") for k, v in row.items() if k is not None and isinstance(v, str)})
+                cells = {str(k): (v or "") for k, v in row.items() if k is not None and isinstance(v, str)}
+                if any(len(v) > MAX_CELL_CHARS for v in cells.values()):
+                    raise NotHSDS(f"{name} ({info.filename}) line {reader.line_num}: a cell is longer than "
+                                  f"{MAX_CELL_CHARS} characters")
+                rows.append(cells)
         except csv.Error as exc:
             raise NotHSDS(f"{name} ({info.filename}) line {reader.line_num + 1}: broken CSV ({exc})") from None
         except UnicodeDecodeError:

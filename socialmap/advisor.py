@@ -17,6 +17,7 @@ Nothing here writes the answers anywhere.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -25,10 +26,11 @@ from urllib.parse import urlencode
 
 from . import i18n, vocab
 from .errors import InputError
+from .derived import per_atlas
 from .matching import Match, match
 from .model import Area, Atlas
-from .rules import default_rules
-from .triage import Advice, advise, parse_answers
+from .rules import Rules, default_rules
+from .triage import Advice, Answers, advise, parse_answers
 
 #: Bridging advice is shown when the quickest option at the advised level waits longer than this.
 BRIDGE_WEEKS = 4
@@ -86,12 +88,14 @@ def answered(answers: Mapping[str, Any], qid: str) -> bool:
 
 
 # ---- compact URL encoding ------------------------------------------------------------------
-# Format (version 1): fields joined by "-", list items by ".":
-#   1-<age>-<concerns>-<impact>-<duration>-<red_flags>-<tried>-<context>-<postcode>
+# Format (version 2 = triage contract v2): fields joined by "-", list items by ".":
+#   2-<age>-<concerns>-<impact>-<duration>-<red_flags>-<tried>-<context>-<postcode>[-s]
 # impact and duration are digits (index in the vocabulary); list values are two-letter codes
 # fixed below (never reuse a code). The postcode is written as PC4 only (``2035``; a full PC6
-# such as ``2035 AB`` is cut to its digits). Example: 1-13-an.lm-2-1----2035
-# decode_answers still reads older links with a PC6.
+# such as ``2035 AB`` is cut to its digits). ``-s`` at the end: a young adult filled it in for
+# themselves. Example: 2-13-an.lm-2-1----2035
+# Version 1 links (contract v1, no ``-s``) still open: the route shows a note that the advice
+# was made with an earlier version, and today's advice. decode_answers also reads a PC6.
 
 _CODES: dict[str, dict[str, str]] = {
     "concerns": {
@@ -149,7 +153,8 @@ def encode_answers(answers: Mapping[str, Any]) -> str:
         parts.append(".".join(_CODES[key][v] for v in answers.get(key) or () if v in _CODES[key]))
     postcode = normalise_postcode(answers.get("postcode"))
     parts.append(postcode[:4] if is_postcode_shape(postcode) else "")
-    parts.append("s" if answers.get("for_self") is True else "")
+    if answers.get("for_self") is True:  # a young adult filling it in for themselves
+        parts.append("s")
     return "-".join(parts)
 
 
@@ -178,15 +183,14 @@ def decode_answers(text: str, lang: str = "nl") -> dict[str, Any]:
     text = (text or "").strip()
     parts = text.split("-")
     fields = _FIELDS_BY_VERSION.get(parts[0])
-    if fields is None or len(parts) != len(fields) + 1:
+    if fields is None or len(parts) not in (len(_FIELDS_V1) + 1, len(fields) + 1):
         raise _bad_link(lang, text[:40])
     out = empty_answers()
     age, concerns, impact, duration, red, tried, context, postcode = parts[1:9]
     if len(parts) > 9:
-        if parts[9] not in ("", "s"):
+        if parts[9] != "s":
             raise _bad_link(lang, f"for_self={parts[9][:10]}")
-        if parts[9] == "s":
-            out["for_self"] = True
+        out["for_self"] = True
     if age:
         # ASCII digits only: "²".isdigit() is true but int("²") fails.
         if not _DIGITS.fullmatch(age) or not 0 <= int(age) <= vocab.AGE_MAX_YEARS:
@@ -281,19 +285,39 @@ def parse_route_query(params: Mapping[str, Any], lang: str = "nl") -> RouteReque
 
 # ---- advice ----------------------------------------------------------------------------------
 
+#: Neutral values for the engine when a red flag comes before the other answers. Never shown as
+#: answers; age 10 keeps principle 8's consultatiebureau (ages 0-4) out of a crisis route.
+_CRISIS_FILL: dict[str, Any] = {"age": 10, "concerns": ["behaviour"], "impact": "mild", "duration": "weeks"}
+
+
+def validate_partial(answers: Mapping[str, Any], rules: Rules | None = None,
+                     lang: str = "nl") -> tuple[Answers | None, Advice | None, tuple[str, ...]]:
+    """(validated answers, advice, missing question ids) for possibly incomplete answers.
+
+    A red flag needs nothing else: the crisis advice comes with neutral values filled in for the
+    engine. Otherwise the advice is None while a required answer is missing. ``InputError`` for
+    an invalid value.
+    """
+    data: dict[str, Any] = {}
+    for key, value in answers.items():
+        if isinstance(value, tuple):
+            value = list(value)
+        if value is None or value == "" or value == []:
+            continue
+        data[key] = value
+    missing = tuple(missing_required(data))
+    if missing and not data.get("red_flags"):
+        return None, None, missing
+    full = {**_CRISIS_FILL, **data} if missing else data
+    validated = parse_answers(full)
+    return validated, advise(validated, rules, lang), missing
+
+
 def advise_answers(answers: Mapping[str, Any], lang: str = "nl") -> Advice | None:
     """The advice, or None while required answers are missing. A red flag needs nothing else."""
-    data = {k: answers.get(k) for k in ("age", "concerns", "impact", "duration", "red_flags", "tried", "context")}
-    if data.get("red_flags"):
-        # Safety first: the crisis route needs no other answer. Fill neutral values for the engine.
-        data["age"] = data["age"] if data["age"] is not None else 0
-        data["concerns"] = data["concerns"] or ["behaviour"]
-        data["impact"] = data["impact"] or "severe"
-        data["duration"] = data["duration"] or "weeks"
-    elif missing_required(answers):
-        return None
-    data = {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in data.items() if v is not None}
-    return advise(parse_answers(data), lang=lang)
+    data = {k: answers.get(k) for k in ("age", "concerns", "impact", "duration", "red_flags", "tried", "context",
+                                        "for_self")}
+    return validate_partial(data, lang=lang)[1]
 
 
 def resolve_area(atlas: Atlas, postcode: str | None, lang: str = "nl") -> Area | None:
@@ -484,8 +508,26 @@ class ServiceCard:
     status: str
 
 
+@per_atlas
+def _cards(atlas: Atlas) -> dict[tuple[str, str], ServiceCard]:
+    """Service cards without a match's facts, per (service id, language): built once per atlas."""
+    return {}
+
+
 def service_card(atlas: Atlas, service_id: str, lang: str = "nl", found: Match | None = None) -> ServiceCard:
     """The facts a card shows for one service (from the atlas, plus a match's distance and times)."""
+    cache = _cards(atlas)
+    card = cache.get((service_id, lang))
+    if card is None:
+        card = cache[(service_id, lang)] = _service_card(atlas, service_id, lang)
+    if found is None:
+        return card
+    distance = None if found.distance_m is None else round(found.distance_m / 1000.0, 1)
+    return dataclasses.replace(card, open_now=found.open_now, walk_in_today=found.walk_in_today,
+                               waiting_weeks=found.waiting_weeks, distance_km=distance)
+
+
+def _service_card(atlas: Atlas, service_id: str, lang: str) -> ServiceCard:
     row = atlas.services.loc[service_id]
     org = ""
     if row["organization_id"] in atlas.organizations.index:
@@ -499,18 +541,15 @@ def service_card(atlas: Atlas, service_id: str, lang: str = "nl", found: Match |
         if len(loc_ids) > 1:
             address += " " + i18n.t("advisor.card.more_locations", lang, n=len(loc_ids) - 1)
     phone = _text(row["phone"])
-    waiting = found.waiting_weeks if found is not None else (None if _text(row["waiting_weeks"]) == "" else int(row["waiting_weeks"]))
-    distance = None if found is None or found.distance_m is None else round(found.distance_m / 1000.0, 1)
+    waiting = None if _text(row["waiting_weeks"]) == "" else int(row["waiting_weeks"])
     verified = row["verified_at"]
     return ServiceCard(
         id=service_id, name=_text(row["name"]), description=_text(row["description"]), organization=org,
         level=str(row["level"]), access_route=_text(row["access_route"]),
         ages=_age_text(row["age_min_months"], row["age_max_months"], lang),
-        phone=phone, tel="".join(ch for ch in phone if ch.isdigit()), email=_text(row["email"]),
+        phone=phone, tel="".join(ch for ch in phone if ch in "0123456789"), email=_text(row["email"]),
         url=_text(row["url"]), address=address, hours=_hours(atlas, service_id, lang),
-        open_now=None if found is None else found.open_now,
-        walk_in_today=False if found is None else found.walk_in_today,
-        waiting_weeks=waiting, distance_km=distance,
+        open_now=None, walk_in_today=False, waiting_weeks=waiting, distance_km=None,
         verified_at=verified.isoformat() if hasattr(verified, "isoformat") else _text(verified),
         status=_text(row["status"]) or "to_verify",
     )
@@ -537,6 +576,14 @@ class RouteCard:
     created: str
     notes: str = ""
     red_flags: tuple[str, ...] = field(default=())
+    urgency: str = ""
+    urgency_text: str = ""  # "vandaag", "geen haast: maak een afspraak", ...
+    title: str = ""  # what to do, as an action
+    safety_net_title: str = ""
+    safety_net: str = ""  # when to call sooner
+    bridging_text: str = ""
+    version_note: str = ""  # the link was made with an earlier version of the contract
+    audience: str = "child"
 
     @property
     def overridden(self) -> bool:
@@ -544,38 +591,53 @@ class RouteCard:
 
 
 def build_route_card(atlas: Atlas, request: RouteRequest, url: str,
-                     crisis_lines: Sequence[tuple[str, str]], now: dt.datetime | None = None) -> RouteCard:
-    """The route card for a request (``InputError`` for incomplete answers or a bad postcode)."""
+                     crisis_lines: Sequence[tuple[str, str]], now: dt.datetime | None = None,
+                     demo: bool = False) -> RouteCard:
+    """The route card for a request (``InputError`` for incomplete answers or a bad postcode).
+
+    A thin wrapper over :func:`socialmap.route.route`: the same advice, pre-pick and texts as the
+    result page. Illustrative records never go on the card outside demo mode.
+    """
+    from .route import route  # route builds on this module
+
     lang = request.lang
-    advice = advise_answers(request.answers, lang)
-    if advice is None:
-        raise _bad_link(lang, ", ".join(missing_required(request.answers)))
-    area = resolve_area(atlas, request.answers.get("postcode"), lang)
-    level = request.override if request.override and advice.level != "crisis" else advice.level
-    search_area = area or (fallback_area(atlas) if level == "crisis" else None)
-    found: dict[str, Match] = {}
-    ranked: list[Match] = []
-    if search_area is not None:
-        ranked = local_services(atlas, search_area, level, advice.also, request.answers.get("age"),
-                                request.answers.get("concerns") or (), now=now, limit=50)
-        found = {m.service_id: m for m in ranked}
-    ids = [s for s in request.services if s in atlas.services.index]
-    if not request.services:
-        ids = [m.service_id for m in ranked[:DEFAULT_PICKED]]
-    cards = tuple(service_card(atlas, sid, lang, found.get(sid)) for sid in ids)
-    at_level = [c.waiting_weeks for c in cards if c.level == level] or [
-        m.waiting_weeks for m in ranked if m.level == level][:MAX_SERVICES]
-    area_name = f"{area.name} ({area.municipality_name})" if area is not None else ""
-    when = (now or dt.datetime.now()).date().isoformat()
+    result = route(atlas, request.answers, lang, override=request.override, now=now, demo=demo,
+                   older_version=request.older_version, limit=50)
+    if not result.ready or result.advice is None or result.level is None:
+        raise _bad_link(lang, ", ".join(result.missing))
+    advice, level = result.advice, result.level
+    found = {o.id: o for o in result.options}
+    if request.services:
+        ids = []
+        for sid in request.services:
+            if sid not in atlas.services.index or sid in ids:
+                continue
+            option = found.get(sid)
+            status = option.card.status if option is not None else _text(atlas.services.at[sid, "status"])
+            if status != "illustrative" or demo:
+                ids.append(sid)
+        cards = tuple(found[sid].card if sid in found else service_card(atlas, sid, lang) for sid in ids)
+    else:
+        cards = tuple(found[sid].card for sid in result.picked if sid in found)
+    when = schedule_date(now)
     return RouteCard(
         lang=lang, engine_level=advice.level, level=level,
         override_reason=request.reason if level != advice.level else "",
         also=advice.also, next_step=advice.next_step if level == advice.level else _next_of(level),
-        reasons=advice.reasons, area_name=area_name, services=cards,
-        bridging=level != "crisis" and bridging_needed(at_level),
-        crisis_lines=tuple(crisis_lines), url=url, created=when,
+        reasons=advice.reasons, area_name=result.area_label, services=cards,
+        bridging=result.bridging, crisis_lines=tuple(crisis_lines), url=url, created=when,
         red_flags=tuple(request.answers.get("red_flags") or ()),
+        urgency=result.urgency or "", urgency_text=result.urgency_text, title=result.title,
+        safety_net_title=result.safety_net_title, safety_net=result.safety_net, bridging_text=result.bridging_text,
+        version_note=result.note, audience=result.audience,
     )
+
+
+def schedule_date(now: dt.datetime | None) -> str:
+    """Today's date (ISO) in the region's time zone, or the date of ``now``."""
+    from .schedule import local_now
+
+    return local_now(now).date().isoformat()
 
 
 def _next_of(level: str) -> str | None:
@@ -586,7 +648,7 @@ def _next_of(level: str) -> str | None:
 __all__ = [
     "Question", "QUESTIONS", "QUESTION_BY_ID", "REQUIRED", "MODES", "BRIDGE_WEEKS", "RouteRequest",
     "RouteCard", "ServiceCard", "empty_answers", "missing_required", "encode_answers", "decode_answers",
-    "route_query", "route_url", "parse_route_query", "advise_answers", "resolve_area", "fallback_area",
+    "route_query", "route_url", "parse_route_query", "advise_answers", "validate_partial", "link_version", "resolve_area", "fallback_area",
     "local_services", "bridging_needed", "todo_text", "service_card", "build_route_card",
     "normalise_postcode",
 ]

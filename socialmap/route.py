@@ -35,7 +35,7 @@ from .errors import DataError, InputError
 from .matching import Match, match
 from .model import Area, Atlas
 from .rules import REPO_ROOT, Rules, load_rules
-from .triage import Advice, Answers, advise, parse_answers
+from .triage import Advice, Answers
 
 DEFAULT_ROUTING = REPO_ROOT / "data" / "rules" / "routing.yaml"
 REGION_ROUTING_FILE = "routing.yaml"
@@ -82,7 +82,7 @@ class Lane:
     role: str
     title: str
     options: tuple[Option, ...]
-    empty_text: str  # non-empty when the lane has no real service
+    empty_text: str  # non-empty when the lane has no real service (or no place was given)
 
     @property
     def real_options(self) -> tuple[Option, ...]:
@@ -154,6 +154,7 @@ class Route:
     own_practice: str | None = None
     created: str = ""
     reasons: tuple[str, ...] = field(default=())
+    override_reason: str = ""  # the professional's reason: shown in the session, never in the link
 
     @property
     def red_flag(self) -> bool:
@@ -310,6 +311,12 @@ def level_label(level: str, lang: str, audience: str = "child") -> str:
     return i18n.label(kind, level, lang)
 
 
+def short_name(level: str, lang: str, audience: str, young: bool = False) -> str:
+    """A level as a place or person in a sentence: "het consultatiebureau", "de huisarts of de POH-GGZ"."""
+    key = "open_access_young" if young and level == "open_access" and audience == "child" else level
+    return audience_text("short", key, lang, audience)
+
+
 def _young(answers: Mapping[str, Any]) -> bool:
     age = answers.get("age")
     return isinstance(age, int) and not isinstance(age, bool) and age <= 4
@@ -359,25 +366,6 @@ def _plain(answers: Mapping[str, Any]) -> dict[str, Any]:
             continue
         out[key] = value
     return out
-
-
-def _missing(data: Mapping[str, Any]) -> tuple[str, ...]:
-    return tuple(advisor.missing_required(data))
-
-
-def _validate(data: dict[str, Any], rules: Rules, lang: str) -> tuple[Answers | None, Advice | None, tuple[str, ...]]:
-    """(answers, advice, missing). A red flag alone is enough for crisis advice."""
-    missing = _missing(data)
-    if missing and not data.get("red_flags"):
-        return None, None, missing
-    full = dict(data)
-    if missing:  # safety first: neutral values for the engine, never shown as answers
-        full.setdefault("age", 10)
-        full.setdefault("concerns", ["behaviour"])
-        full.setdefault("impact", "mild")
-        full.setdefault("duration", "weeks")
-    answers = parse_answers(full)
-    return answers, advise(answers, rules, lang), missing
 
 
 def _in_office_hours(routing: Routing, now: dt.datetime | None) -> bool:
@@ -464,6 +452,69 @@ def _crisis_order(options: list[Option], contacts: Sequence[Contact]) -> list[Op
     return first + [o for o in options if o.id not in rank]
 
 
+def _lane_options(atlas: Atlas, area: Area, level: str, age: int | None, concerns: Sequence[str],
+                  contacts: Sequence[Contact], lang: str, demo: bool, now: dt.datetime | None,
+                  limit: int | None) -> list[Option]:
+    """One lane's options; the crisis lane in the order of the contacts, whatever the concerns."""
+    if level != "crisis":
+        return _options(atlas, match(atlas, area, [level], age, concerns, now=now, limit=limit), lang, demo)
+    options = _options(atlas, match(atlas, area, [level], age, (), now=now), lang, demo)
+    # contact services the matching left out (e.g. outside the age range) still come first
+    present = {o.id for o in options}
+    extra = [_extra_option(atlas, sid, lang, demo) for c in contacts for sid in c.service_ids if sid not in present]
+    options = _crisis_order(options + extra, contacts)
+    if limit is not None:
+        for_contacts = sum(1 for o in options if any(o.id in c.service_ids for c in contacts))
+        options = options[:max(limit, for_contacts)]
+    return options
+
+
+def _wanted(atlas: Atlas | None, answers: Answers, routing: Routing) -> dict[str, str]:
+    """Services the routing data names for these answers (debts: debt help; unsafe home: Veilig
+    Thuis), each with the lane it joins when no lane has its level."""
+    wanted: dict[str, str] = {}
+    for ctx in answers.context:  # principle 8: a context stressor always brings the wijkteam in
+        wanted.update({sid: "wijkteam" for sid in routing.prepick_context.get(ctx, ()) if sid not in wanted})
+    for flag in answers.red_flags:
+        wanted.update({sid: "crisis" for sid in routing.prepick_red_flags.get(flag, ()) if sid not in wanted})
+    if atlas is None:
+        return {}
+    return {sid: home for sid, home in wanted.items() if sid in atlas.services.index}
+
+
+def _add_wanted(atlas: Atlas, lanes: list[Lane], wanted: Mapping[str, str], lang: str, demo: bool) -> list[Lane]:
+    """Named services the matching left out join their lane, after its real records."""
+    lanes = list(lanes)
+    for sid, home in wanted.items():
+        if any(o.id == sid for lane in lanes for o in lane.options):
+            continue
+        svc_level = str(atlas.services.at[sid, "level"])
+        target = next((i for i, lane in enumerate(lanes) if lane.level == svc_level),
+                      next((i for i, lane in enumerate(lanes) if lane.level == home), None))
+        if target is None:
+            continue
+        lane = lanes[target]
+        extra = _extra_option(atlas, sid, lang, demo)
+        real = [o for o in lane.options if o.real]
+        rest = [o for o in lane.options if not o.real]
+        options = (*real, extra, *rest) if extra.real else (*real, *rest, extra)
+        lanes[target] = Lane(lane.level, lane.role, lane.title, options, lane.empty_text)
+    return lanes
+
+
+def _todo(advice: Advice, level: str, rules: Rules, lang: str, audience: str, young: bool) -> tuple[str, ...]:
+    """What to do now: how to get to the level, who else to ask, and the next step."""
+    todo = [audience_text("todo", level, lang, audience)]
+    also_levels = [lvl for lvl in advice.also if lvl != level]
+    if also_levels:
+        names = join_words([short_name(x, lang, audience, young) for x in also_levels], lang)
+        todo.append(i18n.t("triage.route.also", lang, levels=names))
+    next_step = advice.next_step if level == advice.level else rules.next_step.get(level)
+    if next_step:
+        todo.append(i18n.t("triage.route.next_step", lang, level=short_name(next_step, lang, audience, young)))
+    return tuple(todo)
+
+
 def route(atlas: Atlas | None, answers: Mapping[str, Any], lang: str = "nl", *, own_practice: str | None = None,
           picked: Sequence[str] | None = None, override: str | None = None, base_url: str | None = None,
           demo: bool = False, now: dt.datetime | None = None, limit: int | None = PER_LANE,
@@ -484,7 +535,13 @@ def route(atlas: Atlas | None, answers: Mapping[str, Any], lang: str = "nl", *, 
     routing = load_routing(region_path)
     data = _plain(answers)
     audience = _audience(data)
-    validated, advice, missing = _validate(data, rules, lang)
+    area: Area | None = None
+    area_label = ""
+    if atlas is not None and data.get("postcode") and not data.get("area_code"):
+        # first, so that a wrong postcode gets the plain message in the user's language
+        area = advisor.resolve_area(atlas, str(data["postcode"]), lang)
+        area_label = honest_area_label(atlas, str(data["postcode"]))
+    validated, advice, missing = advisor.validate_partial(data, rules, lang)
     note = i18n.t("triage.route.older_version", lang) if older_version else ""
     query = advisor.route_query(data, tuple(picked or ()), override, lang=lang)
     url = advisor.route_url(base_url, query) if base_url else ""
@@ -493,16 +550,9 @@ def route(atlas: Atlas | None, answers: Mapping[str, Any], lang: str = "nl", *, 
     if missing:
         questions = ", ".join(i18n.t(f"advisor.q.{q}.short", lang) for q in missing)
         missing_text = i18n.t("triage.route.missing", lang, questions=questions)
-    area = None
-    area_label = ""
-    if atlas is None:
-        pass
-    elif validated is not None and validated.area_code:
+    if atlas is not None and validated is not None and validated.area_code:
         area = atlas.area(validated.area_code)
         area_label = f"{area.name} ({area.municipality_name})" if area.kind != "gemeente" else area.name
-    elif data.get("postcode"):
-        area = advisor.resolve_area(atlas, str(data["postcode"]), lang)
-        area_label = honest_area_label(atlas, str(data["postcode"]))
     region_id = atlas.region.id if atlas is not None else ""
     region_name = atlas.region.name if atlas is not None else ""
     safety_title = i18n.t("triage.route.safety_net_title", lang)
@@ -535,44 +585,15 @@ def route(atlas: Atlas | None, answers: Mapping[str, Any], lang: str = "nl", *, 
     for lvl, role in lane_specs:
         options: list[Option] = []
         if search_area is not None and atlas is not None:
-            crisis = lvl == "crisis"
-            found = match(atlas, search_area, [lvl], age, () if crisis else concerns, now=now,
-                          limit=None if crisis else limit)
-            options = _options(atlas, found, lang, demo)
-            if crisis:
-                options = _crisis_order(options, contacts)
-                # contact services the matching left out (e.g. outside the age range) still come first
-                present = {o.id for o in options}
-                extra = [_extra_option(atlas, sid, lang, demo) for c in contacts for sid in c.service_ids
-                         if sid not in present]
-                options = _crisis_order(options + extra, contacts)
-                if limit is not None:
-                    keep = max(limit, len([o for o in options if any(o.id in c.service_ids for c in contacts)]))
-                    options = options[:keep]
+            options = _lane_options(atlas, search_area, lvl, age, concerns, contacts, lang, demo, now, limit)
         lanes.append(Lane(lvl, role, lane_title(lvl, lang, audience, young), tuple(options), ""))
-
-    # answers that call for a specific service (debts: debt help; unsafe home: Veilig Thuis)
-    wanted: list[str] = []
-    for ctx in validated.context:
-        wanted.extend(routing.prepick_context.get(ctx, ()))
-    for flag in validated.red_flags:
-        wanted.extend(routing.prepick_red_flags.get(flag, ()))
-    wanted = [sid for i, sid in enumerate(wanted)
-              if atlas is not None and sid in atlas.services.index and sid not in wanted[:i]]
+    wanted = _wanted(atlas, validated, routing)
     if search_area is not None and atlas is not None:
-        for sid in wanted:
-            if any(o.id == sid for lane in lanes for o in lane.options):
-                continue
-            svc_level = str(atlas.services.at[sid, "level"])
-            for i, lane in enumerate(lanes):
-                if lane.level == svc_level:
-                    lanes[i] = Lane(lane.level, lane.role, lane.title,
-                                    (_extra_option(atlas, sid, lang, demo), *lane.options), lane.empty_text)
-                    break
+        lanes = _add_wanted(atlas, lanes, wanted, lang, demo)
 
     specific = frozenset(sid for table in (routing.prepick_context, routing.prepick_red_flags)
                          for ids in table.values() for sid in ids)
-    chosen = _pick(lanes, wanted, picked, demo, specific)
+    chosen = _pick(lanes, list(wanted), picked, demo, specific)
     final: list[Lane] = []
     for lane in lanes:
         opts = tuple(
@@ -580,7 +601,10 @@ def route(atlas: Atlas | None, answers: Mapping[str, Any], lang: str = "nl", *, 
                    o.id in chosen, o.match)
             for o in lane.options
         )
-        empty = "" if any(o.real for o in opts) else audience_text("empty", "", lang, audience)
+        if search_area is None:
+            empty = i18n.t("triage.route.no_place", lang)
+        else:
+            empty = "" if any(o.real for o in opts) else audience_text("empty", "", lang, audience)
         final.append(Lane(lane.level, lane.role, lane.title, opts, empty))
 
     # bridging: only real records' waiting times at the level the route follows
@@ -588,14 +612,7 @@ def route(atlas: Atlas | None, answers: Mapping[str, Any], lang: str = "nl", *, 
     bridging = level != "crisis" and advisor.bridging_needed(waits)
     bridging_text = audience_text("bridging", "", lang, audience, weeks=advisor.BRIDGE_WEEKS) if bridging else ""
 
-    todo = [audience_text("todo", level, lang, audience)]
-    also_levels = [lvl for lvl in advice.also if lvl != level]
-    if also_levels:
-        names = join_words([level_label(x, lang, audience) for x in also_levels], lang)
-        todo.append(i18n.t("triage.route.also", lang, levels=names))
-    next_step = advice.next_step if level == advice.level else rules.next_step.get(level)
-    if next_step:
-        todo.append(i18n.t("triage.route.next_step", lang, level=level_label(next_step, lang, audience)))
+    todo = _todo(advice, level, rules, lang, audience, young)
 
     all_options = [o for lane in final for o in lane.options]
     share = (sum(1 for o in all_options if not o.real), len(all_options))
@@ -608,10 +625,11 @@ def route(atlas: Atlas | None, answers: Mapping[str, Any], lang: str = "nl", *, 
         override=level if level != advice.level else None, audience=audience, region_id=region_id,
         region_name=region_name, area=area, area_label=area_label, lanes=tuple(final),
         contacts=contacts, urgency=advice.urgency, urgency_text=urgency_text(advice.urgency, lang),
-        title=route_title(advice, level, lang, audience, young), todo=tuple(todo),
+        title=route_title(advice, level, lang, audience, young), todo=todo,
         safety_net_title=safety_title, safety_net=safety, bridging=bridging, bridging_text=bridging_text,
         picked=picked_ids, query=MappingProxyType(query), url=url, note=note, illustrative_share=share, demo=demo,
         own_practice=own_practice, created=created, reasons=advice.reasons,
+        override_reason=override_reason if level != advice.level else "",
     )
 
 
@@ -690,5 +708,5 @@ def decode(atlas: Atlas, params: Mapping[str, Any], lang: str = "nl", **kwargs: 
 
 __all__ = [
     "Route", "Lane", "Option", "Contact", "ContactLine", "Routing", "route", "decode", "load_routing",
-    "honest_area_label", "join_words", "level_label", "lane_title", "route_title", "urgency_text", "audience_text",
+    "honest_area_label", "join_words", "level_label", "short_name", "lane_title", "route_title", "urgency_text", "audience_text",
 ]

@@ -9,7 +9,7 @@ value and a Dutch and an English text for every reason. Problems are raised toge
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -147,14 +147,14 @@ class Rules:
     everyday: frozenset[str]
     level_texts: Mapping[str, Mapping[str, str]]
     rules: Mapping[str, Rule]  # in file order
+    active: Mapping[str, Rule] = field(default_factory=dict)  # the enabled rules (filled by parse_rules)
 
     def level_text(self, level: str, lang: str, audience: str = "child") -> str:
         return pick_text(self.level_texts[level], lang, audience)
 
     def rule(self, rule_id: str) -> Rule | None:
         """The rule if it is enabled, else None."""
-        rule = self.rules.get(rule_id)
-        return rule if rule is not None and rule.enabled else None
+        return self.active.get(rule_id)
 
 
 # ---- loading --------------------------------------------------------------------------------
@@ -322,6 +322,7 @@ def parse_rules(path: Path, text: str | None = None) -> Rules:
         everyday=concern_sets["everyday"],
         level_texts=MappingProxyType({k: MappingProxyType(v) for k, v in level_texts.items()}),
         rules=MappingProxyType(rules),
+        active=MappingProxyType({rule_id: rule for rule_id, rule in rules.items() if rule.enabled}),
     )
 
 

@@ -253,24 +253,40 @@ def _lightest_first(levels: list[str] | set[str]) -> tuple[str, ...]:
     return tuple(sorted(set(levels), key=vocab.LEVELS.index))
 
 
-def advise(answers: Answers | Mapping[str, Any], rules: Rules | None = None, lang: str = "nl") -> Advice:
-    """The route advice for validated answers (a mapping is validated first).
+@dataclass(frozen=True)
+class Decision:
+    """The engine's decision without texts: what :func:`decide` returns (fast, for bulk checks)."""
 
-    Each rule sets a minimum rung; the advice is the highest minimum (contract v2).
-    """
+    level: str
+    also: tuple[str, ...]
+    next_step: str | None
+    urgency: str
+    contacts: tuple[str, ...]
+    rung: int
+    fired: tuple[tuple[str, str], ...]  # (rule id, text variant) in the order they fired
+
+
+def advise(answers: Answers | Mapping[str, Any], rules: Rules | None = None, lang: str = "nl") -> Advice:
+    """The route advice for validated answers (a mapping is validated first), with its reasons."""
     if not isinstance(answers, Answers):
         answers = parse_answers(answers)
     rules = rules or default_rules()
     if lang not in i18n.LANGUAGES:
         lang = i18n.DEFAULT_LANGUAGE
+    return explain(answers, decide(answers, rules), rules, lang)
+
+
+def decide(answers: Answers, rules: Rules | None = None) -> Decision:
+    """The pure engine: validated answers in, the decision out (no texts).
+
+    Each rule sets a minimum rung; the advice is the highest minimum (contract v2).
+    """
+    rules = rules or default_rules()
     a = answers
-    audience = a.audience
-    fill = _Fill(a, lang)
-    fired: list[tuple[str, str]] = []  # (rule id, text)
+    fired: list[tuple[str, str]] = []  # (rule id, variant)
 
     def fire(rule_id: str, variant: str = "") -> None:
-        rule = rules.rules[rule_id]
-        fired.append((rule_id, rule.text(lang, variant, audience)))
+        fired.append((rule_id, variant))
 
     concerns = set(a.concerns)
     young_also = rules.rule("R-young-child-also")
@@ -302,8 +318,8 @@ def advise(answers: Answers | Mapping[str, Any], rules: Rules | None = None, lan
             urgency = max(urgency, row["urgency"], key=vocab.URGENCIES.index)
             fire("R-red-flag", flag)
         also_set.extend(who_else("crisis"))
-        return _finish(rules, fill, fired, "crisis", _lightest_first(also_set), vocab.LEVEL_RUNG["crisis"], lang,
-                       audience, urgency, tuple(contacts))
+        return Decision("crisis", _lightest_first(also_set), rules.next_step.get("crisis"), urgency,
+                        tuple(contacts), vocab.LEVEL_RUNG["crisis"], tuple(fired))
 
     n_psychosocial = len(concerns & rules.psychosocial)
     rung = 0
@@ -424,27 +440,27 @@ def advise(answers: Answers | Mapping[str, Any], rules: Rules | None = None, lan
             urgency = "soon"
             fire("R-urgency-soon", "young")
 
-    return _finish(rules, fill, fired, level, also, rung, lang, audience, urgency, ())
+    return Decision(level, also, rules.next_step.get(level), urgency, (), rung, tuple(fired))
 
 
-def _finish(
-    rules: Rules, fill: _Fill, fired: list[tuple[str, str]], level: str, also: tuple[str, ...], rung: int, lang: str,
-    audience: str, urgency: str, contacts: tuple[str, ...],
-) -> Advice:
-    next_step = rules.next_step.get(level)
-    fill["_level"] = level
-    fill["_next_step"] = next_step or ""
+def explain(answers: Answers, decision: Decision, rules: Rules, lang: str = "nl") -> Advice:
+    """The advice with its reasons: one per rule that fired, then what the level means."""
+    audience = answers.audience
+    fill = _Fill(answers, lang)
+    fill["_level"] = decision.level
+    fill["_next_step"] = decision.next_step or ""
     reasons: list[str] = []
-    for _, text in fired:
-        line = text.format_map(fill)
+    for rule_id, variant in decision.fired:
+        line = rules.rules[rule_id].text(lang, variant, audience).format_map(fill)
         if line not in reasons:
             reasons.append(line)
-    reasons.append(rules.level_text(level, lang, audience).format_map(fill))
+    reasons.append(rules.level_text(decision.level, lang, audience).format_map(fill))
     rule_ids: list[str] = []
-    for rule_id, _ in fired:
+    for rule_id, _ in decision.fired:
         if rule_id not in rule_ids:
             rule_ids.append(rule_id)
-    return Advice(level, also, next_step, tuple(reasons), tuple(rule_ids), rung, urgency, contacts)
+    return Advice(decision.level, decision.also, decision.next_step, tuple(reasons), tuple(rule_ids), decision.rung,
+                  decision.urgency, decision.contacts)
 
 
-__all__ = ["Answers", "Advice", "LongNumber", "parse_answers", "advise", "load_rules", "REQUIRED_KEYS", "show"]
+__all__ = ["Answers", "Advice", "Decision", "LongNumber", "decide", "explain", "parse_answers", "advise", "load_rules", "REQUIRED_KEYS", "show"]

@@ -1,12 +1,14 @@
-"""``python -m socialmap triage``: route advice for answers in JSON (``shared/contracts/triage.md``).
+r"""``python -m socialmap triage``: route advice for answers in JSON (``shared/contracts/triage.md``).
 
     python -m socialmap triage < answers.json
     python -m socialmap triage --answers answers.json
     python -m socialmap triage --batch < many.jsonl
 
-Invalid input: exit code 2, one line on stderr, nothing on stdout. In ``--batch`` mode every input
-line gets one output line (``{"error": "..."}`` for an invalid one) and the exit code is 2 if any
-line was invalid. The region atlas is loaded only when an answer has a postcode or area_code.
+Invalid input: exit code 2, one line on stderr, nothing on stdout. In ``--batch`` mode input lines
+are separated by ``\n`` only (JSON strings may hold U+2028 and other Unicode line separators);
+every non-empty input line gets one output line (``{"error": "..."}`` for an invalid one) and the
+exit code is 2 if any line was invalid. Output escapes U+2028, U+2029 and U+0085. The region
+atlas is loaded only when an answer has a postcode or area_code.
 """
 
 from __future__ import annotations
@@ -96,7 +98,10 @@ class _Session:
         # Validate strictly first (every required key); only the contract's keys go on, so a
         # caller's own keys (the app's ``for_self``) never change the output.
         answers = parse_answers(obj)
-        atlas = self.atlas() if (answers.postcode or answers.area_code) else None
+        atlas = None
+        if answers.postcode or answers.area_code:
+            atlas = self.atlas()
+            atlas.resolve(postcode=answers.postcode, area_code=answers.area_code)  # the contract's messages
         result = route(atlas, answers.to_dict(), self.lang, limit=self.limit, rules=self.rules)
         return result.to_contract()
 
@@ -127,8 +132,13 @@ def _read_json(text: str) -> Any:
         raise InputError(f"invalid JSON: {exc}") from None
 
 
+#: Characters a line-based reader may take for a line end; JSON allows them raw, so they are escaped.
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"})
+
+
 def _dump(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False)
+    """One line of JSON: no raw character that any reader could split a line on."""
+    return json.dumps(obj, ensure_ascii=False).translate(_LINE_BREAKS)
 
 
 def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None,
@@ -189,7 +199,7 @@ def _read_stdin(stdin: TextIO) -> str:
 
 
 def batch_lines(text: str) -> list[str]:
-    """Input lines split on ``\n`` only (a trailing ``\r`` stripped); U+2028, U+2029, U+0085 and
+    r"""Input lines split on ``\n`` only (a trailing ``\r`` stripped); U+2028, U+2029, U+0085 and
     form feeds stay inside their line, as JSON strings may hold them. Blank lines are skipped."""
     lines = [line.removesuffix("\r") for line in text.split("\n")]
     return [line for line in lines if line.strip(" \t")]

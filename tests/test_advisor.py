@@ -36,7 +36,7 @@ def test_every_question_has_a_title_help_and_examples_in_both_languages():
 
 def test_answers_survive_a_round_trip_through_the_compact_encoding_with_only_the_pc4():
     text = advisor.encode_answers(FULL)
-    assert text == "1-13-lm.wd-3-2--gp-de.lv-2035"
+    assert text == "2-13-lm.wd-3-2--gp-de.lv-2035"
     assert advisor.decode_answers(text) == FULL | {"postcode": "2035"}
 
 
@@ -61,13 +61,28 @@ def test_every_vocabulary_value_survives_the_round_trip():
 def test_partial_answers_round_trip_with_empty_fields():
     answers = advisor.empty_answers() | {"red_flags": ["self_harm"]}
     text = advisor.encode_answers(answers)
-    assert text == "1-----sh---"
+    assert text == "2-----sh---"
     assert advisor.decode_answers(text) == answers
+
+
+def test_a_young_adult_for_themselves_is_carried_by_the_link():
+    text = advisor.encode_answers(FULL | {"age": 19, "for_self": True})
+    assert text == "2-19-lm.wd-3-2--gp-de.lv-2035-s"
+    assert advisor.decode_answers(text) == FULL | {"age": 19, "postcode": "2035", "for_self": True}
+
+
+def test_a_link_knows_the_contract_version_it_was_made_with():
+    assert advisor.link_version("1-13-lm.wd-3-2--gp-de.lv-2035") == "1"
+    assert advisor.link_version("2-13-lm.wd-3-2--gp-de.lv-2035") == "2"
+    assert advisor.link_version("9-13") is None
+    assert advisor.parse_route_query({"a": "1-13-lm.wd-3-2--gp-de.lv-2035"}).older_version
+    assert not advisor.parse_route_query({"a": "2-13-lm.wd-3-2--gp-de.lv-2035"}).older_version
+    assert advisor.decode_answers("1-13-lm.wd-3-2--gp-de.lv-2035") == FULL | {"postcode": "2035"}
 
 
 def test_the_route_query_round_trips_services_override_and_language_but_never_the_reason():
     params = advisor.route_query(FULL, ["svc-a", "svc_b-2"], "basic_mh", "  eerder traject POH  ", "en")
-    assert params == {"a": "1-13-lm.wd-3-2--gp-de.lv-2035", "s": "svc-a.svc_b-2", "o": "basic_mh", "lang": "en"}
+    assert params == {"a": "2-13-lm.wd-3-2--gp-de.lv-2035", "s": "svc-a.svc_b-2", "o": "basic_mh", "lang": "en"}
     request = advisor.parse_route_query(params)
     assert request == advisor.RouteRequest(FULL | {"postcode": "2035"}, ("svc-a", "svc_b-2"), "basic_mh", "", "en")
 
@@ -84,11 +99,17 @@ def test_the_route_url_is_absolute_and_url_encoded():
 
 @pytest.mark.parametrize("link,detail", [
     ("", ""),
-    ("2-13-lm-3-2----", "2-13-lm-3-2----"),
+    ("3-13-lm-3-2----", "3-13-lm-3-2----"),  # a version that does not exist
     ("1-13-xx-3-2----", "concerns=xx"),
     ("1-99-lm-3-2----", "age=99"),
     ("1-13-lm-7-2----", "impact=7"),
     ("1-13-lm-3-2----12", "postcode=12"),
+    ("1-²-an-2-1----", "age=²"),  # Unicode digits pass str.isdigit() but are not accepted
+    ("1-1٣-an-2-1----", "age=1٣"),
+    ("1-10-an-³-1----", "impact=³"),
+    ("2-10-an-2-²----", "duration=²"),
+    ("2-10-an-2-1----2035-x", "for_self=x"),
+    ("2-10-an-2-1----٢٠٣٥", "postcode=٢٠٣٥"),
 ])
 def test_a_broken_link_gives_a_plain_message_naming_the_bad_part(link, detail):
     with pytest.raises(InputError) as err:
@@ -123,6 +144,9 @@ def test_a_postcode_of_the_wrong_shape_names_the_value_and_the_format(mini):
 def test_a_red_flag_gives_the_crisis_route_without_any_other_answer():
     advice = advisor.advise_answers(advisor.empty_answers() | {"red_flags": ["unsafe_home"]})
     assert advice is not None and advice.level == "crisis"
+    assert (advice.contacts, advice.also) == (("veilig_thuis", "112"), ("wijkteam",))  # no made-up age 0-4
+    toddler = advisor.advise_answers(advisor.empty_answers() | {"red_flags": ["unsafe_home"], "age": 2})
+    assert toddler.also == ("open_access", "wijkteam")
 
 
 def test_no_advice_while_a_required_answer_is_missing():
@@ -169,14 +193,31 @@ def test_the_route_card_follows_the_professionals_choice_and_keeps_the_engines_a
     assert (card.engine_level, card.level, card.overridden) == ("gp_practice", "open_access", True)
     assert card.override_reason == "ouders willen dit"
     assert [s.name for s in card.services] == ["Opvoedspreekuur CJG"]
-    assert card.area_name == "Westbuurt Zuid (Testgemeente)"
+    assert card.area_name == "Westwijk (Testgemeente)"  # PC4 9991 is only 80 % Westbuurt Zuid: name the wijk
+    assert card.urgency_text == "geen haast: maak een afspraak"
+    assert card.title == "Ga langs bij het CJG of bel het CJG"
+    assert card.safety_net.startswith("Bel eerder als het snel slechter gaat")
 
 
-def test_the_route_card_picks_the_first_three_when_no_service_was_chosen(mini):
+def test_the_route_card_never_picks_or_keeps_an_illustrative_service_outside_demo_mode(mini):
     answers = advisor.empty_answers() | {"age": 10, "concerns": ["anxiety"], "impact": "moderate",
                                          "duration": "months", "postcode": "9991"}
     card = advisor.build_route_card(mini, advisor.RouteRequest(answers), "u", [])
-    assert [s.id for s in card.services] == ["svc-poh"]
+    assert [s.id for s in card.services] == []  # the only POH in the fixture is illustrative
+    ticked = advisor.build_route_card(mini, advisor.RouteRequest(answers, ("svc-poh", "svc-cjg")), "u", [])
+    assert [s.id for s in ticked.services] == ["svc-cjg"]
+    demo = advisor.build_route_card(mini, advisor.RouteRequest(answers), "u", [], demo=True)
+    assert [s.id for s in demo.services] == ["svc-poh"]
+
+
+def test_a_route_card_from_an_older_link_says_so_and_shows_todays_advice(mini):
+    request = advisor.parse_route_query({"a": "1-10-an-2-1----9991"})
+    card = advisor.build_route_card(mini, request, "u", [])
+    assert card.version_note == ("Deze routekaart is gemaakt met een eerdere versie van de hulpwijzer. "
+                                 "Hieronder staat het advies van nu.")
+    assert card.level == "gp_practice"
+    assert advisor.build_route_card(mini, advisor.parse_route_query({"a": "2-10-an-2-1----9991"}), "u",
+                                    []).version_note == ""
     assert card.bridging is False
 
 

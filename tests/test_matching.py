@@ -1,4 +1,4 @@
-"""Local services for an advice: serving the area first, then nearest, then shortest wait."""
+"""Local services for an advice: real records first; then serving the area, nearest, shortest wait."""
 
 from __future__ import annotations
 
@@ -93,6 +93,22 @@ def test_it_ranks_services_serving_the_area_first_then_nearest_then_shortest_wai
     assert [m.serves_area for m in got] == [True, True, True, True, False]
     assert got[0].distance_m == pytest.approx(1000.0)
     assert got[3].distance_m is None
+
+
+def test_it_lists_real_records_before_illustrative_ones_whatever_their_distance():
+    atlas = build_atlas(
+        [
+            {"id": "fake-serving-near", "area": ["BU00010101"], "at": ["near"], "waiting": 0},
+            {"id": "real-not-serving-far", "area": ["WK000102"], "at": ["far"], "waiting": 9, "status": "to_verify"},
+            {"id": "real-serving-far", "area": ["GM0001"], "at": ["far2"], "waiting": 9, "status": "verified"},
+            {"id": "fake-serving-far", "area": ["GM0001"], "at": ["far3"], "waiting": 0},
+        ],
+        locations={"near": (2600, 1000), "far": (2500 + 2900, 1000), "far2": (2500 + 2000, 1000),
+                   "far3": (2500 + 1500, 1000)},
+    )
+    got = match(atlas, atlas.area("BU00010101"), ["gp_practice"], 10)
+    assert ids(got) == ["real-serving-far", "real-not-serving-far", "fake-serving-near", "fake-serving-far"]
+    assert [m.status for m in got] == ["verified", "to_verify", "illustrative", "illustrative"]
 
 
 def test_it_takes_services_within_reach_and_leaves_out_far_ones_that_do_not_serve_the_area():

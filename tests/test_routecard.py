@@ -22,7 +22,9 @@ def card():
     answers = advisor.empty_answers() | {"age": 10, "concerns": ["anxiety"], "impact": "moderate",
                                          "duration": "months", "postcode": "9991", "context": ["debts"]}
     request = advisor.RouteRequest(answers, ("svc-poh", "svc-cjg"))
-    return advisor.build_route_card(atlas, request, URL, [("Levensgevaar", "112"), ("Zelfmoordgedachten", "113 / 0800-0113")])
+    # svc-poh is an illustrative record: only demo mode puts it on a route card
+    return advisor.build_route_card(atlas, request, URL, [("Levensgevaar", "112"), ("Zelfmoordgedachten", "113 / 0800-0113")],
+                                    demo=True)
 
 
 def _text(pdf: bytes) -> bytes:

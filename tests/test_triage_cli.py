@@ -29,7 +29,9 @@ def test_it_reads_answers_from_stdin_and_writes_the_advice_as_one_json_object():
     assert (code, err) == (0, "")
     assert out.endswith("\n") and out.count("\n") == 1
     assert json.loads(out)["level"] == "gp_practice"
-    assert set(json.loads(out)) == {"level", "also", "next_step", "reasons", "rule_ids"}
+    assert list(json.loads(out)) == ["contract", "level", "also", "next_step", "urgency", "contacts", "reasons",
+                                     "rule_ids"]
+    assert json.loads(out)["contract"] == "2"
 
 
 def test_it_reads_answers_from_a_file_and_answers_in_english_on_request(tmp_path):
@@ -39,7 +41,7 @@ def test_it_reads_answers_from_a_file_and_answers_in_english_on_request(tmp_path
     data = json.loads(out)
     assert code == 0
     assert data["also"] == ["wijkteam"]
-    assert data["reasons"][1] == ("Something is also going on in the family (money worries or debts). "
+    assert data["reasons"][2] == ("Something is also going on in the family (money worries or debts). "
                                   "So ask the neighbourhood team for help as well.")
 
 
@@ -91,10 +93,52 @@ def test_it_answers_every_batch_line_in_order_and_exits_2_when_one_was_invalid()
     code, out, err = run(["--batch"], "\n".join(lines) + "\n")
     rows = [json.loads(line) for line in out.splitlines()]
     assert (code, err) == (2, "")
-    assert [r.get("level") for r in rows] == ["gp_practice", None, None, None, "crisis"]
+    assert [r.get("level") for r in rows] == ["gp_practice", None, None, "crisis"]  # the empty line is skipped
     assert rows[1] == {"error": "impact 'bad' is not allowed (allowed: none, mild, moderate, severe)"}
     assert rows[2] == {"error": "invalid JSON: Expecting property name enclosed in double quotes at line 1 column 2"}
-    assert rows[3] == {"error": "invalid JSON: empty line (expected one answers object per line)"}
+    assert rows[3]["contacts"] == ["huisarts_today", "112"]
+
+
+def test_a_batch_splits_on_newline_only_so_unicode_line_separators_keep_the_lines_aligned():
+    tricky = ["a\u2028b", "c\u2029d", "e\u0085f", "g\x0ch", "i\x0bj", "k\x1cl\x1dm\x1en"]
+    lines = [json.dumps({**ANXIETY, "age": i, "note": text}, ensure_ascii=False) for i, text in enumerate(tricky)]
+    lines.insert(3, json.dumps({**ANXIETY, "impact": "bad"}))
+    code, out, _ = run(["--batch"], "\r\n".join(lines) + "\r\n")
+    rows = [json.loads(line) for line in out.split("\n") if line]
+    assert code == 2
+    assert len(rows) == len(lines) == 7
+    assert [r.get("level") for r in rows] == ["gp_practice"] * 3 + [None] + ["gp_practice"] * 3
+    assert "error" in rows[3]
+    assert all(ch not in out for ch in "\u2028\u2029\u0085\x0b\x0c\x1c")  # escaped in the output
+
+
+def test_an_age_with_thousands_of_digits_is_an_input_error_naming_the_field():
+    text = '{"age": 1' + "0" * 5000 + ', "concerns": ["anxiety"], "impact": "mild", "duration": "weeks"}'
+    code, out, err = run([], text)
+    assert (code, out) == (2, "")
+    assert err == "age with 5001 digits is out of range (expected a whole number of years 0-23)\n"
+    code, out, _ = run(["--batch"], text + "\n" + json.dumps(ANXIETY) + "\n")
+    assert code == 2
+    assert [json.loads(line).get("level") for line in out.splitlines()] == [None, "gp_practice"]
+
+
+def test_a_utf8_byte_order_mark_is_accepted_on_stdin_and_invalid_utf8_is_named():
+    body = json.dumps(ANXIETY).encode("utf-8")
+    ok = subprocess.run([sys.executable, "-m", "socialmap", "triage"], input=b"\xef\xbb\xbf" + body,
+                        capture_output=True, cwd=ROOT, timeout=60)
+    assert (ok.returncode, ok.stderr) == (0, b"")
+    assert json.loads(ok.stdout)["level"] == "gp_practice"
+    bad = subprocess.run([sys.executable, "-m", "socialmap", "triage"], input=body.replace(b"anxiety", b"anxiety\xff"),
+                         capture_output=True, cwd=ROOT, timeout=60)
+    assert (bad.returncode, bad.stdout, bad.stderr) == (2, b"", b"input is not UTF-8 text\n")
+
+
+def test_the_command_line_ignores_the_apps_own_for_self_key():
+    answers = {"age": 19, "concerns": ["low_mood"], "impact": "mild", "duration": "weeks", "red_flags": ["suicidality"]}
+    plain = json.loads(run([], json.dumps(answers))[1])
+    with_key = json.loads(run([], json.dumps({**answers, "for_self": True}))[1])
+    assert plain == with_key
+    assert plain["reasons"][0].startswith("De jongere denkt aan zelfdoding.")
 
 
 def test_it_exits_0_for_a_fully_valid_batch_of_thousands_of_lines():

@@ -104,7 +104,7 @@ def _triage_schemas(pc4s: tuple[str, ...], area_codes: tuple[str, ...]) -> dict[
 def postcode_pattern(pc4s: tuple[str, ...], optional: bool = False) -> str:
     """A pattern for the region's postcodes (PC4, or PC6 with or without a space, any case)."""
     core = "(" + "|".join(sorted(pc4s)) + r")\s*([A-Za-z]{2})?\s*"
-    return rf"^\s*({core})?$" if optional else rf"^\s*{core}$"
+    return rf"^(|\s*{core})$" if optional else rf"^\s*{core}$"
 
 
 @functools.lru_cache(maxsize=4)

@@ -90,3 +90,18 @@ def test_the_export_command_refuses_bad_arguments_with_one_line_and_exit_1(tmp_p
     assert capsys.readouterr().err == ("export: region 'nowhere' not found (expected a region id (kennemerland) "
                                        "or a region folder)\n")
     assert not (tmp_path / "x").exists()
+
+
+def test_the_beheer_export_tab_offers_the_three_downloads_and_names_the_licence(mini_region, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SOCIALMAP_REGION", str(mini_region))
+    at = AppTest.from_file(str(ROOT / "views" / "beheer.py"), default_timeout=60)
+    at.run()
+    at.radio(key="curator_section").set_value("export").run()
+    assert not at.exception
+    assert at.checkbox(key="dl_include_illustrative").value is False
+    assert ("Licentie: CC BY 4.0. Vermeld de bron: Testdata. Geometrie: vierkanten in RD New, geen echte CBS-grenzen."
+            in [c.value for c in at.caption])
+    at.checkbox(key="dl_include_illustrative").check().run()
+    assert not at.exception

@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import geo, loader, vocab
 from ..curation import hsds, store
+from ..errors import SocialMapError
 
 
 def fold(text: str) -> str:
@@ -139,7 +140,11 @@ class Directory:
 
 class Holder:
     """The current :class:`Directory`, rebuilt when the region files change (checked at most every
-    ``check_every`` seconds, so edits in Beheer reach the API without a restart)."""
+    ``check_every`` seconds, so edits in Beheer reach the API without a restart). A small region is
+    rebuilt on the spot; a large one (``SYNC_LIMIT`` services or more) in a background thread while
+    the old data keeps being served."""
+
+    SYNC_LIMIT = 5000
 
     def __init__(self, folder: Path, check_every: float = 30.0) -> None:
         self.folder = Path(folder)
@@ -147,14 +152,27 @@ class Holder:
         self._lock = threading.Lock()
         self._dir = Directory.build(self.folder)
         self._checked = time.monotonic()
+        self._building: threading.Thread | None = None
+
+    def _rebuild(self) -> None:
+        try:
+            self._dir = Directory.build(self.folder)
+        except (SocialMapError, OSError, ValueError):  # invalid data mid-edit: keep serving the last good data
+            pass
+        finally:
+            self._building = None
 
     def get(self) -> Directory:
         if time.monotonic() - self._checked > self.check_every:
             with self._lock:
-                if time.monotonic() - self._checked > self.check_every:
+                if time.monotonic() - self._checked > self.check_every and self._building is None:
                     self._checked = time.monotonic()
                     if store.version_token(self.folder) != self._dir.version:
-                        self._dir = Directory.build(self.folder)
+                        if len(self._dir.services) < self.SYNC_LIMIT:
+                            self._rebuild()
+                        else:
+                            self._building = threading.Thread(target=self._rebuild, daemon=True)
+                            self._building.start()
         return self._dir
 
 

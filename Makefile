@@ -59,3 +59,9 @@ vendor:
 
 clean-venv:
 	rm -rf $(VENV)
+
+# The HSDS read API (and POST /triage) of the shipped region on http://127.0.0.1:$(API_PORT)
+API_PORT ?= 8000
+.PHONY: api
+api: $(VENV)/.installed
+	$(PY) -m socialmap api --host 127.0.0.1 --port $(API_PORT)

@@ -556,6 +556,7 @@ def build(raw: Path, out: Path, quiet: bool = False) -> dict:
         "huisartsenpost_service_id": "svc-huisartsen-spoedpost",
         "reach_m": 3000,
         "data_year": 2024,
+        "province": "Noord-Holland",  # state_province of HSDS addresses
         "attribution": (
             "Bron: CBS (Wijk- en buurtkaart 2024, Kerncijfers wijken en buurten 2024, Kerncijfers per "
             "postcode 2020/2021), via PDOK, CC BY 4.0. Gegevens over hulpaanbod: openbare websites, per "

@@ -16,6 +16,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "backup": ("socialmap.backup", "main_backup", "copy a region's data into a timestamped backup archive"),
     "restore": ("socialmap.backup", "main_restore", "restore a region's data from a backup archive"),
     "curator-hash": ("socialmap.curation.auth", "main_hash", "make the bcrypt hash for the curator password"),
+    # open data: HSDS/GeoJSON export and the HSDS read API
+    "export": ("socialmap.api.commands", "main_export", "write an HSDS JSON, HSDS tabular zip or GeoJSON export"),
+    "api": ("socialmap.api.commands", "main_api", "run the HSDS read API (and POST /triage)"),
 }
 
 

@@ -86,7 +86,7 @@ def test_a_wrong_password_keeps_the_page_read_only(page_env):
 def test_after_login_a_curator_can_edit_a_service_and_the_history_says_who(page_env):
     at = _login(_run())
     assert at.success[0].value == "U bent ingelogd."
-    assert _sections(at) == ["Kwaliteit", "Bewerken", "Meldingen", "Importeren", "Exporteren", "Geschiedenis"]
+    assert _sections(at) == ["Kwaliteit", "Bewerken", "Meldingen", "Controle", "Importeren", "Exporteren", "Geschiedenis"]
     at.radio(key="curator_section").set_value("edit").run()
     at.radio(key="curator_kind").set_value("service").run()
     at.selectbox(key="curator_pick_service").set_value("svc-cjg").run()

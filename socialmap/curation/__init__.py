@@ -20,8 +20,11 @@ per client address, 200 per server) into ``<region>/.suggestions/suggestions.jso
 (applied through the same validated edit path) or rejects it.
 
 Exports (``hsds.py``): HSDS 3.0 JSON (organization_package; validates against the Open Referral
-compiled schemas), HSDS tabular CSV (zip) and GeoJSON (WGS84) of the locations. Dutch fields travel
-as HSDS attributes ``socialmap:<column>``; export then import gives back the same data.
+compiled schemas), HSDS tabular CSV (zip, passes the official datapackage) and RFC 7946 GeoJSON of
+areas and locations, with licences and attribution; illustrative records only on request. Dutch
+fields follow the profile in ``docs/hsds-profile.md``; export then import gives back the same data.
+Other producers' HSDS files go into the review queue (``review.py``) and only go live when a
+curator approves each record.
 
 Storage decisions (see ``store.py`` for the details):
 

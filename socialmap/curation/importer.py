@@ -16,7 +16,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 from .. import loader
 from ..schema import TABLES, columns
@@ -25,6 +25,9 @@ from .auth import Curator, require_curator
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
+MAX_COLUMNS = 100
+MAX_CELLS = 600_000  # 20,000 rows of 30 columns; our widest table has 23
+MAX_UNPACKED = 50 * 1024 * 1024
 IMPORTABLE = ("organizations.csv", "locations.csv", "services.csv", "service_at_location.csv", "schedules.csv",
               "gp_practices.csv")
 
@@ -81,15 +84,7 @@ def read_upload(name: str, data: bytes) -> tuple[list[str], list[dict[str, str]]
         raise ImportError_(f"{name}: file is {len(data) // 1024} KB (at most {MAX_BYTES // 1024} KB allowed)")
     lower = name.lower()
     if lower.endswith(".xlsx"):
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a broken file
-            raise ImportError_(f"{name}: not a readable .xlsx file ({exc.__class__.__name__})") from None
-        sheet = book.worksheets[0]
-        grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        book.close()
+        header, rows = _read_xlsx(name, data)
     elif lower.endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")
@@ -97,21 +92,107 @@ def read_upload(name: str, data: bytes) -> tuple[list[str], list[dict[str, str]]
             raise ImportError_(f"{name}: is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}); save it as UTF-8") from None
         first = text.split("\n", 1)[0]
         delimiter = ";" if first.count(";") > first.count(",") else ","
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         try:
-            grid = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)]
+            header, rows = _rows(name, reader)
         except csv.Error as exc:
-            raise ImportError_(f"{name}: broken CSV ({exc})") from None
+            raise ImportError_(f"{name} line {reader.line_num}: broken CSV ({exc})") from None
     else:
         raise ImportError_(f"{name}: file type not allowed (allowed: .csv, .xlsx)")
-    if not grid or not any(c.strip() for c in grid[0]):
+    return header, rows
+
+
+def _rows(name: str, grid: Iterator[list[str]]) -> tuple[list[str], list[dict[str, str]]]:
+    """Header and rows from a stream of rows; stops reading at MAX_ROWS (never reads the rest)."""
+    first = next(grid, None)
+    if not first or not any(c.strip() for c in first):
         raise ImportError_(f"{name}: file is empty (expected a header row)")
-    header = [c.strip() for c in grid[0]]
+    header = [c.strip() for c in first]
+    if len(header) > MAX_COLUMNS:
+        raise ImportError_(f"{name}: {len(header)} columns (at most {MAX_COLUMNS} allowed)")
     rows = []
-    for cells in grid[1:]:
+    for cells in grid:
         if len(rows) >= MAX_ROWS:
             raise ImportError_(f"{name}: more than {MAX_ROWS} rows")
         rows.append({h: (cells[i].strip() if i < len(cells) and cells[i] is not None else "") for i, h in enumerate(header) if h})
     return header, rows
+
+
+def _bounded_cells(name: str, rows: Iterator[tuple[Any, ...]]) -> Iterator[list[str]]:
+    """Rows as text, stopping once MAX_CELLS cells were read (a sheet without a true <dimension>)."""
+    seen = 0
+    for row in rows:
+        seen += len(row)
+        if seen > MAX_CELLS:
+            raise ImportError_(f"{name}: more than {MAX_CELLS} cells (at most {MAX_ROWS} rows of {MAX_CELLS // MAX_ROWS} columns)")
+        yield [_cell_text(v) for v in row[:MAX_COLUMNS]]
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+[0-9]+:([A-Z]+)([0-9]+)"')
+_STRING_COUNT = re.compile(rb'\b(?:uniqueCount|count)="([0-9]+)"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + char - 64
+    return number
+
+
+def _xlsx_precheck(name: str, data: bytes) -> None:
+    """Refuse an XLSX by its parts' sizes and headers before openpyxl parses anything: unpacked size,
+    the sheet's declared dimension and the number of shared strings (parsed in full on load)."""
+    import zipfile
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ImportError_(f"{name}: not a readable .xlsx file (BadZipFile)") from None
+    with zf:
+        if sum(i.file_size for i in zf.infolist()) > MAX_UNPACKED:
+            raise ImportError_(f"{name}: more than {MAX_UNPACKED // (1024 * 1024)} MB when unpacked")
+        for info in zf.infolist():
+            if not info.filename.startswith("xl/") or not info.filename.endswith(".xml"):
+                continue
+            with zf.open(info) as member:
+                head = member.read(4096)
+            if info.filename.startswith("xl/worksheets/"):
+                match = _DIMENSION.search(head)
+                if match and int(match.group(2)) > MAX_ROWS + 1:
+                    raise ImportError_(f"{name}: more than {MAX_ROWS} rows")
+                if match and _column_number(match.group(1)) > MAX_COLUMNS:
+                    raise ImportError_(f"{name}: {_column_number(match.group(1))} columns (at most {MAX_COLUMNS} allowed)")
+            elif info.filename == "xl/sharedStrings.xml":
+                match = _STRING_COUNT.search(head)
+                if match and int(match.group(1)) > MAX_CELLS:
+                    raise ImportError_(f"{name}: more than {MAX_CELLS} cells (at most {MAX_ROWS} rows of {MAX_CELLS // MAX_ROWS} columns)")
+
+
+def _read_xlsx(name: str, data: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    """First sheet of an XLSX, streamed (openpyxl read-only): at most MAX_COLUMNS cells per row are
+    looked at and reading stops at MAX_ROWS, so a sheet of millions of cells costs no more than
+    the allowed rows."""
+    import openpyxl
+
+    _xlsx_precheck(name, data)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+    except Exception as exc:  # openpyxl/zipfile raise many types for a broken file
+        raise ImportError_(f"{name}: not a readable .xlsx file ({exc.__class__.__name__})") from None
+    try:
+        rows_declared, cols_declared = sheet.max_row or 0, sheet.max_column or 0  # from <dimension>, when present
+        if rows_declared > MAX_ROWS + 1:
+            raise ImportError_(f"{name}: more than {MAX_ROWS} rows")
+        if cols_declared > MAX_COLUMNS:
+            raise ImportError_(f"{name}: {cols_declared} columns (at most {MAX_COLUMNS} allowed)")
+        return _rows(name, _bounded_cells(name, sheet.iter_rows(values_only=True)))
+    except ImportError_:
+        raise
+    except Exception as exc:  # a broken sheet part inside a valid zip
+        raise ImportError_(f"{name}: not a readable .xlsx file ({exc.__class__.__name__})") from None
+    finally:
+        book.close()
 
 
 def _norm(text: str) -> str:
@@ -263,17 +344,62 @@ def preview_upload(folder: str | Path, file: str, name: str, data: bytes, mappin
     return preview_tables(folder, {file: incoming}, {file: mapped}, retire_missing, source=name, today=today)
 
 
+def municipality_locator(folder: str | Path) -> Callable[[float, float], str | None]:
+    """``locate(lat, lon)`` → the CBS code of the region's gemeente that contains the point, or None."""
+    import geopandas as gpd
+    import shapely
+
+    from .. import geo
+
+    folder = Path(folder)
+    kinds = {r["code"]: r["kind"] for r in store.read_rows(folder, "areas.csv")[1]}
+    frame = gpd.read_file(folder / "areas.geojson")
+    polygons = [(code, geom) for code, geom in zip(frame["code"], frame.geometry, strict=True) if kinds.get(code) == "gemeente"]
+
+    def locate(lat: float, lon: float) -> str | None:
+        x, y = geo.lonlat_to_rd([lon], [lat])
+        point = shapely.Point(float(x[0]), float(y[0]))
+        return next((str(code) for code, geom in polygons if geom.covers(point)), None)
+
+    return locate
+
+
+def read_hsds(folder: str | Path, name: str, data: bytes) -> dict[str, list[dict[str, str]]]:
+    """Our rows of an HSDS 3.0 upload (JSON or tabular zip, any producer), bounded.
+
+    Raises ``ImportError_`` with a message naming the file, record and field for anything that is
+    too large, too deep, broken or not HSDS; never another exception.
+    """
+    if len(data) > MAX_BYTES:
+        raise ImportError_(f"{name}: file is {len(data) // 1024} KB (at most {MAX_BYTES // 1024} KB allowed)")
+    try:
+        orgs = hsds.read_upload(name, data)
+        return hsds.package_to_rows(orgs, locate=municipality_locator(folder))
+    except hsds.NotHSDS as exc:
+        raise ImportError_(str(exc)) from None
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise ImportError_(f"{name}: not HSDS 3.0 data ({exc.__class__.__name__}: {str(exc)[:200]})") from None
+
+
+def is_own_export(tables: dict[str, list[dict[str, str]]], name: str, data: bytes) -> bool:
+    """True when every record of an HSDS upload was written by a socialmap export (our profile)."""
+    del tables
+    try:
+        orgs = hsds.read_upload(name, data)
+    except (hsds.NotHSDS, ValueError):
+        return False
+    return all(hsds.is_own_profile(o) and all(hsds.is_own_profile(s) for s in o.get("services") or [])
+               for o in orgs)
+
+
 def preview_hsds(folder: str | Path, name: str, data: bytes, retire_missing: bool = False,
                  today: dt.date | None = None) -> Preview:
-    """Preview an HSDS 3.0 JSON (organization_package or service list) or tabular zip import."""
+    """Preview an HSDS 3.0 JSON or tabular zip import (our own exports; other producers' files go
+    to the review queue, see ``review.py``)."""
     try:
-        if name.lower().endswith(".zip"):
-            package = hsds.tabular_zip_to_package(data)
-        else:
-            package = json.loads(data.decode("utf-8-sig"))
-        tables = hsds.package_to_rows(package)
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        return Preview(store.version_token(Path(folder)), {}, [f"{name}: not HSDS 3.0 data ({exc})"], [], {}, {}, name)
+        tables = read_hsds(folder, name, data)
+    except ImportError_ as exc:
+        return Preview(store.version_token(Path(folder)), {}, [str(exc)], [], {}, {}, name)
     incoming = {f: [(i + 1, r) for i, r in enumerate(rows)] for f, rows in tables.items()}
     mapped = {f: list(columns(f)) for f in tables}
     return preview_tables(folder, incoming, mapped, retire_missing, source=f"{name} record", today=today)

@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import figures, i18n, vocab
-from ..curation import auth, hsds, importer, quality, records, store, suggestions
+from ..curation import auth, hsds, importer, quality, records, review, store, suggestions
 from ..errors import DataError, InputError
 from ..loader import region_path
 from ..schema import TABLES, columns
@@ -247,15 +247,7 @@ def dashboard(lang: str, folder: Path) -> None:
 # ---- exports (read-only, open data) ----------------------------------------------------------------
 
 def exports(lang: str, folder: Path) -> None:
-    st.caption(t("curation.export.help", lang))
-    name = folder.name
-    cols = st.columns(3)
-    cols[0].download_button(t("curation.export.hsds_json", lang), data=hsds.export_json(folder),
-                            file_name=f"{name}-hsds.json", mime="application/json", key="dl_hsds_json")
-    cols[1].download_button(t("curation.export.hsds_csv", lang), data=hsds.export_tabular_zip(folder),
-                            file_name=f"{name}-hsds-tabular.zip", mime="application/zip", key="dl_hsds_zip")
-    cols[2].download_button(t("curation.export.geojson", lang), data=hsds.export_geojson(folder),
-                            file_name=f"{name}-locations.geojson", mime="application/geo+json", key="dl_geojson")
+    open_data_exports(lang, folder)
 
 
 # ---- editing (curator only) ------------------------------------------------------------------------
@@ -451,7 +443,7 @@ def import_panel(lang: str, folder: Path, curator: auth.Curator) -> None:
     else:
         upload = st.file_uploader(t("curation.import.file_hsds", lang), type=["json", "zip"], key="curator_upload_hsds")
         if upload is not None and st.button(t("curation.import.preview", lang), key="curator_import_preview_hsds"):
-            preview = importer.preview_hsds(folder, upload.name, upload.getvalue(), retire_missing)
+            preview = hsds_upload(lang, folder, upload.name, upload.getvalue(), retire_missing)
     if preview is not None:
         st.session_state[_IMPORT_PREVIEW] = preview
     preview = st.session_state.get(_IMPORT_PREVIEW)
@@ -484,6 +476,98 @@ def history_panel(lang: str, folder: Path) -> None:
              t("curation.col.id", lang): e.get("record_id", e.get("source", "")),
              t("curation.col.fields", lang): ", ".join(e.get("fields", []) or e.get("files", []))} for e in entries]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+# ---- open data: exports and the review queue of other producers' HSDS records -----------------------
+
+def open_data_exports(lang: str, folder: Path) -> None:
+    """HSDS JSON, HSDS tabular zip and GeoJSON downloads (illustrative records only when ticked)."""
+    st.caption(t("curation.export.help", lang))
+    include = st.checkbox(t("opendata.export.include_illustrative", lang), key="dl_include_illustrative")
+    st.caption(t("opendata.export.licence", lang, attribution=common.md_escape(hsds.license_info(folder)["attribution"])))
+    name = folder.name + ("-met-voorbeelden" if include else "")
+    cols = st.columns(3)
+    cols[0].download_button(t("curation.export.hsds_json", lang), data=hsds.export_json(folder, include),
+                            file_name=f"{name}-hsds.json", mime="application/json", key="dl_hsds_json")
+    cols[1].download_button(t("curation.export.hsds_csv", lang), data=hsds.export_tabular_zip(folder, include),
+                            file_name=f"{name}-hsds-tabular.zip", mime="application/zip", key="dl_hsds_zip")
+    cols[2].download_button(t("curation.export.geojson", lang), data=hsds.export_geojson(folder, include),
+                            file_name=f"{name}.geojson", mime="application/geo+json", key="dl_geojson")
+
+
+def hsds_upload(lang: str, folder: Path, name: str, data: bytes, retire_missing: bool) -> importer.Preview | None:
+    """Our own HSDS exports get the usual preview; other producers' records go to the review queue."""
+    try:
+        tables = importer.read_hsds(folder, name, data)
+    except importer.ImportError_ as exc:
+        st.error(t("opendata.review.unreadable", lang, reason=common.md_escape(str(exc))), icon="⛔")
+        return None
+    if importer.is_own_export(tables, name, data):
+        return importer.preview_hsds(folder, name, data, retire_missing)
+    result = review.enqueue(folder, name, data)
+    if result.errors:
+        st.error(t("opendata.review.unreadable", lang, reason=common.md_escape("; ".join(result.errors))), icon="⛔")
+    else:
+        st.session_state[_FLASH] = ("success", "opendata.review.queued", {"n": result.added, "source": name})
+        st.session_state["curator_section_next"] = "review"
+        st.rerun()
+    return None
+
+
+def review_panel(lang: str, folder: Path, curator: auth.Curator) -> None:
+    """Records from other producers' HSDS files: fill in, approve (validated save) or reject."""
+    st.caption(t("opendata.review.intro", lang))
+    waiting = review.items(folder)
+    if not waiting:
+        st.caption(t("opendata.review.none", lang))
+        return
+    names = {i.id: i.name for i in waiting}
+    version = store.version_token(folder)
+    for item in waiting:
+        with st.container(border=True):
+            _review_item(lang, folder, curator, item, names, version)
+
+
+def _review_item(lang: str, folder: Path, curator: auth.Curator, item: review.Item, names: dict[str, str],
+                 version: str) -> None:
+    st.markdown(t("opendata.review.item", lang, kind=t(f"opendata.review.kind.{item.kind}", lang),
+                  name=common.md_escape(item.name), id=common.md_escape(item.record_id),
+                  source=common.md_escape(item.source), when=item.received_at[:16].replace("T", " ")))
+    if item.needs:
+        st.caption(t("opendata.review.needs", lang, names=common.md_escape(", ".join(names.get(n, n) for n in item.needs))))
+    problems = review.problems(folder, item)
+    if problems:
+        st.warning(t("opendata.review.problems", lang), icon="✏️")
+        st.code("\n".join(problems[:20]), language=None, wrap_lines=True)
+    else:
+        st.success(t("opendata.review.ok", lang), icon="✅")
+    file = review.KINDS[item.kind]
+    fields = [c for c in TABLES[file] if c.name in review.CURATOR_FIELDS[file] or c.name in ("name", "description")]
+    with st.form(f"review_form_{item.id}"):
+        values: dict[str, str] = {}
+        grid = st.columns(2)
+        for number, col in enumerate(fields):
+            with grid[number % 2]:
+                values[col.name] = _field(col, item.main.get(col.name, ""), lang, f"review_{item.id}_{col.name}", folder)
+        cols = st.columns(3)
+        save = cols[0].form_submit_button(t("opendata.review.save", lang))
+        approve = cols[1].form_submit_button(t("opendata.review.approve", lang), type="primary")
+        reject = cols[2].form_submit_button(t("opendata.review.reject", lang))
+    try:
+        if save or approve:
+            review.update(folder, item.id, values, curator)
+        if approve:
+            review.approve(folder, item.id, curator, version)
+            _after_save()
+        if reject:
+            review.reject(folder, item.id, curator)
+    except (DataError, InputError, store.ConcurrentEditError) as exc:
+        _show_failure(exc, lang)
+        return
+    if save or approve or reject:
+        key = "opendata.review.approved" if approve else "opendata.review.rejected" if reject else "opendata.review.saved"
+        st.session_state[_FLASH] = ("success" if not reject else "info", key)
+        st.rerun()
 
 
 # ---- "Meld een fout" (public) ----------------------------------------------------------------------
@@ -544,7 +628,9 @@ def page(lang: str) -> None:
     flash(lang)
     login_box(lang)
     curator = current_curator()
-    names = ["dashboard", "export"] if curator is None else ["dashboard", "edit", "suggestions", "import", "export", "history"]
+    names = ["dashboard", "export"] if curator is None else ["dashboard", "edit", "suggestions", "review", "import", "export", "history"]
+    if st.session_state.pop("curator_section_next", None) in names:
+        st.session_state["curator_section"] = "review"
     if st.session_state.get("curator_section") not in names:
         st.session_state["curator_section"] = "dashboard"
     section = st.radio(t("curation.section", lang), names, horizontal=True, key="curator_section",
@@ -558,6 +644,8 @@ def page(lang: str) -> None:
         edit_panel(lang, folder, curator)
     elif curator is not None and section == "suggestions":
         suggestions_panel(lang, folder, curator)
+    elif curator is not None and section == "review":
+        review_panel(lang, folder, curator)
     elif curator is not None and section == "import":
         import_panel(lang, folder, curator)
     elif curator is not None and section == "history":

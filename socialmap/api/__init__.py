@@ -1,0 +1,1 @@
+"""HSDS 3.0 read API (FastAPI/ASGI) of a region: ``python -m socialmap api``."""

@@ -77,7 +77,7 @@ def test_the_export_command_includes_illustrative_records_only_when_asked(tmp_pa
     out = tmp_path / "all.json"
     assert commands.main_export(["--format", "hsds-json", "--out", str(out), "--include-illustrative"]) == 0
     services = [s for org in json.loads(out.read_bytes())["organizations"] for s in org.get("services", [])]
-    assert len(services) == 155 and sum(s["status"] == "inactive" for s in services) == 122
+    assert len(services) == 154 and sum(s["status"] == "inactive" for s in services) == 121
 
 
 def test_the_export_command_refuses_bad_arguments_with_one_line_and_exit_1(tmp_path, capsys):
@@ -87,7 +87,7 @@ def test_the_export_command_refuses_bad_arguments_with_one_line_and_exit_1(tmp_p
     assert commands.main_export(["--format", "geojson", "--out", str(tmp_path / "missing" / "x.geojson")]) == 1
     assert capsys.readouterr().err == f"export: --out {tmp_path / 'missing' / 'x.geojson'}: folder {tmp_path / 'missing'} does not exist\n"
     assert commands.main_export(["--format", "geojson", "--out", str(tmp_path / "x"), "--region", "nowhere"]) == 1
-    assert capsys.readouterr().err == ("export: region 'nowhere' not found (expected a region id (kennemerland) "
+    assert capsys.readouterr().err == ("export: region 'nowhere' not found (expected a region id (heuvelland, kennemerland) "
                                        "or a region folder)\n")
     assert not (tmp_path / "x").exists()
 

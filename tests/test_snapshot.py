@@ -99,3 +99,11 @@ def test_the_shared_indexes_are_built_in_the_background_and_say_when_they_are_re
     assert state.steps == ["match", "lookup", "search", "wijk", "map"]
     assert snapshot.readiness(atlas).as_dict()["ready"] is True
     assert matching.lookup.peek(atlas) is not None
+
+
+def test_the_validate_command_leaves_a_fresh_snapshot_for_the_app(mini_region):
+    from socialmap import validate
+
+    shutil.rmtree(mini_region / snapshot.SNAPSHOT_DIR, ignore_errors=True)
+    assert validate.main([str(mini_region), "--quiet"]) == 0
+    assert snapshot.is_fresh(mini_region)

@@ -132,7 +132,7 @@ print(json.dumps(out))
 """
 
 _PAGES = r"""
-import json, resource, statistics, sys, time
+import json, os, resource, statistics, sys, time
 from streamlit.testing.v1 import AppTest
 from socialmap import snapshot
 from socialmap.ui import common, state
@@ -143,19 +143,20 @@ blank.run()
 def blank_ms():
     t = time.perf_counter(); blank.run(); return (time.perf_counter() - t) * 1000
 
-at = AppTest.from_file("app.py", default_timeout=900)
+at = AppTest.from_file(os.path.abspath("app.py"), default_timeout=900)
 t = time.perf_counter(); at.run(); start_first = (time.perf_counter() - t) * 1000
 atlas = common.get_atlas(region)
 t = time.perf_counter()
 while not snapshot.readiness(atlas).ready and not snapshot.readiness(atlas).error:
     time.sleep(0.2)
+print("indexes ready", time.perf_counter() - t, file=sys.stderr, flush=True)
 out = {"wait_indexes_s": time.perf_counter() - t, "start_first_ms": start_first, "readiness": snapshot.readiness(atlas).as_dict()}
 pages = {"start": "views/start.py", "hulpwijzer": "views/hulpwijzer.py", "routekaart": "views/routekaart.py",
          "sociale_kaart": "views/sociale_kaart.py", "wijkprofiel": "views/wijkprofiel.py", "dekking": "views/dekking.py",
          "zorgroutes": "views/zorgroutes.py", "beheer": "views/beheer.py"}
 link = sys.argv[3]
 for name, path in pages.items():
-    at = AppTest.from_file("app.py", default_timeout=900)
+    at = AppTest.from_file(os.path.abspath("app.py"), default_timeout=900)
     at.run()
     at.switch_page(path)
     if name == "routekaart":
@@ -189,6 +190,7 @@ for name, path in pages.items():
         if comps:
             r["map_bytes_postcode"] = len(comps[0].proto.json_args.encode())
     out[name] = r
+    print(name, json.dumps(r), file=sys.stderr, flush=True)
 out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out))
 """

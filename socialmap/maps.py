@@ -409,6 +409,15 @@ def _merc_px(lon: np.ndarray, lat: np.ndarray, zoom: int) -> tuple[np.ndarray, n
     return x, y
 
 
+#: Outlines are simplified for these zoom levels only (a zoom uses the next band up: 7 → 8, 11 → 12).
+ZOOM_BANDS = (8, 10, 12, 14)
+
+
+def zoom_band(zoom: int) -> int:
+    """The zoom band whose simplified outlines a zoom level draws."""
+    return next((band for band in ZOOM_BANDS if zoom <= band), ZOOM_BANDS[-1])
+
+
 def decimals_for_zoom(zoom: int) -> int:
     """Decimals of a degree that still resolve one screen pixel at a zoom level (3 to 5)."""
     return int(max(3, min(_DECIMALS, math.ceil(math.log10(256.0 * 2 ** max(zoom, 0) / 360.0)))))
@@ -445,7 +454,7 @@ class ViewLayers:
     """The data the browser gets for one view (plain GeoJSON-like dicts; no HTML document)."""
 
     outline_kind: str | None  # buurt / wijk / gemeente / None
-    outlines: list[dict[str, Any]]  # interactive outlines (tooltip + popup)
+    outlines: list[dict[str, Any]]  # interactive outlines (tooltip + popup); "geometry" is JSON text
     frames: list[dict[str, Any]]  # non-interactive wijk outlines around buurten
     focus: list[dict[str, Any]]
     points: list[dict[str, Any]]  # service points (one per location)
@@ -453,10 +462,18 @@ class ViewLayers:
     in_view: int  # services in view (before clustering)
 
     def to_json(self) -> str:
-        """Compact JSON for the page's script: ``</`` and Jinja openers cannot appear raw."""
-        data = {"outline_kind": self.outline_kind, "outlines": self.outlines, "frames": self.frames,
-                "focus": self.focus, "points": self.points, "clusters": self.clusters}
-        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        """Compact JSON for the page's script: ``</`` and Jinja openers cannot appear raw. Outline
+        geometries are JSON text already (cached per zoom band) and are put in as they are."""
+        def dumps(value: Any) -> str:
+            return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+        def areas(features: list[dict[str, Any]]) -> str:
+            return "[" + ",".join('{"type":"Feature","id":' + dumps(f["id"]) + ',"properties":' + dumps(f["properties"])
+                                  + ',"geometry":' + f["geometry"] + "}" for f in features) + "]"
+
+        text = ('{"outline_kind":' + dumps(self.outline_kind) + ',"outlines":' + areas(self.outlines)
+                + ',"frames":' + areas(self.frames) + ',"focus":' + areas(self.focus)
+                + ',"points":' + dumps(self.points) + ',"clusters":' + dumps(self.clusters) + "}")
         text = text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
         return re.sub(r"\{(?=[{%#])", r"\\u007b", text)
 
@@ -514,22 +531,34 @@ class ViewIndex:
             self.kind_codes[kind] = np.array(codes, dtype=object)
             self.kind_boxes[kind] = b
             self.kind_tree[kind] = shapely.STRtree(shapely.box(b[:, 0], b[:, 1], b[:, 2], b[:, 3]))
-        self._geoms: dict[tuple[str, int], dict[str, Any]] = {}
+        self._geoms: dict[tuple[str, int], dict[str, Any]] = {}  # (kind, zoom) -> code -> geometry or None
         self._layers: dict[Any, ViewLayers] = {}
         self._json: dict[Any, str] = {}
 
-    def geometries(self, kind: str, zoom: int) -> dict[str, Any]:
-        """code -> GeoJSON geometry (WGS84) of every area of a kind, simplified to about a pixel at
-        ``zoom`` (once per kind and zoom)."""
-        key = (kind, zoom)
-        if key not in self._geoms:
-            frame = self.area_rd[self.area_rd["kind"] == kind].copy()
-            frame["geometry"] = _drop_specks(frame.geometry.values, simplify_for_zoom(zoom))
-            wgs = geo.to_wgs84(frame)
-            geoms = _round_coords(wgs.geometry.values, decimals_for_zoom(zoom))
-            self._geoms[key] = {str(c): shapely.geometry.mapping(g) for c, g in zip(wgs.index, geoms)
-                                if g is not None and not g.is_empty}
-        return self._geoms[key]
+    def geometries(self, kind: str, zoom: int, codes: Iterable[str] | None = None) -> dict[str, str]:
+        """code -> GeoJSON geometry (WGS84, as JSON text) of the areas of a kind (``codes``, default
+        all), simplified to about a pixel at the zoom band of ``zoom``; each area is simplified once per
+        band, when it is first asked for (or by the background warm-up)."""
+        band = zoom_band(zoom)
+        cache = self._geoms.setdefault((kind, band), {})
+        frame = self.area_rd[self.area_rd["kind"] == kind]
+        wanted = list(frame.index) if codes is None else [c for c in codes if c in frame.index]
+        missing = [c for c in wanted if c not in cache]
+        if missing:
+            part = frame.loc[missing].copy()
+            part["geometry"] = _drop_specks(part.geometry.values, simplify_for_zoom(band))
+            wgs = geo.to_wgs84(part)
+            geoms = _round_coords(wgs.geometry.values, decimals_for_zoom(band))
+            for c, g in zip(wgs.index, geoms):
+                cache[str(c)] = None if g is None or g.is_empty else json.dumps(
+                    shapely.geometry.mapping(g), separators=(",", ":"))
+        return {c: cache[c] for c in wanted if cache.get(c) is not None}
+
+    def warm(self) -> None:
+        """Simplify every outline for every zoom band (for a background thread)."""
+        for band in ZOOM_BANDS:
+            for kind in _KIND_ORDER:
+                self.geometries(kind, band)
 
     def _codes_in(self, kind: str, box: Any) -> list[str]:
         tree = self.kind_tree.get(kind)
@@ -562,18 +591,19 @@ class ViewIndex:
             codes = self._codes_in(kind, box)
             if codes and len(codes) <= MAX_OUTLINES:
                 outline_kind = kind
-                geoms = self.geometries(kind, zoom)
+                geoms = self.geometries(kind, zoom, codes)
                 outlines = [{"type": "Feature", "id": c, "properties": self.area_props[c], "geometry": geoms[c]}
                             for c in codes if c in geoms and c in self.area_props]
                 if kind == "buurt":
-                    wgeoms = self.geometries("wijk", zoom)
+                    wijken = self._codes_in("wijk", box)
+                    wgeoms = self.geometries("wijk", zoom, wijken)
                     frames = [{"type": "Feature", "id": c, "properties": {"kind": "wijk"}, "geometry": wgeoms[c]}
-                              for c in self._codes_in("wijk", box) if c in wgeoms]
+                              for c in wijken if c in wgeoms]
                 break
         focus_feats = []
         if focus:
             kind = str(self.area_rd.at[focus, "kind"]) if focus in self.area_rd.index else None
-            geom = self.geometries(kind, zoom).get(focus) if kind else None
+            geom = self.geometries(kind, zoom, [focus]).get(focus) if kind else None
             if geom is not None:
                 focus_feats = [{"type": "Feature", "id": focus, "properties": {"kind": "focus"}, "geometry": geom}]
         inside = ((self.lon >= snapped.west) & (self.lon <= snapped.east) & (self.lat >= snapped.south)

@@ -216,7 +216,8 @@ def warm_indexes(atlas: Atlas) -> list[tuple[str, Callable[[Atlas], Any]]]:
         ("lookup", matching.lookup),
         ("search", search.search_index),
         ("wijk", profiles.wijk_index),
-        ("map", lambda a: maps.view_index(a, "nl", "")),
+        ("map", lambda a: maps.view_index(a, "nl", "").layers(maps.fit_view(maps.first_bounds(a)))),
+        ("outlines", lambda a: maps.view_index(a, "nl", "").warm()),
     ]
 
 

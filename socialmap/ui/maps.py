@@ -76,6 +76,8 @@ def map_component_args(region: str, atlas: Atlas, service_ids: list[str] | None,
     (or, before it reported one, the view the base map fits first)."""
     base = app_base()
     map_data(region, lang, base)  # warms the core cache once per process
+    if service_ids is not None and len(service_ids) == len(atlas.services):
+        service_ids = None  # no filter: the same cached layers as the warm-up
     fmap = maps.base_map(atlas, lang, asset_base=asset_base(), app_base=base, focus=focus)
     view = maps.View.from_returned(returned) or maps.fit_view(maps.first_bounds(atlas, lang, base, focus))
     group = maps.view_layer(atlas, view, service_ids, lang, base, focus, ids_key=_ids_key(service_ids))

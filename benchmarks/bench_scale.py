@@ -410,7 +410,7 @@ def report(results: dict) -> str:
     row("... Kennemerland p50, same process, ms", lambda r: r["advice"]["kem_p50_ms"], " ms", 3, exp=False)
     row("... **x Kennemerland** (target <= 2 at 200k)", lambda r: r["advice"]["p50_ms"] / r["advice"]["kem_p50_ms"], "x", exp=False)
     row("advice + match (reference, no lookup) p50, ms", lambda r: r["advice"]["match_p50_ms"], " ms", 3)
-    row("lookup table: build s / MB", lambda r: r["advice"]["lookup_build_s"], " s")
+    row("lookup table: build time, s", lambda r: r["advice"]["lookup_build_s"], " s")
     row("lookup table size, MB", lambda r: r["advice"]["lookup_mb"], " MB", 1)
     row("lookup == match on random cases (mismatches)", lambda r: float(r["advice"]["mismatches"]), "", 0, exp=False)
     row("map first view: component payload, KB", lambda r: r["pages"]["sociale_kaart"]["map_bytes"] / 1024, " KB", 0)

@@ -229,7 +229,7 @@ def cold(folder: Path, rounds: int = 3) -> dict:
             "ratio": med[0] / med[1]}
 
 
-def browser(folder: Path, sessions: int = 3, rounds: int = 3) -> dict:
+def browser(folder: Path, sessions: int = 5, rounds: int = 3) -> dict:
     from e2e import harness  # tests/e2e: the same server and Chromium set-up as the browser tests
     from playwright.sync_api import sync_playwright
 
@@ -286,13 +286,16 @@ def browser(folder: Path, sessions: int = 3, rounds: int = 3) -> dict:
                 pg.close()
             time.sleep(3)
             base = rss_mb()
-            pages = []
+            pages, steps = [], []
             for _ in range(sessions):
                 pg = ctx.new_page()
                 open_map(pg)
                 pages.append(pg)
+                time.sleep(3)
+                steps.append(rss_mb())
             time.sleep(5)
             after = rss_mb()
+            out["rss_steps_mb"] = steps
             out.update({"paint_s": paint, "blank_s": blanks, "ws_bytes": ws,
                         "paint_ratio": sorted(paint)[len(paint) // 2] / sorted(blanks)[len(blanks) // 2],
                         "rss_before_mb": base, "rss_after_mb": after, "sessions": sessions,

@@ -1,0 +1,109 @@
+"""Published snapshots of a region for the app processes (PostgreSQL store).
+
+After every committed save the writer writes the region, as of the new version, to
+``<snapshot root>/<region>/v<version>/`` (a complete region folder, written to a temporary name
+and renamed into place, so a reader never sees half of it). Every app process asks the database
+for the region's version (one indexed ``SELECT``, at most once per ``POLL_S`` seconds per
+process) and loads the folder of that version; a process that finds no folder for it (another
+host, a save from the command line) builds it itself. So a save is picked up by every process
+without a restart, within ``POLL_S`` seconds plus one atlas load.
+
+The snapshot root is ``$SOCIALMAP_SNAPSHOT_DIR`` (default: ``socialmap-snapshots`` in the system's
+temporary directory); the newest ``KEEP`` versions of each region are kept.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from . import pg
+
+SNAPSHOT_ENV = "SOCIALMAP_SNAPSHOT_DIR"
+POLL_S = 2.0
+KEEP = 5
+
+_lock = threading.Lock()
+_versions: dict[str, tuple[float, int]] = {}
+_conn: list = []
+
+
+def snapshot_root() -> Path:
+    return Path(os.environ.get(SNAPSHOT_ENV) or Path(tempfile.gettempdir()) / "socialmap-snapshots")
+
+
+def _folder(region: str, version: int) -> Path:
+    return snapshot_root() / region / f"v{version}"
+
+
+def current_version(region: str, url: str | None = None, max_age_s: float = POLL_S) -> int:
+    """The region's committed version, asked at most once per ``max_age_s`` seconds in this process."""
+    now = time.monotonic()
+    with _lock:
+        cached = _versions.get(region)
+        if cached is not None and now - cached[0] < max_age_s:
+            return cached[1]
+        for attempt in (1, 2):
+            try:
+                if not _conn or _conn[0].closed:
+                    _conn[:] = [pg.psycopg.connect(pg.database_url(url), autocommit=True)]
+                version = pg.region_version(_conn[0], region)
+                break
+            except pg.psycopg.OperationalError:
+                _conn.clear()
+                if attempt == 2:
+                    raise
+        if version is None:
+            raise pg.InputError(f"region '{region}' is not in the database (load it with: python -m socialmap db load <folder>)",
+                                field="region", value=region)
+        _versions[region] = (now, version)
+        return version
+
+
+def ensure_snapshot(region: str, url: str | None = None, version: int | None = None) -> Path:
+    """The folder of the region's snapshot at ``version`` (default: the current one), built when missing."""
+    if version is not None and (_folder(region, version) / "region.yaml").is_file():
+        return _folder(region, version)
+    base = snapshot_root() / region
+    base.mkdir(parents=True, exist_ok=True)
+    with open(base / ".lock", "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            with pg.connect(url) as conn:
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                now = pg.region_version(conn, region)
+                if now is None:
+                    raise pg.InputError(f"region '{region}' is not in the database", field="region", value=region)
+                target = _folder(region, now)
+                if not (target / "region.yaml").is_file():
+                    tmp = base / f".v{now}.{uuid.uuid4().hex[:8]}"
+                    pg.write_folder(conn, region, tmp)
+                    if target.exists():
+                        shutil.rmtree(target)
+                    os.replace(tmp, target)
+            _prune(base)
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    with _lock:
+        _versions[region] = (time.monotonic(), now)
+    return target
+
+
+def _prune(base: Path) -> None:
+    found = sorted((int(p.name[1:]), p) for p in base.iterdir() if p.is_dir() and p.name[1:].isdigit() and p.name[0] == "v")
+    for _, path in found[:-KEEP]:
+        shutil.rmtree(path, ignore_errors=True)
+    for stray in base.glob(".v*"):
+        if stray.is_dir() and time.time() - stray.stat().st_mtime > 600:
+            shutil.rmtree(stray, ignore_errors=True)
+
+
+def published_folder(region: str, url: str | None = None) -> Path:
+    """The snapshot folder an app process should load for ``region`` now."""
+    return ensure_snapshot(region, url, current_version(region, url))

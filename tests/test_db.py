@@ -369,3 +369,51 @@ def test_the_curation_modules_for_the_database_write_through_the_same_functions(
     assert _service(region)["waiting_weeks"] == "11"
     assert a_store.ConcurrentEditError is store.ConcurrentEditError and a_records.KINDS is records.KINDS
     assert a_store.history(folder, limit=1)[0]["fields"] == ["waiting_weeks"]
+
+
+# ---- the Beheer page on the database ---------------------------------------------------------------
+
+@pytest.fixture
+def beheer_on_db(region, monkeypatch):
+    """The curation page with SOCIALMAP_DATABASE_URL set (its modules chosen again at import)."""
+    import importlib
+
+    from curation_helpers import HASH
+    from socialmap.curation import auth
+    from socialmap.ui import common, curation
+
+    monkeypatch.setenv(db.ENV_URL, region.url)
+    monkeypatch.setenv("SOCIALMAP_REGION", region.region)
+    monkeypatch.setenv(auth.HASH_ENV, HASH)
+    importlib.reload(curation)
+    common.get_atlas.clear()
+    yield region
+    monkeypatch.delenv(db.ENV_URL)
+    importlib.reload(curation)
+    common.get_atlas.clear()
+
+
+def test_the_beheer_page_edits_the_database_and_the_history_says_who(beheer_on_db, snapshot_dir):
+    from curation_helpers import PASSWORD
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "views" / "beheer.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    at.text_input(key="curator_name").input("Anna")
+    at.text_input(key="curator_password").input(PASSWORD)
+    at.button(key="FormSubmitter:curator_login-Inloggen").click()
+    at.run()
+    at.radio(key="curator_section").set_value("edit").run()
+    at.radio(key="curator_kind").set_value("service").run()
+    at.selectbox(key="curator_pick_service").set_value("svc-cjg").run()
+    form = next(f.proto.form.form_id for f in at.get("form") if f.proto.form.form_id.startswith("curator_form_service_svc-cjg"))
+    assert form == "curator_form_service_svc-cjg_1"  # opened on version 1 of the database
+    at.text_input(key=f"{form}_name").input("Opvoedspreekuur CJG Oost")
+    at.button(key=f"FormSubmitter:{form}-Opslaan").click()
+    at.run()
+    assert not at.exception
+    assert at.success[0].value == "Opgeslagen: svc-cjg (gewijzigd: name)."
+    assert _service(beheer_on_db)["name"] == "Opvoedspreekuur CJG Oost"
+    assert beheer_on_db.history(limit=1)[0]["who"] == "Anna"
+    assert "Opvoedspreekuur CJG Oost" in (snapshot_dir / beheer_on_db.region / "v2" / "services.csv").read_text()

@@ -15,6 +15,7 @@ from .. import i18n
 from ..crisis import CRISIS_LINES
 from ..errors import DataError
 from ..curation.store import recover
+from ..db import atlas_folder
 from ..loader import DEFAULT_REGION, load_region, region_path
 from ..model import Atlas
 from . import state
@@ -23,15 +24,23 @@ def region_id() -> str:
     return os.environ.get("SOCIALMAP_REGION", DEFAULT_REGION)
 
 
-@st.cache_resource(show_spinner=False)
 def get_atlas(region: str) -> Atlas:
-    """The region's atlas, loaded and validated once per process. Raises ``DataError``.
+    """The region's atlas, loaded and validated once per process and version. Raises ``DataError``.
 
-    An interrupted curator save is finished (or rolled back) first, so the app never reads a
-    half-written region.
+    The folder is the region folder, or with a database the published snapshot of its current
+    version (``socialmap.db.atlas_folder``), so every process picks up a committed save.
     """
-    recover(region_path(region))
-    return load_region(region)
+    return _atlas_at(str(atlas_folder(region)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=3)
+def _atlas_at(folder: str) -> Atlas:
+    """An interrupted curator save is finished (or rolled back) first: never a half-written region."""
+    recover(region_path(folder))
+    return load_region(folder)
+
+
+get_atlas.clear = _atlas_at.clear  # type: ignore[attr-defined]
 
 
 def current_lang() -> str:

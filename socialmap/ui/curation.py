@@ -19,11 +19,13 @@ import pandas as pd
 import streamlit as st
 
 from .. import i18n, vocab
-from ..curation import auth, hsds, importer, quality, records, store, suggestions
+from ..curation import auth, hsds, quality
+from ..db import atlas_folder, curation_modules
 from ..errors import DataError, InputError
-from ..loader import region_path
 from ..schema import TABLES, columns
 from . import common, state
+
+store, records, suggestions, importer = curation_modules()  # the file store, or the database
 
 _LOGIN_FAILS = "_curator_login_fails"
 _SUGGEST_TIMES = "_curator_suggest_times"
@@ -38,7 +40,7 @@ def t(key: str, lang: str, **fmt: Any) -> str:
 
 
 def region_folder() -> Path:
-    return region_path(common.region_id())
+    return atlas_folder(common.region_id())
 
 
 # ---- login -----------------------------------------------------------------------------------

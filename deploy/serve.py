@@ -20,6 +20,7 @@ exits is reported and not restarted (``--restart`` restarts it after 2 s).
 from __future__ import annotations
 
 import argparse
+import importlib
 import importlib.util
 import json
 import os
@@ -52,8 +53,6 @@ def api_target() -> list[str] | None:
     """uvicorn arguments for the HSDS API, or None when this version has no ``socialmap.api``."""
     if importlib.util.find_spec("socialmap.api") is None:
         return None
-    import importlib
-
     for module in ("socialmap.api", "socialmap.api.app", "socialmap.api.main"):
         try:
             mod = importlib.import_module(module)

@@ -263,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
             "errors": len(stats.errors), "error_samples": stats.errors[:10],
             "killed": killed, "sessions_interrupted": len(stats.interrupted),
             "steps": {k: {"n": len(v), "p50_ms": round(_p(v, 0.5)), "p95_ms": round(_p(v, 0.95)),
-                          "max_ms": round(max(v)) if v else None} for k, v in stats.latency.items()},
+                          "max_ms": round(max(v))} for k, v in stats.latency.items() if v},
             "saves_committed": len(committed), "saves_lost": lost, "save_problems": problems,
             "snapshot_has_last_save": snap_ok,
         }

@@ -83,6 +83,9 @@ class WsSession:
                                 "Origin": self.base_url})
         self.closed = False
         self.widgets.clear()
+        self.page_links.clear()
+        self.exceptions.clear()
+        self.page_script_hash = ""  # a page load: the server picks the page from the URL path
         self._reader = asyncio.create_task(self._read())
         self.query_string = parsed.query
         await self.rerun(page_name=parsed.path.strip("/"), states=[])

@@ -3,7 +3,7 @@
     .venv/bin/python deploy/serve.py [--processes 2] [--port 8080] [--host 127.0.0.1] [--run-dir DIR]
 
 * app processes: ``streamlit run app.py`` on 127.0.0.1, ports ``--app-port``, ``--app-port``+1, ...;
-* the HSDS API (``socialmap.api``, when this version has it) with uvicorn, access log off;
+* the HSDS API (``python -m socialmap api``, when this version has it; its access log is off);
 * nginx (``deploy/nginx.conf.template``) on ``--host:--port``: sticky sessions by cookie for
   Streamlit's websockets, ``/api/`` to the API, an access log without query strings.
 
@@ -38,6 +38,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 NGINX_CANDIDATES = ("nginx", "/usr/sbin/nginx")
+sys.path.insert(0, str(ROOT))
+
+from socialmap.db import region_id  # noqa: E402
+from socialmap.loader import region_path  # noqa: E402
 
 
 def nginx_binary() -> str:
@@ -49,20 +53,10 @@ def nginx_binary() -> str:
                      "'sudo apt-get install nginx-light'")
 
 
-def api_target() -> list[str] | None:
-    """uvicorn arguments for the HSDS API, or None when this version has no ``socialmap.api``."""
-    if importlib.util.find_spec("socialmap.api") is None:
-        return None
-    for module in ("socialmap.api", "socialmap.api.app", "socialmap.api.main"):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError:
-            continue
-        if hasattr(mod, "app"):
-            return [f"{module}:app"]
-        if hasattr(mod, "create_app"):
-            return ["--factory", f"{module}:create_app"]
-    return None
+def api_available() -> bool:
+    """Whether this version has the HSDS API (``python -m socialmap api``)."""
+    return importlib.util.find_spec("socialmap.api") is not None and \
+        importlib.util.find_spec("socialmap.api.commands") is not None
 
 
 def render_nginx(run_dir: Path, host: str, port: int, app_ports: list[int], api_port: int | None) -> str:
@@ -70,7 +64,7 @@ def render_nginx(run_dir: Path, host: str, port: int, app_ports: list[int], api_
     api_upstream = api_location = ""
     if api_port is not None:
         api_upstream = f"\n    upstream socialmap_api {{\n        server 127.0.0.1:{api_port};\n    }}\n"
-        api_location = ("        location /api/ {\n            proxy_pass http://socialmap_api;\n"
+        api_location = ("        location /api/ {\n            proxy_pass http://socialmap_api/;\n"
                         "            proxy_set_header Host $http_host;\n        }\n")
     return string.Template(TEMPLATE.read_text(encoding="utf-8")).safe_substitute(
         run_dir=str(run_dir), host=host, port=str(port), app_servers=servers, api_upstream=api_upstream,
@@ -96,12 +90,14 @@ def port_free(host: str, port: int) -> bool:
         return sock.connect_ex((host, port)) != 0
 
 
-def prepare_database() -> None:
-    """Migrate the schema; load the region folder when the database does not have the region yet."""
+def prepare_database() -> Path | None:
+    """Migrate the schema; load the region folder when the database does not have the region yet.
+
+    Returns the published snapshot folder (None without a database).
+    """
     if not os.environ.get("SOCIALMAP_DATABASE_URL"):
-        return
-    from socialmap.db import pg, publish, region_id
-    from socialmap.loader import region_path
+        return None
+    from socialmap.db import pg, publish
 
     pg.migrate()
     region = region_id()
@@ -110,7 +106,9 @@ def prepare_database() -> None:
     if not known:
         version = pg.load(region_path(region), region=Path(region).name)
         print(f"serve: loaded {region_path(region)} into the database (version {version})")
-    print(f"serve: snapshot {publish.ensure_snapshot(Path(region).name)}")
+    snapshot = publish.ensure_snapshot(Path(region).name)
+    print(f"serve: snapshot {snapshot}")
+    return snapshot
 
 
 class Supervisor:
@@ -140,20 +138,20 @@ class Supervisor:
             (self.run_dir / "tmp" / sub).mkdir(parents=True, exist_ok=True)
         nginx = nginx_binary()
         app_ports = [args.app_port + i for i in range(args.processes)]
-        api = api_target()
+        api = api_available()
         api_port = args.app_port + args.processes if api else None
         for port in [args.port, *app_ports, *([api_port] if api_port else [])]:
             if not port_free("127.0.0.1", port):
                 raise SystemExit(f"serve: port {port} is in use (choose --port / --app-port)")
-        prepare_database()
+        api_folder = prepare_database() or region_path(region_id())
         for number, port in enumerate(app_ports, start=1):
             self.spawn(f"app-{number}", [
                 sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                 "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
                 "--server.fileWatcherType", "none", "--server.runOnSave", "false"])
         if api and api_port:
-            self.spawn("api", [sys.executable, "-m", "uvicorn", *api, "--host", "127.0.0.1", "--port", str(api_port),
-                               "--no-access-log", "--log-level", "warning"])
+            self.spawn("api", [sys.executable, "-m", "socialmap", "api", "--host", "127.0.0.1", "--port", str(api_port),
+                               "--region", str(api_folder)])
         conf = self.run_dir / "nginx.conf"
         conf.write_text(render_nginx(self.run_dir, args.host, args.port, app_ports, api_port), encoding="utf-8")
         check = subprocess.run([nginx, "-t", "-q", "-p", str(self.run_dir), "-c", str(conf)],
@@ -167,6 +165,8 @@ class Supervisor:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30):
                 pass  # the page shell; the first session of each process loads the atlas
         wait_http(f"http://{args.host}:{args.port}/_stcore/health", 30, self.procs["nginx"][0])
+        if api_port:
+            wait_http(f"http://127.0.0.1:{api_port}/", 60, self.procs["api"][0])
         self.write_state()
         print(f"serve: {args.processes} app process(es){' + API' if api else ''} behind nginx on "
               f"http://{args.host}:{args.port} (logs: {self.run_dir})", flush=True)
@@ -212,7 +212,6 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.processes <= 32:
         parser.error("--processes must be 1-32")
     args.app_port = args.app_port or args.port + 1
-    sys.path.insert(0, str(ROOT))
     sup = Supervisor(args)
     signal.signal(signal.SIGTERM, sup.stop)
     signal.signal(signal.SIGINT, sup.stop)

@@ -417,3 +417,20 @@ def test_the_beheer_page_edits_the_database_and_the_history_says_who(beheer_on_d
     assert _service(beheer_on_db)["name"] == "Opvoedspreekuur CJG Oost"
     assert beheer_on_db.history(limit=1)[0]["who"] == "Anna"
     assert "Opvoedspreekuur CJG Oost" in (snapshot_dir / beheer_on_db.region / "v2" / "services.csv").read_text()
+
+
+def test_an_app_process_picks_up_a_save_committed_elsewhere_without_a_restart(region, monkeypatch):
+    from socialmap.ui import common
+
+    monkeypatch.setenv(db.ENV_URL, region.url)
+    common.get_atlas.clear()
+    first = common.get_atlas(region.region)
+    assert first.services.at["svc-cjg", "waiting_weeks"] == 0
+    elsewhere = pg.PgStore(region.region, region.url, publish=False)  # e.g. a curator on another host
+    elsewhere.upsert("service", _service(elsewhere) | {"waiting_weeks": "12"}, curator(), elsewhere.version_token(),
+                     "svc-cjg")
+    time.sleep(publish.POLL_S + 0.2)
+    second = common.get_atlas(region.region)
+    assert second is not first and second.services.at["svc-cjg", "waiting_weeks"] == 12
+    assert common.get_atlas(region.region) is second  # loaded once per version
+    common.get_atlas.clear()

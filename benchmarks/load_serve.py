@@ -11,7 +11,8 @@ What it does:
    repeating the GP's quick flow: open the Hulpwijzer, postcode, age, a concern, impact,
    duration, open the route card (each an interaction: one rerun, timed until the server reports
    it finished), with ``--think`` seconds between interactions;
-3. meanwhile a curator saves an edit every few seconds through the PostgreSQL store;
+3. meanwhile a curator saves an edit every ``--save-every`` seconds through the PostgreSQL store
+   (each save is published and picked up by both app processes);
 4. at ``--kill-at`` seconds kills one app process with SIGKILL. Its sessions see their websocket
    close, reconnect through nginx (the sticky cookie now leads to the other process) and start
    again on the URL they were on;
@@ -101,7 +102,7 @@ async def gp_flow(s: WsSession, stats: Stats, rng: random.Random, postcodes: lis
     link = s.page_links.get(ROUTECARD)
     if link is None:
         raise AssertionError("no route card link after the answers")
-    s.query_string = link.query_string
+    s.query_string, s.path = link.query_string, "/routekaart"
     stats.add("route card", await s.rerun([], page_script_hash=link.page_script_hash, timeout_s=TIMEOUT_S))
     if s.exceptions:
         raise AssertionError(f"app exception: {s.exceptions[0][:200]}")
@@ -118,10 +119,9 @@ async def session(n: int, base: str, stats: Stats, deadline: float, postcodes: l
             stats.flows += 1
         except Disconnected:
             # the app process is gone: reconnect like the browser does, on the URL this session was on
-            stats.interrupted.append(f"session {n}")
-            path = "/hulpwijzer" + (f"?{s.query_string}" if s.query_string else "")
+            stats.interrupted.append(s.url())
             try:
-                stats.add("reconnect", await s.open(path))
+                stats.add("reconnect", await s.open(s.url()))
             except Exception as exc:  # noqa: BLE001 - counted
                 stats.errors.append(f"session {n} reconnect: {type(exc).__name__}: {str(exc)[:160]}")
                 await asyncio.sleep(1)
@@ -135,8 +135,8 @@ async def session(n: int, base: str, stats: Stats, deadline: float, postcodes: l
 
 
 def curator_writer(url: str, region: str, stop: threading.Event, committed: list[tuple[str, str]],
-                   problems: list[str]) -> None:
-    """A curator saving an edit every 3 s (the waiting time of one service) through the PostgreSQL store."""
+                   problems: list[str], every_s: float) -> None:
+    """A curator saving an edit every ``every_s`` seconds (a waiting time) through the PostgreSQL store."""
     from curation_helpers import curator
 
     from socialmap.curation import store
@@ -145,7 +145,7 @@ def curator_writer(url: str, region: str, stop: threading.Event, committed: list
     s = pg.PgStore(region, url)
     who = curator("Load Curator")
     weeks = 0
-    while not stop.wait(3.0):
+    while not stop.wait(every_s):
         weeks = (weeks + 1) % 50
         try:
             values = s.record("service", "svc-cjg-kennemerland") or {}
@@ -173,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--kill-at", type=float, default=60, help="seconds into the run; 0: no kill")
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds between a GP's interactions")
+    parser.add_argument("--save-every", type=float, default=10.0, help="seconds between the curator's saves")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     if not (1 <= args.sessions <= 100 and 5 <= args.seconds <= 600):
@@ -222,8 +223,8 @@ def main(argv: list[str] | None = None) -> int:
                 await w.close()
         asyncio.run(warm())
 
-        writer = threading.Thread(target=curator_writer, args=(url, "kennemerland", stop, committed, problems),
-                                  daemon=True)
+        writer = threading.Thread(target=curator_writer, daemon=True,
+                                  args=(url, "kennemerland", stop, committed, problems, args.save_every))
         writer.start()
         killed: dict[str, object] = {}
         if args.kill_at:
@@ -258,10 +259,11 @@ def main(argv: list[str] | None = None) -> int:
                                         if l.startswith("svc-cjg-kennemerland,"))
         figures = {
             "sessions": args.sessions, "seconds": round(elapsed, 1), "processes": args.processes,
-            "think_s": args.think, "flows": stats.flows,
+            "think_s": args.think, "save_every_s": args.save_every, "flows": stats.flows,
             "interactions": sum(len(v) for k, v in stats.latency.items() if k != "reconnect"),
             "errors": len(stats.errors), "error_samples": stats.errors[:10],
             "killed": killed, "sessions_interrupted": len(stats.interrupted),
+            "interrupted_on": sorted({u.split("?")[0] for u in stats.interrupted}),
             "steps": {k: {"n": len(v), "p50_ms": round(_p(v, 0.5)), "p95_ms": round(_p(v, 0.95)),
                           "max_ms": round(max(v))} for k, v in stats.latency.items() if v},
             "saves_committed": len(committed), "saves_lost": lost, "save_problems": problems,

@@ -51,8 +51,10 @@ class WsSession:
     page_links: dict[str, Any] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # url path -> page_script_hash
     exceptions: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # markdown, html and headings of this page load
     page_script_hash: str = ""
     query_string: str = ""
+    path: str = "/"  # the URL path the browser shows
     ws: Any = None
     _runs_finished: int = 0
     _reader: asyncio.Task | None = None
@@ -85,9 +87,11 @@ class WsSession:
         self.widgets.clear()
         self.page_links.clear()
         self.exceptions.clear()
+        self.texts.clear()
         self.page_script_hash = ""  # a page load: the server picks the page from the URL path
         self._reader = asyncio.create_task(self._read())
         self.query_string = parsed.query
+        self.path = parsed.path or "/"
         await self.rerun(page_name=parsed.path.strip("/"), states=[])
         return (time.perf_counter() - t0) * 1000
 
@@ -127,6 +131,8 @@ class WsSession:
             inner = getattr(element, etype) if etype else None
             if etype == "exception":
                 self.exceptions.append(inner.message)
+            elif etype in ("markdown", "html", "heading"):
+                self.texts.append(inner.body)
             elif etype == "page_link":
                 self.page_links[inner.label] = inner
             elif inner is not None and hasattr(inner, "id") and getattr(inner, "id", ""):
@@ -136,6 +142,10 @@ class WsSession:
             self._changed.set()
 
     # -- interaction
+    def url(self) -> str:
+        """The path and query string the browser shows now (what it reloads on a reconnect)."""
+        return self.path + (f"?{self.query_string}" if self.query_string else "")
+
     def widget(self, key: str) -> Widget:
         for wid, w in self.widgets.items():
             if wid.endswith("-" + key) or wid == key:

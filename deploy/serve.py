@@ -120,9 +120,11 @@ class Supervisor:
 
     def spawn(self, name: str, cmd: list[str]) -> subprocess.Popen:
         log = self.run_dir / f"{name}.log"
+        # links on route cards point at the proxy, not at one app process
+        env = {"SOCIALMAP_PUBLIC_URL": f"http://{self.args.host}:{self.args.port}", **os.environ}
         with open(log, "ab") as fh:
-            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    start_new_session=True)
+            proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
         self.procs[name] = (proc, cmd, log)
         return proc
 

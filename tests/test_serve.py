@@ -112,14 +112,17 @@ def test_no_log_of_the_proxy_the_app_processes_or_the_api_holds_a_route_card_que
     assert found == []
 
 
-def test_when_an_app_process_is_killed_its_sessions_reconnect_to_the_other_and_start_again(served):
-    async def scenario() -> tuple[str, str, list[str]]:
+def test_when_an_app_process_is_killed_its_sessions_reconnect_to_the_other_and_the_url_brings_the_card_back(served):
+    card = "/routekaart?a=1-10-pa-1-1----2011&s=svc-cjg-kennemerland"
+
+    async def scenario() -> tuple[str, str, list[str], list[str]]:
         s = WsSession(served["url"])
-        marker = f"/hulpwijzer-kill-{uuid.uuid4().hex[:6]}"
-        await s.open(marker.split("-kill")[0] + "?mode=snel")
-        await asyncio.to_thread(s._fetch_shell, marker)  # records this browser's process in the access log
+        await s.open(card)
+        shown = [t for t in s.texts if "Kennemerland" in t or "2011" in t]
+        marker = f"/sticky-probe-{uuid.uuid4().hex[:6]}"
+        await asyncio.to_thread(s._fetch_shell, marker)  # this browser's process, in the access log
         time.sleep(0.3)
-        (before,) = set(_upstreams(served["run_dir"], marker))
+        (before,) = set(_upstreams(served["run_dir"], marker + '"'))
         port = before.rsplit(":", 1)[1]
         name = next(n for n, v in served["state"].items()
                     if n.startswith("app-") and v["cmd"][v["cmd"].index("--server.port") + 1] == port)
@@ -128,14 +131,15 @@ def test_when_an_app_process_is_killed_its_sessions_reconnect_to_the_other_and_s
             for _ in range(50):
                 await s.rerun([], timeout_s=5)
                 await asyncio.sleep(0.1)
-        await s.open("/hulpwijzer?" + s.query_string)  # the browser reconnects on the URL it shows
+        assert s.url() == card
+        await s.open(s.url())  # the browser reconnects on the URL it shows
+        again = [t for t in s.texts if "Kennemerland" in t or "2011" in t]
         await asyncio.to_thread(s._fetch_shell, marker + "-again")
         time.sleep(0.3)
         (after,) = set(_upstreams(served["run_dir"], marker + "-again"))
-        widgets = sorted(w.id.rsplit("-", 1)[-1] for w in s.widgets.values())
         await s.close()
-        return before, after, widgets
+        return before, after, shown, again
 
-    before, after, widgets = asyncio.run(scenario())
+    before, after, shown, again = asyncio.run(scenario())
     assert before != after
-    assert "_adv_q_postcode" in widgets  # the quick mode (mode=snel from the URL) runs again there
+    assert shown and again == shown  # the route card's answers travel in its URL: the same card again

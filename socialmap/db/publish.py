@@ -9,7 +9,8 @@ host, a save from the command line) builds it itself. So a save is picked up by 
 without a restart, within ``POLL_S`` seconds plus one atlas load.
 
 The snapshot root is ``$SOCIALMAP_SNAPSHOT_DIR`` (default: ``socialmap-snapshots`` in the system's
-temporary directory); the newest ``KEEP`` versions of each region are kept.
+temporary directory); the newest ``KEEP`` versions of each region are kept, and every version for
+``KEEP_S`` seconds after it was written.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from . import pg
 SNAPSHOT_ENV = "SOCIALMAP_SNAPSHOT_DIR"
 POLL_S = 2.0
 KEEP = 5
+KEEP_S = 300
 
 _lock = threading.Lock()
 _versions: dict[str, tuple[float, int]] = {}
@@ -96,9 +98,11 @@ def ensure_snapshot(region: str, url: str | None = None, version: int | None = N
 
 
 def _prune(base: Path) -> None:
+    """Drop old versions: beyond the newest ``KEEP`` and older than ``KEEP_S`` (a process may still be loading one)."""
     found = sorted((int(p.name[1:]), p) for p in base.iterdir() if p.is_dir() and p.name[1:].isdigit() and p.name[0] == "v")
     for _, path in found[:-KEEP]:
-        shutil.rmtree(path, ignore_errors=True)
+        if time.time() - path.stat().st_mtime > KEEP_S:
+            shutil.rmtree(path, ignore_errors=True)
     for stray in base.glob(".v*"):
         if stray.is_dir() and time.time() - stray.stat().st_mtime > 600:
             shutil.rmtree(stray, ignore_errors=True)

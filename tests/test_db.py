@@ -434,3 +434,15 @@ def test_an_app_process_picks_up_a_save_committed_elsewhere_without_a_restart(re
     assert second is not first and second.services.at["svc-cjg", "waiting_weeks"] == 12
     assert common.get_atlas(region.region) is second  # loaded once per version
     common.get_atlas.clear()
+
+
+def test_db_load_brings_the_folders_history_and_suggestions_along(pg_url, mini_region, snapshot_dir):
+    files = db.FileStore(mini_region)
+    files.upsert("service", _service(files) | {"waiting_weeks": "4"}, curator("Anna"), files.version_token(), "svc-cjg")
+    files.submit_suggestion("svc-cjg", "phone", "023-1111111", "nieuw nummer")
+    rid = f"moved-{uuid.uuid4().hex[:6]}"
+    pg.load(mini_region, region=rid, url=pg_url)
+    moved = pg.PgStore(rid, pg_url)
+    assert [(e["action"], e["who"], e.get("fields")) for e in moved.history()] == [
+        ("load", "db load", None), ("edit", "Anna", ["waiting_weeks"])]
+    assert [(s.service_id, s.value, s.status) for s in moved.suggestions()] == [("svc-cjg", "023-1111111", "open")]

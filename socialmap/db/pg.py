@@ -246,10 +246,26 @@ def load(folder: str | Path, region: str | None = None, url: str | None = None, 
                     "decided_by, decided_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
                     (region, s.id, s.service_id, s.field, s.value, s.note, s.created_at, s.status, s.decided_by,
                      s.decided_at))
+            for entry in reversed(store.history(folder, limit=10**9)):  # the folder's own history, oldest first
+                _history_entry(conn, region, entry)
             _history(conn, region, uuid.uuid4().hex[:12], who, "cli", "load", before, version,
                      {"source": folder.name, "files": sorted([*TABLES, GEOJSON, *others])})
             conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{region}:{version}"))
     return version
+
+
+def _history_entry(conn: psycopg.Connection, region: str, entry: dict[str, Any]) -> None:
+    """One line of a region folder's ``.history/log.jsonl`` as a history row (its versions were content hashes)."""
+    core = ("txid", "at", "who", "method", "action", "version_before", "version_after")
+    details = {k: v for k, v in entry.items() if k not in core}
+    details["file_store_versions"] = [entry.get("version_before", ""), entry.get("version_after", "")]
+    conn.execute(
+        "INSERT INTO history (region_id, txid, at, who, method, action, table_name, record_id, fields, files, "
+        "version_before, version_after, details) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0, 0, %s)",
+        (region, str(entry.get("txid", "")), entry.get("at") or dt.datetime.now(dt.timezone.utc).isoformat(),
+         str(entry.get("who", "")), str(entry.get("method", "")), str(entry.get("action", "")),
+         str(entry.get("table", "")), str(entry.get("record_id", "")), [str(f) for f in entry.get("fields", []) or []],
+         [str(f) for f in entry.get("files", []) or []], Jsonb(details)))
 
 
 def _history(conn: psycopg.Connection, region: str, txid: str, who: str, method: str, action: str,

@@ -18,12 +18,14 @@ import time
 import uuid
 from pathlib import Path
 
+import numpy as np
 import psycopg
 import pytest
+import shapely
 
 from conftest import ROOT, SHIPPED, VALID_MINI
 from curation_helpers import curator
-from socialmap import db
+from socialmap import db, geo
 from socialmap.curation import importer, records, store, suggestions
 from socialmap.db import pg, publish
 from socialmap.errors import InputError
@@ -140,6 +142,19 @@ def test_locations_and_areas_are_in_postgis_in_rd_new_for_distances_and_wgs84_fo
                             "WHERE g.region_id = %s AND l.id = 'loc-cjg' AND ST_Contains(g.geom_rd, l.geom_rd) "
                             "ORDER BY g.code", region.region)
     assert ("GM9991",) in inside
+
+
+def test_distances_from_postgis_match_the_apps_own_rd_new_distances(pg_url, shipped_atlas):
+    rid = f"kennemerland-geo-{uuid.uuid4().hex[:6]}"
+    pg.load(SHIPPED, region=rid, url=pg_url)
+    lat, lon = 52.3812, 4.6372  # Haarlem centre
+    near = pg.PgStore(rid, pg_url).locations_within(lat, lon, 1500)
+    x, y = geo.lonlat_to_rd(np.array([lon]), np.array([lat]))
+    points = shipped_atlas.locations.geometry
+    ours = sorted((float(d), i) for i, d in points.distance(shapely.Point(x[0], y[0])).items() if d <= 1500)
+    assert [i for _, i in ours] == [i for i, _ in sorted(near, key=lambda r: (r[1], r[0]))]
+    assert max(abs(a - b) for (a, _), (_, b) in zip(ours, sorted(near, key=lambda r: (r[1], r[0])))) < 2.0
+    assert len(near) > 5
 
 
 # ---- writes: validation, history, versions ---------------------------------------------------------

@@ -351,6 +351,18 @@ class PgStore:
             out.append(entry)
         return out
 
+    def locations_within(self, lat: float, lon: float, metres: float) -> list[tuple[str, float]]:
+        """(location id, distance in metres) of the live locations within ``metres`` of a WGS84 point, nearest first.
+
+        Measured in RD New (EPSG:28992) with the GiST index on ``locations.geom_rd``.
+        """
+        with self._conn() as conn:
+            rows = conn.execute(
+                "WITH p AS (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(%s, %s), 4326), 28992) AS g) "
+                "SELECT id, ST_Distance(geom_rd, p.g) FROM locations, p WHERE region_id = %s "
+                "AND ST_DWithin(geom_rd, p.g, %s) ORDER BY 2, 1", (lon, lat, self.region, metres)).fetchall()
+        return [(rid, float(d)) for rid, d in rows]
+
     def export_folder(self, target: str | Path) -> int:
         with self._conn() as conn:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")

@@ -9,6 +9,7 @@
 set -euo pipefail
 URL="${SOCIALMAP_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
 BASE="${URL%/*}"
+export PGOPTIONS="--client-min-messages=warning"
 is_root() { [ "$(id -u)" = "0" ]; }
 apt_install() {
   echo "Installing $* for the PostgreSQL tests ..."

@@ -83,7 +83,7 @@ class FileStore:
         import shutil
 
         shutil.copytree(self.folder, target, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns(store.HISTORY_DIR, suggestions.SUGGESTIONS_DIR))
+                        ignore=shutil.ignore_patterns(".*"))  # history, suggestions, caches
         return store.version_token(self.folder)
 
     def upsert(self, kind: str, values: dict[str, Any], curator: Curator, expected_version: str,

@@ -93,7 +93,7 @@ def port_free(host: str, port: int) -> bool:
 def prepare_database() -> Path | None:
     """Migrate the schema; load the region folder when the database does not have the region yet.
 
-    Returns the published snapshot folder (None without a database).
+    Returns the folder that always shows the newest published version (None without a database).
     """
     if not os.environ.get("SOCIALMAP_DATABASE_URL"):
         return None
@@ -108,7 +108,7 @@ def prepare_database() -> Path | None:
         print(f"serve: loaded {region_path(region)} into the database (version {version})")
     snapshot = publish.ensure_snapshot(Path(region).name)
     print(f"serve: snapshot {snapshot}")
-    return snapshot
+    return publish.current_link(Path(region).name)  # the API follows the newest version
 
 
 class Supervisor:

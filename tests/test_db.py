@@ -357,6 +357,7 @@ def test_a_committed_save_is_published_as_a_snapshot_that_every_process_picks_up
     assert first == snapshot_dir / region.region / "v1"
     region.upsert("service", _service(region) | {"waiting_weeks": "8"}, curator(), region.version_token(), "svc-cjg")
     assert (snapshot_dir / region.region / "v2" / "services.csv").is_file()  # published by the writer
+    assert os.readlink(publish.current_link(region.region)) == "v2"
     code = ("import sys; from socialmap.db import publish; from socialmap.loader import load_region; "
             "f = publish.published_folder(sys.argv[1], sys.argv[2]); "
             "print(f.name, load_region(f).services.at['svc-cjg', 'waiting_weeks'])")

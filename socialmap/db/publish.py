@@ -2,7 +2,8 @@
 
 After every committed save the writer writes the region, as of the new version, to
 ``<snapshot root>/<region>/v<version>/`` (a complete region folder, written to a temporary name
-and renamed into place, so a reader never sees half of it). Every app process asks the database
+and renamed into place, so a reader never sees half of it) and points the symlink
+``<snapshot root>/<region>/current`` at it (for readers that watch one folder, such as the API). Every app process asks the database
 for the region's version (one indexed ``SELECT``, at most once per ``POLL_S`` seconds per
 process) and loads the folder of that version; a process that finds no folder for it (another
 host, a save from the command line) builds it itself. So a save is picked up by every process
@@ -89,12 +90,31 @@ def ensure_snapshot(region: str, url: str | None = None, version: int | None = N
                     if target.exists():
                         shutil.rmtree(target)
                     os.replace(tmp, target)
+            _point_current(base, now)
             _prune(base)
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
     with _lock:
         _versions[region] = (time.monotonic(), now)
     return target
+
+
+def current_link(region: str) -> Path:
+    """``<root>/<region>/current``: a symlink to the newest published version (for readers that watch one folder)."""
+    return snapshot_root() / region / "current"
+
+
+def _point_current(base: Path, version: int) -> None:
+    link = base / "current"
+    try:
+        shown = int(os.readlink(link).lstrip("v"))
+    except (OSError, ValueError):
+        shown = -1
+    if shown >= version:
+        return
+    tmp = base / f".current.{uuid.uuid4().hex[:8]}"
+    os.symlink(f"v{version}", tmp)
+    os.replace(tmp, link)  # atomic: a reader sees the old or the new version, never none
 
 
 def _prune(base: Path) -> None:

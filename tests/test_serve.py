@@ -26,6 +26,8 @@ from conftest import ROOT
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from ws_session import Disconnected, WsSession  # noqa: E402
 
+from test_db import pg_url  # noqa: E402,F401 - a fresh PostgreSQL database for this module
+
 pytestmark = pytest.mark.slow
 
 
@@ -37,14 +39,11 @@ def _free_port() -> int:
     pytest.fail("no free port in 8700-8799")
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """deploy/serve.py with 2 app processes on the shipped region (file store), stopped afterwards."""
+def _serve(run_dir: Path, env: dict[str, str]):
+    """Start deploy/serve.py with 2 app processes; yield its details; stop it."""
     ensure = subprocess.run(["bash", str(ROOT / "deploy/ensure_nginx.sh")], capture_output=True, text=True)
     assert ensure.returncode == 0, ensure.stderr
-    run_dir = tmp_path_factory.mktemp("serve")
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("SOCIALMAP_DATABASE_URL", "SOCIALMAP_REGION")}
     proc = subprocess.Popen([sys.executable, str(ROOT / "deploy/serve.py"), "--processes", "2", "--port", str(port),
                              "--run-dir", str(run_dir)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
@@ -64,6 +63,13 @@ def served(tmp_path_factory):
             proc.wait(30)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """2 app processes on the shipped region folder (the file store) behind nginx."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SOCIALMAP_DATABASE_URL", "SOCIALMAP_REGION")}
+    yield from _serve(tmp_path_factory.mktemp("serve"), env)
 
 
 def _upstreams(run_dir: Path, marker: str) -> list[str]:
@@ -143,3 +149,42 @@ def test_when_an_app_process_is_killed_its_sessions_reconnect_to_the_other_and_t
     before, after, shown, again = asyncio.run(scenario())
     assert before != after
     assert shown and again == shown  # the route card's answers travel in its URL: the same card again
+
+
+def test_on_postgresql_a_curators_save_shows_in_both_app_processes_without_a_restart(pg_url, tmp_path):
+    from curation_helpers import curator
+
+    from socialmap.db import pg
+
+    env = {**os.environ, "SOCIALMAP_DATABASE_URL": pg_url, "SOCIALMAP_REGION": "kennemerland",
+           "SOCIALMAP_SNAPSHOT_DIR": str(tmp_path / "snapshots")}
+    serving = _serve(tmp_path / "run", env)
+    server = next(serving)  # migrates nothing new, loads the shipped region into the database
+    card = "/routekaart?a=1-10-pa-1-1----2011&s=svc-cjg-kennemerland"
+
+    async def cards_per_process() -> dict[str, list[str]]:
+        seen: dict[str, list[str]] = {}
+        for number in range(20):
+            s = WsSession(server["url"])
+            await s.open(card)
+            marker = f"/probe-{uuid.uuid4().hex[:6]}"
+            await asyncio.to_thread(s._fetch_shell, marker)
+            await s.close()
+            time.sleep(0.2)
+            (upstream,) = set(_upstreams(server["run_dir"], marker + '"'))
+            seen.setdefault(upstream, [t for t in s.texts if "Wachttijd" in t])
+            if len(seen) == 2:
+                break
+        return seen
+
+    try:
+        before = asyncio.run(cards_per_process())
+        assert len(before) == 2 and all("Wachttijd: onbekend" in t[0] for t in before.values())
+        s = pg.PgStore("kennemerland", pg_url)
+        s.upsert("service", s.record("service", "svc-cjg-kennemerland") | {"waiting_weeks": "7"}, curator(),
+                 s.version_token(), "svc-cjg-kennemerland")
+        time.sleep(3)  # each process checks the version at most every 2 s
+        after = asyncio.run(cards_per_process())
+        assert len(after) == 2 and all("Wachttijd: ongeveer 7 weken" in t[0] for t in after.values())
+    finally:
+        serving.close()

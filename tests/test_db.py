@@ -128,6 +128,18 @@ def test_db_commands_without_a_database_say_how_to_configure_one():
                                   "(e.g. postgresql://postgres@127.0.0.1:5432/socialmap)")
 
 
+def test_db_dump_refuses_a_folder_that_is_not_empty_and_an_unknown_region(pg_url, tmp_path):
+    run = [sys.executable, "-m", "socialmap", "db", "--url", pg_url, "dump"]
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "notes.txt").write_text("mine")
+    full = subprocess.run([*run, str(tmp_path / "full")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert (full.returncode, full.stderr.strip()) == (
+        2, f"socialmap db dump: {tmp_path / 'full'} is not empty (choose a new folder)")
+    unknown = subprocess.run([*run, str(tmp_path / "nowhere")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert (unknown.returncode, unknown.stderr.strip()) == (
+        1, "socialmap db: region 'nowhere' is not in the database (load it with: python -m socialmap db load <folder>)")
+
+
 # ---- geometry --------------------------------------------------------------------------------------
 
 def test_locations_and_areas_are_in_postgis_in_rd_new_for_distances_and_wgs84_for_drawing(region):

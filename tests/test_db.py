@@ -378,6 +378,18 @@ def test_a_committed_save_is_published_as_a_snapshot_that_every_process_picks_up
     assert other.stdout.split() == ["v2", "8"], other.stderr
 
 
+def test_when_the_database_is_down_the_app_keeps_serving_the_newest_snapshot(region, snapshot_dir, monkeypatch):
+    from socialmap.errors import DataError
+
+    served = publish.published_folder(region.region, region.url)
+    monkeypatch.setattr(publish, "POLL_S", 0.0)
+    down = "postgresql://postgres@127.0.0.1:1/nothing"
+    assert publish.published_folder(region.region, down) == served
+    with pytest.raises(DataError) as err:
+        publish.published_folder("never-published", down)
+    assert str(err.value).startswith("the database cannot be reached and there is no snapshot of region 'never-published' yet (")
+
+
 def test_the_store_factory_uses_the_region_folder_without_a_database_url(monkeypatch, mini_region, pg_url):
     monkeypatch.delenv(db.ENV_URL, raising=False)
     assert isinstance(db.open_store(str(mini_region)), db.FileStore)

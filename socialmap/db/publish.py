@@ -25,6 +25,7 @@ import time
 import uuid
 from pathlib import Path
 
+from ..errors import DataError
 from . import pg
 
 SNAPSHOT_ENV = "SOCIALMAP_SNAPSHOT_DIR"
@@ -33,8 +34,8 @@ KEEP = 5
 KEEP_S = 300
 
 _lock = threading.Lock()
-_versions: dict[str, tuple[float, int]] = {}
-_conn: list = []
+_versions: dict[tuple[str, str], tuple[float, int]] = {}
+_conns: dict[str, "pg.psycopg.Connection"] = {}
 
 
 def snapshot_root() -> Path:
@@ -45,27 +46,30 @@ def _folder(region: str, version: int) -> Path:
     return snapshot_root() / region / f"v{version}"
 
 
-def current_version(region: str, url: str | None = None, max_age_s: float = POLL_S) -> int:
-    """The region's committed version, asked at most once per ``max_age_s`` seconds in this process."""
+def current_version(region: str, url: str | None = None, max_age_s: float | None = None) -> int:
+    """The region's committed version, asked at most once per ``max_age_s`` (``POLL_S``) seconds in this process."""
+    url = pg.database_url(url)
+    max_age_s = POLL_S if max_age_s is None else max_age_s
     now = time.monotonic()
     with _lock:
-        cached = _versions.get(region)
+        cached = _versions.get((url, region))
         if cached is not None and now - cached[0] < max_age_s:
             return cached[1]
-        for attempt in (1, 2):
+        for attempt in (1, 2):  # one retry on a fresh connection (the server may have restarted)
             try:
-                if not _conn or _conn[0].closed:
-                    _conn[:] = [pg.psycopg.connect(pg.database_url(url), autocommit=True)]
-                version = pg.region_version(_conn[0], region)
+                conn = _conns.get(url)
+                if conn is None or conn.closed:
+                    conn = _conns[url] = pg.psycopg.connect(url, autocommit=True, connect_timeout=5)
+                version = pg.region_version(conn, region)
                 break
             except pg.psycopg.OperationalError:
-                _conn.clear()
+                _conns.pop(url, None)
                 if attempt == 2:
                     raise
         if version is None:
             raise pg.InputError(f"region '{region}' is not in the database (load it with: python -m socialmap db load <folder>)",
                                 field="region", value=region)
-        _versions[region] = (now, version)
+        _versions[(url, region)] = (now, version)
         return version
 
 
@@ -95,7 +99,7 @@ def ensure_snapshot(region: str, url: str | None = None, version: int | None = N
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
     with _lock:
-        _versions[region] = (time.monotonic(), now)
+        _versions[(pg.database_url(url), region)] = (time.monotonic(), now)
     return target
 
 
@@ -128,6 +132,27 @@ def _prune(base: Path) -> None:
             shutil.rmtree(stray, ignore_errors=True)
 
 
+def newest_local(region: str) -> Path | None:
+    """The newest snapshot folder of the region on this host, or None."""
+    base = snapshot_root() / region
+    if not base.is_dir():
+        return None
+    found = sorted((int(p.name[1:]), p) for p in base.iterdir()
+                   if p.is_dir() and p.name[:1] == "v" and p.name[1:].isdigit() and (p / "region.yaml").is_file())
+    return found[-1][1] if found else None
+
+
 def published_folder(region: str, url: str | None = None) -> Path:
-    """The snapshot folder an app process should load for ``region`` now."""
-    return ensure_snapshot(region, url, current_version(region, url))
+    """The snapshot folder an app process should load for ``region`` now.
+
+    When the database cannot be reached the app keeps serving the newest snapshot it has (parents
+    are not turned away while the database restarts); without any snapshot that is a ``DataError``.
+    """
+    try:
+        return ensure_snapshot(region, url, current_version(region, url))
+    except pg.psycopg.OperationalError as exc:
+        fallback = newest_local(region)
+        if fallback is not None:
+            return fallback
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"the database cannot be reached and there is no snapshot of region '{region}' yet ({reason})") from None

@@ -349,6 +349,16 @@ def test_an_import_with_errors_reports_them_by_upload_line_like_the_file_store(r
         "up.csv line 2: phone 'bel ons' is not a Dutch phone number (expected e.g. 023-7504567, 0800-0432, 112)"]
 
 
+def test_the_limit_of_open_suggestions_is_the_file_stores(region, monkeypatch):
+    monkeypatch.setattr(suggestions, "MAX_OPEN", 2)
+    region.submit_suggestion("svc-cjg", "phone", "023-1111111", "")
+    region.submit_suggestion("svc-poh", "name", "POH Jeugd voorbeeld Oost", "")
+    with pytest.raises(InputError) as err:
+        region.submit_suggestion("svc-cjg", "other", "", "nog iets")
+    assert str(err.value) == "there are already 2 open suggestions; try again later"
+    assert len(region.open_suggestions()) == 2
+
+
 def test_accepting_a_suggestion_edits_the_service_and_marks_it_accepted_together(region):
     s = region.submit_suggestion("svc-cjg", "phone", "023-1111111", "")
     region.accept_suggestion(s.id, curator("Anna"), region.version_token())

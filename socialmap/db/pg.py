@@ -521,16 +521,21 @@ class PgStore:
     # -- suggestions
     def submit_suggestion(self, service_id: str, field: str, value: str, note: str,
                           known_services: set[str] | None = None, now: dt.datetime | None = None) -> suggestions.Suggestion:
-        with tempfile.TemporaryDirectory(prefix="socialmap-suggest-") as tmp:  # the same checks and messages
-            item = suggestions.submit(tmp, service_id, field, value, note, known_services, now)
+        """Checked by the file store's own ``suggestions.submit`` (limits and messages), on the open suggestions."""
+        from dataclasses import asdict
+
         with self._conn() as conn:
             with conn.transaction():
-                region_version(conn, self.region, lock=True)
-                count = conn.execute("SELECT count(*) FROM suggestion WHERE region_id = %s AND status = 'open'",
-                                     (self.region,)).fetchone()[0]
-                if count >= suggestions.MAX_OPEN:
-                    raise InputError(f"there are already {suggestions.MAX_OPEN} open suggestions; try again later",
-                                     field="service_id")
+                region_version(conn, self.region, lock=True)  # one submission at a time per region
+                open_now = [suggestions.Suggestion(*row) for row in conn.execute(
+                    "SELECT id, service_id, field, value, note, created_at, status, decided_by, decided_at "
+                    "FROM suggestion WHERE region_id = %s AND status = 'open' ORDER BY seq", (self.region,))]
+                with tempfile.TemporaryDirectory(prefix="socialmap-suggest-") as tmp:
+                    path = Path(tmp) / suggestions.SUGGESTIONS_DIR / suggestions.FILE
+                    path.parent.mkdir()
+                    path.write_text("".join(json.dumps({"type": "suggestion", **asdict(s)}) + "\n" for s in open_now),
+                                    encoding="utf-8")
+                    item = suggestions.submit(tmp, service_id, field, value, note, known_services, now)
                 conn.execute("INSERT INTO suggestion (region_id, id, service_id, field, value, note, created_at) "
                              "VALUES (%s, %s, %s, %s, %s, %s, %s)",
                              (self.region, item.id, item.service_id, item.field, item.value, item.note, item.created_at))

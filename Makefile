@@ -43,6 +43,7 @@ bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/bench_advice.py
 	$(PY) benchmarks/bench_map_page.py
 	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/bench_scale.py --regions .benchmarks/regions --browser 10000,50000
 
 # 10 concurrent browser sessions doing the GP flow for 2 minutes against one local server.
 load-test: $(VENV)/.installed-dev

@@ -365,9 +365,8 @@ class WijkIndex:
             nl[ix.by_code[vocab.NATIONAL_AREA]] = True
         located = np.zeros(n_s, dtype=bool)  # has a location (a distance)
         located[ix.sal_svc] = True
-        search_located = search.search_index(atlas).located
         light = np.isin(level, [vocab.LEVELS.index(v) for v in LIGHT_LEVELS])
-        light_located = light & np.array([sid in search_located for sid in ix.ids], dtype=bool)
+        light_located = light & located  # from the match index (no full-text index needed)
         known = level >= 0
 
         # (service, wijk) pairs through the service areas, national services left out

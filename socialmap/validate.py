@@ -6,10 +6,12 @@ Exit 0 when valid (warnings may be printed), 1 when invalid, 2 for a wrong comma
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections import Counter
 from typing import TextIO
 
+from . import snapshot
 from .loader import DEFAULT_REGION, check_region, region_path
 
 
@@ -30,6 +32,8 @@ def main(argv: list[str], stdout: TextIO = sys.stdout, stderr: TextIO = sys.stde
     if errors or atlas is None:
         print(f"{folder}: INVALID, {len(errors)} error(s), {len(warnings)} warning(s)", file=stderr)
         return 1
+    with contextlib.suppress(OSError):  # the app starts from this snapshot instead of validating again
+        snapshot.write(atlas, folder)
     if not args.quiet:
         services = atlas.services
         levels = Counter(services["level"])

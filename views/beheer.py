@@ -4,3 +4,4 @@ from socialmap.ui import common
 from socialmap.ui.curation import page
 
 page(common.current_lang())
+common.readiness_line(common.current_lang())

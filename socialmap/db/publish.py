@@ -3,7 +3,9 @@
 After every committed save the writer writes the region, as of the new version, to
 ``<snapshot root>/<region>/v<version>/`` (a complete region folder, written to a temporary name
 and renamed into place, so a reader never sees half of it) and points the symlink
-``<snapshot root>/<region>/current`` at it (for readers that watch one folder, such as the API). Every app process asks the database
+``<snapshot root>/<region>/current`` at it (for readers that watch one folder, such as the API).
+The new version is validated once there and stored as its Parquet snapshot (``socialmap.snapshot``),
+so an app process loads it without validating again. Every app process asks the database
 for the region's version (one indexed ``SELECT``, at most once per ``POLL_S`` seconds per
 process) and loads the folder of that version; a process that finds no folder for it (another
 host, a save from the command line) builds it itself. So a save is picked up by every process
@@ -93,6 +95,7 @@ def ensure_snapshot(region: str, url: str | None = None, version: int | None = N
                     pg.write_folder(conn, region, tmp)
                     if target.exists():
                         shutil.rmtree(target)
+                    _prepare_atlas(tmp)
                     os.replace(tmp, target)
             _point_current(base, now)
             _prune(base)
@@ -101,6 +104,14 @@ def ensure_snapshot(region: str, url: str | None = None, version: int | None = N
     with _lock:
         _versions[(pg.database_url(url), region)] = (time.monotonic(), now)
     return target
+
+
+def _prepare_atlas(folder: Path) -> None:
+    """Validate the new version once and store it as the Parquet snapshot every app process starts from."""
+    from .. import snapshot
+    from ..loader import load_region
+
+    snapshot.load(folder, load_region)
 
 
 def current_link(region: str) -> Path:

@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test test-fast validate bench load-test vendor clean-venv
+.PHONY: run test test-fast validate bench load-test load-test-ws check-bad-input vendor clean-venv
 .PHONY: serve db-migrate db-load db-dump load-serve
 PROCESSES ?= 2
 SERVE_PORT ?= 8080
@@ -48,8 +48,17 @@ bench: $(VENV)/.installed-dev
 # 10 concurrent browser sessions doing the GP flow for 2 minutes against one local server.
 load-test: $(VENV)/.installed-dev
 	bash scripts/ensure_browser.sh
-	bash scripts/ensure_postgres.sh
 	$(PY) benchmarks/load_test.py
+
+# Replay every kind of bad input of the security review (data files, archives, links, triage input):
+# exit code, a message naming file/line/field, no traceback, no hang, bounded memory. Under a minute.
+check-bad-input: $(VENV)/.installed-dev
+	$(PY) -m pytest tests/test_bad_input.py -q
+
+# Streamlit sessions driven at the websocket level (no browser): the GP flow with 1 (baseline), 20 and 50
+# concurrent sessions against one server process, about 60 s each. URL=... to test a running server.
+load-test-ws: $(VENV)/.installed-dev
+	$(PY) benchmarks/ws_load.py --sessions 1 20 50 --duration 60 $(if $(URL),--url $(URL),)
 
 # Re-create the vendored Leaflet files in static/vendor (from the npm registry; committed).
 vendor:

@@ -14,23 +14,32 @@ Exit codes: 0 done, 1 invalid archive or data, 2 wrong command line.
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
+import lzma
 import os
 import sys
 import tarfile
 import tempfile
+import zlib
 from pathlib import Path, PurePosixPath
 from typing import TextIO
 
 from .loader import DEFAULT_REGION, REPO_ROOT, check_region, region_path
-from .schema import REQUIRED_FILES
+from .schema import REQUIRED_FILES, TABLES
 
 DEFAULT_OUT = REPO_ROOT / "backups"
 EXTRA_FILES = ("SOURCES.md",)
 EXTRA_DIRS = ("retired", ".history", ".suggestions")
 MAX_MEMBER_BYTES = 200 * 1024 * 1024
+#: All members together (unpacked): a restore never writes more than this.
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+MAX_MEMBERS = 100_000
+#: Columns a ``retired/<table>.csv`` file has on top of the table's own (see curation/records.py).
+RETIRED_EXTRA = ("retired_at", "retired_by", "reason")
 
 
 def _default_region() -> str:
@@ -62,8 +71,6 @@ def make_backup(folder: Path, out_dir: Path) -> Path:
         data = json.dumps({"region": folder.name, "created": stamp, "sha256": manifest}, indent=1).encode()
         info = tarfile.TarInfo("MANIFEST.json")
         info.size = len(data)
-        import io
-
         tar.addfile(info, io.BytesIO(data))
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
@@ -72,16 +79,89 @@ def make_backup(folder: Path, out_dir: Path) -> Path:
     return target
 
 
+def _safe_name(name: str) -> bool:
+    """A relative path inside the archive: no absolute path, no '..', no empty or odd parts."""
+    p = PurePosixPath(name)
+    return bool(name) and not p.is_absolute() and ".." not in p.parts and "\\" not in name and "\0" not in name
+
+
 def _safe_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
     members = []
-    for m in tar.getmembers():
-        p = PurePosixPath(m.name)
-        if p.is_absolute() or ".." in p.parts or not (m.isfile() or m.isdir()):
+    total = 0
+    for m in tar:  # streamed: stops at the first bad member instead of listing a huge archive first
+        if not _safe_name(m.name) or not (m.isfile() or m.isdir()):
             raise ValueError(f"archive member '{m.name}' is not allowed (absolute path, '..' or a link)")
         if m.size > MAX_MEMBER_BYTES:
-            raise ValueError(f"archive member '{m.name}' is too large")
+            raise ValueError(f"archive member '{m.name}' is too large ({m.size:,} bytes, at most {MAX_MEMBER_BYTES:,})")
+        total += m.size
+        if total > MAX_TOTAL_BYTES:
+            raise ValueError(f"archive holds more than {MAX_TOTAL_BYTES // 1024 ** 2:,} MB in total "
+                             f"(at member '{m.name}'); a region backup is far smaller")
         members.append(m)
+        if len(members) > MAX_MEMBERS:
+            raise ValueError(f"archive holds more than {MAX_MEMBERS:,} members")
     return members
+
+
+def _check_manifest(workdir: Path, archive: Path) -> list[str]:
+    """Errors of ``MANIFEST.json`` (absent is fine for older backups): a JSON object whose
+    ``sha256`` maps region file names to the checksums of the unpacked files."""
+    manifest_path = workdir / "MANIFEST.json"
+    if not manifest_path.exists():
+        return []
+    damaged = f"{archive.name}: MANIFEST.json is damaged"
+    try:
+        manifest = json.loads(manifest_path.read_bytes().decode("utf-8"))
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return [f"{damaged} (not JSON text)"]
+    sums = manifest.get("sha256") if isinstance(manifest, dict) else None
+    if not isinstance(sums, dict):
+        return [f"{damaged} (expected an object with 'sha256': {{file: checksum}})"]
+    allowed = (*REQUIRED_FILES, *EXTRA_FILES)
+    for name, digest in sums.items():
+        if name not in allowed or not isinstance(digest, str):
+            return [f"{damaged} (file '{str(name)[:80]}' is not a region data file; allowed: {', '.join(allowed)})"]
+        path = workdir / name
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            return [f"{archive.name}: {name} is damaged (checksum does not match the manifest)"]
+    return []
+
+
+def _check_retired(workdir: Path, archive: Path) -> list[str]:
+    """``retired/`` may hold only ``<table>.csv`` files of the region's tables, each with the
+    table's columns plus the retired columns and a whole row per line."""
+    base = workdir / "retired"
+    if not base.is_dir():
+        return []
+    errors = []
+    for path in sorted(base.rglob("*")):
+        rel = path.relative_to(workdir).as_posix()
+        if path.is_dir():
+            errors.append(f"{archive.name}: {rel}: folders are not allowed in retired/")
+            continue
+        if path.parent != base or path.name not in TABLES:
+            errors.append(f"{archive.name}: {rel}: not a retired table (allowed: retired/<table>.csv for "
+                          f"{', '.join(TABLES)})")
+            continue
+        expected = [*(c.name for c in TABLES[path.name]), *RETIRED_EXTRA]
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+            rows = csv.reader(io.StringIO(text, newline=""), strict=True)
+            header = [h.strip() for h in next(rows, [])]
+            missing = [name for name in expected if name not in header]
+            if missing:
+                errors.append(f"{archive.name}: {rel}: missing column '{missing[0]}' (expected columns: {', '.join(expected)})")
+                continue
+            for cells in rows:
+                if cells and len(cells) != len(header):
+                    errors.append(f"{archive.name}: {rel} line {rows.line_num}: row has {len(cells)} fields, "
+                                  f"expected {len(header)}")
+                    break
+        except UnicodeDecodeError:
+            errors.append(f"{archive.name}: {rel}: is not UTF-8 text")
+        except csv.Error as exc:
+            errors.append(f"{archive.name}: {rel}: broken CSV ({exc})")
+    return errors
 
 
 def check_archive(archive: Path, workdir: Path) -> tuple[Path | None, list[str]]:
@@ -90,15 +170,11 @@ def check_archive(archive: Path, workdir: Path) -> tuple[Path | None, list[str]]
         with tarfile.open(archive, "r:*") as tar:
             members = _safe_members(tar)
             tar.extractall(workdir, members=members, filter="data")
-    except (tarfile.TarError, OSError, ValueError) as exc:
+    except (tarfile.TarError, OSError, ValueError, EOFError, zlib.error, lzma.LZMAError) as exc:
         return None, [f"{archive.name}: not a readable backup archive ({exc})"]
-    manifest_path = workdir / "MANIFEST.json"
-    if manifest_path.exists():
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        for name, digest in manifest.get("sha256", {}).items():
-            path = workdir / name
-            if not path.exists() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-                return None, [f"{archive.name}: {name} is damaged (checksum does not match the manifest)"]
+    errors = _check_manifest(workdir, archive) or _check_retired(workdir, archive)
+    if errors:
+        return None, errors
     _, errors, _ = check_region(workdir)
     return (workdir if not errors else None), [f"{archive.name}: {e}" for e in errors]
 

@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "triage": ("socialmap.triage_cli", "main", "route advice for answers in JSON (see shared contract)"),
     "backup": ("socialmap.backup", "main_backup", "copy a region's data into a timestamped backup archive"),
     "restore": ("socialmap.backup", "main_restore", "restore a region's data from a backup archive"),
+    "curator-hash": ("socialmap.curation.auth", "main_hash", "make the bcrypt hash for the curator password"),
     "db": ("socialmap.db.cli", "main", "PostgreSQL store: migrate, load FOLDER, dump FOLDER, publish REGION"),
 }
 

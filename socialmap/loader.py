@@ -13,7 +13,9 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ import pandas as pd
 import shapely
 import yaml
 
-from . import geo, vocab
+from . import geo, parsing, vocab
 from .errors import DataError
 from .model import Atlas, Municipality, Region
 from .schema import REQUIRED_FILES, TABLE_ORDER, TABLES, Column
@@ -32,14 +34,18 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 REGIONS_DIR = REPO_ROOT / "data" / "regions"
 DEFAULT_REGION = "kennemerland"
 
+# re.ASCII: \d means 0-9 only (not Arabic-Indic, full-width or superscript digits).
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_CBS = re.compile(r"^(GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$")  # CBS codes may end in letters (WK0363AA)
-_PHONE = re.compile(r"^(112|113|14 ?0\d{2,3}|(\+31|0)[0-9][0-9 -]{6,13}[0-9])$")
-_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%!$&*+,;=:@/?#-]*)?$")
+_CBS = re.compile(r"^(GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$", re.ASCII)  # CBS codes may end in letters (WK0363AA)
+_PHONE = re.compile(r"^(112|113|14 ?0\d{2,3}|(\+31|0)[0-9][0-9 -]{6,13}[0-9])$", re.ASCII)
+_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%!$&*+,;=:@/?#-]*)?$", re.ASCII)
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[a-z]{2,}$", re.IGNORECASE)
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
-_AGE = re.compile(r"^(\d{1,2})(m?)$")
-_PC4 = re.compile(r"^[1-9]\d{3}$")
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$", re.ASCII)
+_AGE = re.compile(r"^(\d{1,2})(m?)$", re.ASCII)
+_PC4 = re.compile(r"^[1-9]\d{3}$", re.ASCII)
+#: Limits on what the loader reads (the national benchmark region stays well below them).
+MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_ROWS = 2_000_000
 _POINT_TOLERANCE_M = 150.0
 STALE_AFTER_DAYS = 365
 
@@ -86,6 +92,11 @@ def _parse_cell(col: Column, raw: str, where: str, report: _Report, today: dt.da
         return () if col.kind in ("list", "codes") else None
     name = col.name
     kind = col.kind
+    if parsing.has_control(value):
+        bad = next(ch for ch in value if parsing.CONTROL.match(ch))
+        report.error(f"{where}: {name} contains the control character U+{ord(bad):04X} "
+                     "(allowed: text without control characters)")
+        return None
     if kind == "id":
         pattern = _CBS if name == "code" else _ID
         if not pattern.match(value):
@@ -97,9 +108,8 @@ def _parse_cell(col: Column, raw: str, where: str, report: _Report, today: dt.da
     if kind in ("text", "ref"):
         return value
     if kind == "int":
-        try:
-            number = int(value)
-        except ValueError:
+        number = parsing.ascii_int(value)
+        if number is None:
             report.error(f"{where}: {name} '{value}' is not a whole number{_range(col)}")
             return None
         if (col.min is not None and number < col.min) or (col.max is not None and number > col.max):
@@ -107,12 +117,12 @@ def _parse_cell(col: Column, raw: str, where: str, report: _Report, today: dt.da
             return None
         return number
     if kind in ("float", "lat", "lon"):
-        try:
-            number = float(value)
-        except ValueError:
+        fnumber = parsing.ascii_float(value)
+        if fnumber is None:
             hint = " (use a decimal point, e.g. 52.3812)" if "," in value else _range(col)
             report.error(f"{where}: {name} '{value}' is not a number{hint}")
             return None
+        number = fnumber
         if (col.min is not None and number < col.min) or (col.max is not None and number > col.max):
             report.error(f"{where}: {name} {value} is out of range{_range(col)}")
             return None
@@ -129,6 +139,8 @@ def _parse_cell(col: Column, raw: str, where: str, report: _Report, today: dt.da
         return (number, months)
     if kind == "date":
         try:
+            if not parsing.is_iso_date(value):
+                raise ValueError(value)
             date = dt.date.fromisoformat(value)
         except ValueError:
             report.error(f"{where}: {name} '{value}' is not a date (expected YYYY-MM-DD)")
@@ -138,7 +150,7 @@ def _parse_cell(col: Column, raw: str, where: str, report: _Report, today: dt.da
             return None
         return date
     if kind == "year":
-        if not re.fullmatch(r"\d{4}", value) or not 1900 <= int(value) <= today.year:
+        if not re.fullmatch(r"[0-9]{4}", value) or not 1900 <= int(value) <= today.year:
             report.error(f"{where}: {name} '{value}' is not a year (expected 4 digits, 1900-{today.year})")
             return None
         return int(value)
@@ -188,6 +200,19 @@ def _parse_cell(col: Column, raw: str, where: str, report: _Report, today: dt.da
     raise AssertionError(f"unknown column kind {kind}")  # a programming error, not a data error
 
 
+def _short(value: object) -> str:
+    """A value for a message: its JSON/YAML type and at most 40 characters of it."""
+    if value is None:
+        return "nothing"
+    kind = {dict: "an object", list: "a list", str: "text", bool: "true/false", int: "a number",
+            float: "a number"}.get(type(value), type(value).__name__)
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (ValueError, RecursionError):
+        text = "..."
+    return f"{kind} {text[:40]}{'...' if len(text) > 40 else ''}"
+
+
 def _range(col: Column) -> str:
     if col.min is not None and col.max is not None:
         return f" (expected {col.min:g}-{col.max:g})"
@@ -198,12 +223,38 @@ def _range(col: Column) -> str:
 
 # ---- files ------------------------------------------------------------------------------------
 
+def _file_problem(path: Path) -> str | None:
+    """Why ``path`` must not be read (missing, not a regular file, a link out of the folder, too
+    large), or None. Checked before opening: a FIFO or device would block or never end."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return f"file is missing from {path.parent}"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "is a broken link (expected a regular file)"
+        if not target.is_relative_to(path.parent.resolve()):
+            return "is a link to a file outside the region folder (expected a regular file in the folder)"
+        info = os.stat(target)
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file (a folder, pipe or device?); expected a regular file"
+    if info.st_size > MAX_FILE_BYTES:
+        return (f"is {info.st_size / 1024 ** 2:,.0f} MB, more than the {MAX_FILE_BYTES // 1024 ** 2} MB allowed "
+                "for one data file")
+    return None
+
+
 def _read_text(path: Path, report: _Report) -> str | None:
+    problem = _file_problem(path)
+    if problem is not None:
+        report.error(f"{path.name}: {problem}")
+        return None
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
-        report.error(f"{path.name}: file is missing from {path.parent}")
-        return None
     except OSError as exc:
         report.error(f"{path.name}: cannot be read ({exc.strerror})")
         return None
@@ -255,6 +306,9 @@ def _read_table(folder: Path, file: str, report: _Report, today: dt.date) -> _Ta
         line = reader.line_num
         if not cells or all(not c.strip() for c in cells):
             continue
+        if len(rows) >= MAX_ROWS:
+            report.error(f"{file} line {start}: more than {MAX_ROWS:,} rows (at most {MAX_ROWS:,} allowed per table)")
+            return None
         where = f"{file} line {start}"
         if len(cells) != len(header):
             what = "cut short?" if len(cells) < len(header) else "a stray comma or unquoted text?"
@@ -291,6 +345,9 @@ def _read_region_yaml(folder: Path, report: _Report) -> dict[str, Any] | None:
         where = f" line {mark.line + 1}" if mark else ""
         report.error(f"region.yaml{where}: broken YAML ({getattr(exc, 'problem', exc)})")
         return None
+    except RecursionError:
+        report.error("region.yaml: nested too deeply (expected a mapping of keys: id, name, municipalities, ...)")
+        return None
     if not isinstance(data, dict):
         report.error("region.yaml: expected a mapping of keys (id, name, municipalities, ...)")
         return None
@@ -298,9 +355,23 @@ def _read_region_yaml(folder: Path, report: _Report) -> dict[str, Any] | None:
         if not data.get(key):
             report.error(f"region.yaml: {key} is missing (required keys: id, name, municipalities, attribution)")
     munis = data.get("municipalities") or []
-    if not isinstance(munis, list) or not all(isinstance(m, dict) and m.get("code") and m.get("name") for m in munis):
+    if not isinstance(munis, list):
         report.error("region.yaml: municipalities must be a list of {code, name}")
         data["municipalities"] = []
+    else:
+        for number, muni in enumerate(munis, start=1):
+            if not isinstance(muni, dict):
+                report.error(f"region.yaml municipality {number}: expected {{code, name}}, found {_short(muni)}")
+            elif not all(isinstance(muni.get(key), str) and muni.get(key) for key in ("code", "name")):
+                report.error(f"region.yaml municipality {number}: code and name must be text, "
+                             f"found code {_short(muni.get('code'))}, name {_short(muni.get('name'))}")
+            else:
+                continue
+            data["municipalities"] = []
+            break
+    curators = data.get("curators")
+    if curators is not None and not (isinstance(curators, list) and all(isinstance(c, str) and c.strip() for c in curators)):
+        report.error(f"region.yaml: curators must be a list of e-mail addresses or 'group:NAME' entries, found {_short(curators)}")
     for key in ("id", "name", "attribution"):
         if data.get(key) is not None and not isinstance(data.get(key), str):
             report.error(f"region.yaml: {key} must be text, found '{data.get(key)}'")
@@ -328,6 +399,9 @@ def _read_geometry(folder: Path, report: _Report) -> dict[str, Any] | None:
     except json.JSONDecodeError as exc:
         report.error(f"areas.geojson line {exc.lineno}: broken JSON ({exc.msg} at column {exc.colno})")
         return None
+    except RecursionError:
+        report.error("areas.geojson: nested too deeply (expected a GeoJSON FeatureCollection)")
+        return None
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list):
         report.error("areas.geojson: expected a GeoJSON FeatureCollection with 'features'")
@@ -338,10 +412,22 @@ def _read_geometry(folder: Path, report: _Report) -> dict[str, Any] | None:
         return None
     geoms: dict[str, Any] = {}
     for number, feature in enumerate(features, start=1):
-        props = (feature or {}).get("properties") or {}
+        if not isinstance(feature, dict):
+            report.error(f"areas.geojson feature {number}: expected an object, found {_short(feature)}")
+            continue
+        props = feature.get("properties")
+        if not isinstance(props, dict):
+            report.error(f"areas.geojson feature {number}: properties must be an object, found {_short(props)}")
+            continue
         code = props.get("code")
         if not code:
             report.error(f"areas.geojson feature {number}: property 'code' is missing")
+            continue
+        if not isinstance(code, str):
+            report.error(f"areas.geojson feature {number}: property 'code' must be text, found {_short(code)}")
+            continue
+        if not isinstance(feature.get("geometry"), dict):
+            report.error(f"areas.geojson feature {number} ({code}): geometry must be an object, found {_short(feature.get('geometry'))}")
             continue
         try:
             geom = shapely.geometry.shape(feature.get("geometry"))
@@ -382,6 +468,19 @@ def _age_months(value: tuple[int, bool] | None, upper: bool) -> int | None:
     return number * 12 + (11 if upper else 0)
 
 
+def _finish_interrupted_save(folder: Path, report: _Report) -> None:
+    """Roll an interrupted curation save forward (or back) before anything is read, so every
+    reader (validate, triage, backup, the app) sees one whole transaction, never a mix."""
+    from .curation import store  # the store imports this module
+
+    try:
+        if store.recover(folder):
+            report.warn(f"{folder.name}: an interrupted save was finished before reading")
+    except OSError as exc:
+        report.error(f"{folder.name}: an interrupted save could not be finished ({exc.strerror}); "
+                     "run 'python -m socialmap validate' with write access to the folder")
+
+
 def check_region(folder: Path, today: dt.date | None = None) -> tuple[Atlas | None, list[str], list[str]]:
     """Validate a region folder: (atlas or None, errors, warnings). Never raises for bad data."""
     today = today or dt.date.today()
@@ -389,6 +488,17 @@ def check_region(folder: Path, today: dt.date | None = None) -> tuple[Atlas | No
     if not folder.is_dir():
         report.error(f"{folder}: region folder not found (expected a folder with {', '.join(REQUIRED_FILES)})")
         return None, report.errors, report.warnings
+    _finish_interrupted_save(folder, report)
+    if report.errors:
+        return None, report.errors, report.warnings
+    try:
+        return _check_region(folder, today, report)
+    except RecursionError:
+        report.error(f"{folder.name}: data nested too deeply to be read")
+        return None, report.errors, report.warnings
+
+
+def _check_region(folder: Path, today: dt.date, report: _Report) -> tuple[Atlas | None, list[str], list[str]]:
     meta = _read_region_yaml(folder, report)
     geoms = _read_geometry(folder, report)
     tables: dict[str, _Table | None] = {f: _read_table(folder, f, report, today) for f in TABLE_ORDER}

@@ -7,8 +7,9 @@ simplified in RD New (metres) and reprojected once per atlas with :func:`socialm
 Privacy and offline use: the folium map loads Leaflet from the app itself
 (``static/vendor/leaflet-<version>/``, vendored by ``scripts/vendor_leaflet.sh``) instead of a
 CDN, and drops folium's other default assets (jQuery, Bootstrap, awesome-markers, Font Awesome),
-which these maps do not use. Base tiles come from ``SOCIALMAP_TILES``: ``pdok`` (default, the
-Kadaster BRT-Achtergrondkaart), ``osm`` or ``none`` (no external request at all).
+which these maps do not use. Base tiles come from ``SOCIALMAP_TILES``: ``none`` (default: no
+external request at all), or, as an explicit choice, ``pdok`` (the Kadaster BRT-Achtergrondkaart)
+or ``osm``; a tile server sees which neighbourhood a visitor looks at.
 
 Every text from data is HTML-escaped before it goes into a tooltip, popup or legend.
 """
@@ -68,9 +69,10 @@ _DECIMALS = 5
 
 
 def tiles_setting(value: str | None = None) -> str:
-    """The base-tile choice: ``value`` or env ``SOCIALMAP_TILES``; unknown values mean ``pdok``."""
-    choice = (value if value is not None else os.environ.get("SOCIALMAP_TILES", "pdok")).strip().lower()
-    return choice if choice in TILE_CHOICES else "pdok"
+    """The base-tile choice: ``value`` or env ``SOCIALMAP_TILES``; unset or unknown means ``none``
+    (no request to a third party unless the operator chooses one)."""
+    choice = (value if value is not None else os.environ.get("SOCIALMAP_TILES", "none")).strip().lower()
+    return choice if choice in TILE_CHOICES else "none"
 
 
 def asset_urls(asset_base: str = DEFAULT_ASSET_BASE) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

@@ -22,6 +22,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from . import i18n, schedule, vocab
+from .parsing import ascii_int
 from .derived import per_atlas
 from .model import Area, Atlas
 
@@ -88,9 +89,9 @@ class ServiceFilters:
             return tuple(dict.fromkeys(items))
 
         age: int | None = None
-        raw_age = str(params.get("age", "") or "").strip()
-        if raw_age.isdigit() and 0 <= int(raw_age) <= vocab.AGE_MAX_YEARS:
-            age = int(raw_age)
+        parsed_age = ascii_int(str(params.get("age", "") or ""))  # '²'.isdigit() is true, int('²') fails
+        if parsed_age is not None and 0 <= parsed_age <= vocab.AGE_MAX_YEARS:
+            age = parsed_age
         langs = tuple(v for v in listed("lang_spoken", None) if re.fullmatch(r"[a-z]{2}", v))
         return cls(
             levels=listed("level", vocab.LEVELS),

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import subprocess
+import sys
+import time
 
 import openpyxl
 import pytest
-from curation_helpers import curator
+from curation_helpers import curator, env_with_hash
+
+from conftest import ROOT
 
 from socialmap.curation import auth, importer, quality, store, suggestions
 from socialmap.errors import InputError
@@ -73,11 +79,33 @@ def test_a_correction_is_length_limited_and_only_for_known_services_and_fields(m
     assert suggestions.load(mini_region) == []
 
 
-def test_a_session_may_send_three_corrections_per_ten_minutes():
+def test_a_client_may_send_three_corrections_per_ten_minutes_and_others_still_can():
+    limiter = suggestions.ClientRateLimiter()
     now = 10_000.0
-    assert not suggestions.rate_limited([now - 30, now - 20], now=now)
-    assert suggestions.rate_limited([now - 30, now - 20, now - 10], now=now)
-    assert not suggestions.rate_limited([now - 700, now - 650, now - 610], now=now)
+    assert [limiter.acquire("ip:a", now + i) for i in range(4)] == [True, True, True, False]
+    assert limiter.acquire("ip:b", now + 5) is True  # one visitor does not use up everyone's quota
+    assert limiter.acquire("ip:a", now + 600) is True  # the first one has expired
+
+
+def test_a_flood_of_reports_about_one_service_does_not_block_reports_about_the_others(mini_region):
+    for number in range(suggestions.MAX_OPEN_PER_SERVICE):
+        suggestions.submit(mini_region, "svc-cjg", "other", "", f"melding {number}")
+    with pytest.raises(InputError) as err:
+        suggestions.submit(mini_region, "svc-cjg", "other", "", "nog een")
+    assert str(err.value) == "there are already 20 open suggestions for this service; a curator looks at them first"
+    assert suggestions.submit(mini_region, "svc-hap", "other", "", "andere dienst").service_id == "svc-hap"
+
+
+def test_the_client_limiter_remembers_a_bounded_number_of_clients():
+    limiter = suggestions.ClientRateLimiter(max_clients=100)
+    for number in range(1_000):
+        limiter.acquire(f"ip:{number}", 10_000.0)
+    assert len(limiter._times) == 100
+
+
+def test_bidi_overrides_and_zero_width_characters_are_stripped_from_a_correction(mini_region):
+    item = suggestions.submit(mini_region, "svc-cjg", "name", "CJG\u202e lasnaam\u200b\u2066x\u2069\ufeff\x00", "a\u200db")
+    assert (item.value, item.note) == ("CJG lasnaamx", "ab")
 
 
 def test_a_curator_accepts_a_correction_through_the_validated_edit_path(mini_region):
@@ -155,3 +183,40 @@ def test_the_column_mapping_is_guessed_from_english_and_common_dutch_headers():
     mapping = importer.suggest_mapping(["ID", "Naam", "Telefoon", "E-mail", "Website", "Iets anders"], "services.csv")
     assert {k: v for k, v in mapping.items() if v} == {"id": "ID", "name": "Naam", "phone": "Telefoon",
                                                         "email": "E-mail", "url": "Website"}
+
+
+_RACE = """
+import sys
+import time
+from pathlib import Path
+from curation_helpers import curator
+from socialmap.curation import store, suggestions
+from socialmap.errors import InputError
+folder, sid, what, barrier = Path(sys.argv[1]), sys.argv[2], sys.argv[3], Path(sys.argv[4])
+while not barrier.exists():
+    time.sleep(0.001)
+try:
+    if what == "accept":
+        suggestions.accept(folder, sid, curator(), store.version_token(folder))
+    else:
+        suggestions.reject(folder, sid, curator())
+except (InputError, store.ConcurrentEditError):
+    sys.exit(3)
+"""
+
+
+def test_a_suggestion_raced_by_an_accept_and_a_reject_gets_exactly_one_decision(mini_region, tmp_path):
+    script = tmp_path / "race.py"
+    script.write_text(_RACE, encoding="utf-8")
+    env = env_with_hash() | {"PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'tests'}"}
+    for round_ in range(3):
+        s = suggestions.submit(mini_region, "svc-cjg", "phone", f"023-111111{round_}", "")
+        barrier = tmp_path / f"go{round_}"
+        children = [subprocess.Popen([sys.executable, str(script), str(mini_region), s.id, what, str(barrier)],
+                                     cwd=ROOT, env=env) for what in ("accept", "reject")]
+        time.sleep(1.5)  # both children imported and waiting
+        barrier.touch()
+        codes = sorted(c.wait(timeout=120) for c in children)
+        assert codes == [0, 3]
+        lines = (mini_region / ".suggestions" / "suggestions.jsonl").read_text(encoding="utf-8").splitlines()
+        assert sum(1 for line in lines if f'"id": "{s.id}"' in line and '"decision"' in line) == 1

@@ -133,8 +133,13 @@ def test_the_vendored_leaflet_is_the_version_folium_pins():
     assert f"./leaflet-{maps.LEAFLET_VERSION}/leaflet.js" in manifest
 
 
-def test_pdok_tiles_are_the_default_with_the_kadaster_attribution(atlas, monkeypatch):
+def test_by_default_the_map_loads_no_tiles_from_a_third_party(atlas, monkeypatch):
     monkeypatch.delenv("SOCIALMAP_TILES", raising=False)
+    assert [c for c in maps.service_map(atlas)._children.values() if isinstance(c, folium.TileLayer)] == []
+
+
+def test_pdok_tiles_are_an_explicit_choice_with_the_kadaster_attribution(atlas, monkeypatch):
+    monkeypatch.setenv("SOCIALMAP_TILES", "pdok")
     tiles = [c for c in maps.service_map(atlas)._children.values() if isinstance(c, folium.TileLayer)]
     assert [t.tiles for t in tiles] == [maps.PDOK_TILES]
     assert "Kadaster" in tiles[0].options["attribution"] and "PDOK" in tiles[0].options["attribution"]
@@ -142,7 +147,7 @@ def test_pdok_tiles_are_the_default_with_the_kadaster_attribution(atlas, monkeyp
 
 @pytest.mark.parametrize("setting,expected", [
     ("osm", ["https://tile.openstreetmap.org/{z}/{x}/{y}.png"]), ("none", []), ("PDOK", [maps.PDOK_TILES]),
-    ("something", [maps.PDOK_TILES]),
+    ("something", []),
 ])
 def test_base_tiles_follow_the_socialmap_tiles_setting(atlas, monkeypatch, setting, expected):
     monkeypatch.setenv("SOCIALMAP_TILES", setting)

@@ -6,16 +6,17 @@ only be obtained through a successful login (``auth.login_with_password`` / ``au
 
 Login (``auth.py``): when ``[auth]`` is configured in ``.streamlit/secrets.toml`` the page uses
 Streamlit's ``st.login`` (OIDC); otherwise one curator password, of which only the bcrypt hash is
-configured, in the environment variable ``SOCIALMAP_CURATOR_PASSWORD_HASH``. Make the hash with::
+configured, in the environment variable ``SOCIALMAP_CURATOR_PASSWORD_HASH``. Make the hash with
+``python -m socialmap curator-hash``. OIDC accounts need to be on the allow-list (``curators:`` in
+``region.yaml`` or ``SOCIALMAP_CURATORS``).
 
-    python -c "import bcrypt, getpass; print(bcrypt.hashpw(getpass.getpass().encode(), bcrypt.gensalt()).decode())"
-
-Without a login the Beheer page is read-only (quality dashboard and open-data exports). Password
-attempts are limited to 5 per 10 minutes per session; the password is never stored or logged.
+Without a login the Beheer page is read-only (quality dashboard and open-data exports). Failed
+password logins are counted by the server process, per client address and in total, with a growing
+wait; the password is never stored or logged.
 
 "Meld een fout" (``suggestions.py``): anyone may send a correction for a service (which field, a
 suggested value ≤ 200 and a note ≤ 500 characters; no fields for personal data; 3 per 10 minutes
-per session) into ``<region>/.suggestions/suggestions.jsonl`` (gitignored); a curator accepts
+per client address, 200 per server) into ``<region>/.suggestions/suggestions.jsonl`` (gitignored); a curator accepts
 (applied through the same validated edit path) or rejects it.
 
 Exports (``hsds.py``): HSDS 3.0 JSON (organization_package; validates against the Open Referral
@@ -31,7 +32,8 @@ Storage decisions (see ``store.py`` for the details):
   The old file is also kept in ``.history/``.
 * A save of several files is all-or-nothing through a journal: all temp files are written and
   fsynced, then ``.history/journal.json``, then the renames; an interrupted save is rolled forward
-  by ``store.recover`` (called before every read of the curation layer, by backup and restore).
+  by ``store.recover`` (called by the loader before every read, so also by validate, triage,
+  backup, restore and the app).
 * Every save keeps the previous version of each changed file in ``.history/<stamp>-<txid>/`` and a
   JSON line in ``.history/log.jsonl`` (who, when, action, table, record id, changed fields, version
   before/after). ``.history/`` is gitignored; git keeps the long-term history of the CSVs.

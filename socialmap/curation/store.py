@@ -32,6 +32,7 @@ import io
 import json
 import os
 import shutil
+import stat
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -124,11 +125,10 @@ def append_line(path: Path, record: dict[str, Any]) -> None:
 
 
 @contextlib.contextmanager
-def region_lock(folder: Path) -> Iterator[None]:
-    """An exclusive lock on the region folder (across processes)."""
-    hist = folder / HISTORY_DIR
-    hist.mkdir(exist_ok=True)
-    with open(hist / LOCK, "a+") as fh:
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path`` (across processes; created when missing)."""
+    path.parent.mkdir(exist_ok=True)
+    with open(path, "a+") as fh:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
         try:
             yield
@@ -136,26 +136,45 @@ def region_lock(folder: Path) -> Iterator[None]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
+@contextlib.contextmanager
+def region_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the region folder's data (across processes)."""
+    with file_lock(folder / HISTORY_DIR / LOCK):
+        yield
+
+
 # ---- reading ---------------------------------------------------------------------------------
+
+def _regular_bytes(path: Path) -> bytes | None:
+    """The bytes of a regular file; None when missing or not a regular file (a FIFO would block)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _digest_file(digest: Any, path: Path) -> None:
+    data = _regular_bytes(path)
+    digest.update(b"<missing>" if data is None else hashlib.sha256(data).digest())
+
 
 def version_token(folder: Path) -> str:
     """A content hash of all region data files: changes whenever any of them changes."""
     digest = hashlib.sha256()
     for name in REQUIRED_FILES:
         digest.update(name.encode() + b"\0")
-        try:
-            digest.update(hashlib.sha256((folder / name).read_bytes()).digest())
-        except FileNotFoundError:
-            digest.update(b"<missing>")
+        _digest_file(digest, folder / name)
     return digest.hexdigest()[:16]
 
 
 def read_rows(folder: Path, file: str) -> tuple[list[str], list[dict[str, str]]]:
     """The header and raw string rows of a CSV file of the region (or of ``retired/``)."""
-    path = folder / file
-    if not path.exists():
+    data = _regular_bytes(folder / file)
+    if data is None:
         return [], []
-    text = path.read_bytes().decode("utf-8-sig")
+    text = data.decode("utf-8-sig")
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
     rows = []
@@ -187,9 +206,24 @@ def check_with(folder: Path, new_texts: dict[str, str | bytes], today: dt.date |
                 data = new_texts[name]
                 (target / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
             elif (folder / name).exists():
-                os.symlink((folder / name).resolve(), target / name)
+                _link_or_copy(folder / name, target / name)
         _, errors, warnings = check_region(target, today=today)
     return errors, warnings
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    """A hard link (cheap, and a regular file for the loader), or a copy across filesystems.
+    A symbolic link would point outside the check folder, which the loader refuses."""
+    if src.is_symlink():
+        real = src.resolve()
+        if not real.is_relative_to(src.parent.resolve()):
+            os.symlink(real, dst)  # a link out of the region: the loader refuses it here too
+            return
+        src = real
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
 
 
 # ---- recovery ------------------------------------------------------------------------------------
@@ -206,9 +240,12 @@ def _logged_txids(folder: Path) -> set[str]:
 
 
 def _stray_temps(folder: Path) -> list[Path]:
+    """Temp files of interrupted writes: data files, ``retired/`` files and the journal itself."""
     found = [p for p in folder.glob(f".*{TMP_SUFFIX}")]
     if (folder / RETIRED_DIR).is_dir():
         found += list((folder / RETIRED_DIR).glob(f".*{TMP_SUFFIX}"))
+    if (folder / HISTORY_DIR).is_dir():
+        found += list((folder / HISTORY_DIR).glob(f".{JOURNAL}.*{TMP_SUFFIX}"))
     return found
 
 
@@ -368,10 +405,7 @@ def _version_after(folder: Path, changed: dict[str, bytes]) -> str:
         if name in changed:
             digest.update(hashlib.sha256(changed[name]).digest())
         else:
-            try:
-                digest.update(hashlib.sha256((folder / name).read_bytes()).digest())
-            except FileNotFoundError:
-                digest.update(b"<missing>")
+            _digest_file(digest, folder / name)
     return digest.hexdigest()[:16]
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import threading
 import time
 import uuid
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..parsing import strip_invisible
 from . import records, store
 from .auth import Curator, require_curator
 
@@ -31,10 +31,12 @@ FIELDS: tuple[str, ...] = ("name", "description", "phone", "email", "url", "age_
 MAX_VALUE = 200
 MAX_NOTE = 500
 MAX_OPEN = 500  # per region: beyond this, new suggestions are refused (disk-flood guard)
+MAX_OPEN_PER_SERVICE = 20  # so that a flood about one service does not block reports about the others
 RATE_LIMIT = 3  # suggestions ...
-RATE_WINDOW_S = 600  # ... per 10 minutes per session
-GLOBAL_RATE_LIMIT = 30  # suggestions per RATE_WINDOW_S for the whole server (all sessions together)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+RATE_WINDOW_S = 600  # ... per 10 minutes per client address (ClientRateLimiter)
+GLOBAL_RATE_LIMIT = 200  # per RATE_WINDOW_S for the whole server: only a flood from many clients reaches it
+MAX_CLIENTS = 10_000  # clients remembered per window (memory bound; the oldest are dropped first)
+DECIDE_LOCK = ".decide.lock"
 
 
 @dataclass
@@ -51,7 +53,7 @@ class Suggestion:
 
 
 def _clean(text: str, limit: int, name: str) -> str:
-    text = _CONTROL.sub("", (text or "").replace("\r", "")).strip()
+    text = strip_invisible((text or "").replace("\r", "").replace("\t", " ")).strip()
     if len(text) > limit:
         raise InputError(f"{name} is {len(text)} characters long (at most {limit} allowed)", field=name, value=text[:40])
     return text
@@ -59,12 +61,6 @@ def _clean(text: str, limit: int, name: str) -> str:
 
 def _path(folder: Path) -> Path:
     return folder / SUGGESTIONS_DIR / FILE
-
-
-def rate_limited(timestamps: list[float], now: float | None = None) -> bool:
-    """True when a session already sent ``RATE_LIMIT`` suggestions in the last ``RATE_WINDOW_S`` seconds."""
-    now = time.time() if now is None else now
-    return sum(1 for t in timestamps if now - t < RATE_WINDOW_S) >= RATE_LIMIT
 
 
 class GlobalRateLimiter:
@@ -95,6 +91,39 @@ class GlobalRateLimiter:
             self._times.clear()
 
 
+class ClientRateLimiter:
+    """At most ``limit`` suggestions per ``window_s`` seconds per client, for the whole process.
+
+    A client is an opaque key (the caller passes a hash of the address, or of the browser
+    session when no address is known); nothing is written anywhere and a key is forgotten when
+    its window has passed. At most ``max_clients`` keys are kept (the oldest go first).
+    """
+
+    def __init__(self, limit: int = RATE_LIMIT, window_s: float = RATE_WINDOW_S, max_clients: int = MAX_CLIENTS) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self.max_clients = max_clients
+        self._times: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, client: str, now: float | None = None) -> bool:
+        """Count one suggestion of ``client`` and return True, or False when it reached its limit."""
+        now = time.time() if now is None else now
+        with self._lock:
+            times = [t for t in self._times.pop(client, []) if now - t < self.window_s]
+            allowed = len(times) < self.limit
+            if allowed:
+                times.append(now)
+            self._times[client] = times  # re-inserted: the dict keeps the most recent clients last
+            while len(self._times) > self.max_clients:
+                self._times.pop(next(iter(self._times)))
+            return allowed
+
+    def clear(self) -> None:
+        with self._lock:
+            self._times.clear()
+
+
 def submit(folder: str | Path, service_id: str, field: str, value: str, note: str,
            known_services: set[str] | None = None, now: dt.datetime | None = None) -> Suggestion:
     """Store a suggestion (anyone may; no login). ``InputError`` on a bad or too long input."""
@@ -107,7 +136,11 @@ def submit(folder: str | Path, service_id: str, field: str, value: str, note: st
     note = _clean(note, MAX_NOTE, "note")
     if not value and not note:
         raise InputError("value and note are both empty (write the correct value or a short note)", field="value")
-    if len([s for s in load(folder) if s.status == "open"]) >= MAX_OPEN:
+    still_open = [s for s in load(folder) if s.status == "open"]
+    if sum(1 for s in still_open if s.service_id == service_id) >= MAX_OPEN_PER_SERVICE:
+        raise InputError(f"there are already {MAX_OPEN_PER_SERVICE} open suggestions for this service; "
+                         "a curator looks at them first", field="service_id", value=service_id)
+    if len(still_open) >= MAX_OPEN:
         raise InputError(f"there are already {MAX_OPEN} open suggestions; try again later", field="service_id")
     stamp = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
     item = Suggestion(id=uuid.uuid4().hex[:12], service_id=service_id, field=field, value=value,
@@ -155,11 +188,18 @@ def _find(folder: Path, suggestion_id: str) -> Suggestion:
     raise InputError(f"suggestion '{suggestion_id}' does not exist", field="id", value=suggestion_id)
 
 
+def _decision_lock(folder: Path) -> Any:
+    """One decision at a time per region (across processes): the status is re-checked inside.
+    A lock of its own, so that accepting can take the region's data lock inside it."""
+    return store.file_lock(folder / SUGGESTIONS_DIR / DECIDE_LOCK)
+
+
 def reject(folder: str | Path, suggestion_id: str, curator: Curator) -> None:
     who = require_curator(curator)
     folder = Path(folder)
-    _find(folder, suggestion_id)
-    _decide(folder, suggestion_id, "rejected", who)
+    with _decision_lock(folder):
+        _find(folder, suggestion_id)
+        _decide(folder, suggestion_id, "rejected", who)
 
 
 def accept(folder: str | Path, suggestion_id: str, curator: Curator, expected_version: str,
@@ -171,13 +211,14 @@ def accept(folder: str | Path, suggestion_id: str, curator: Curator, expected_ve
     """
     who = require_curator(curator)
     folder = Path(folder)
-    s = _find(folder, suggestion_id)
-    result = None
-    if s.field != "other":
-        row = records.record(folder, "service", s.service_id)
-        if row is None:
-            raise InputError(f"service '{s.service_id}' does not exist any more", field="service_id", value=s.service_id)
-        row[s.field] = s.value if value is None else value
-        result, _ = records.upsert(folder, "service", row, who, expected_version, original_id=s.service_id, today=today)
-    _decide(folder, suggestion_id, "accepted", who)
+    with _decision_lock(folder):
+        s = _find(folder, suggestion_id)
+        result = None
+        if s.field != "other":
+            row = records.record(folder, "service", s.service_id)
+            if row is None:
+                raise InputError(f"service '{s.service_id}' does not exist any more", field="service_id", value=s.service_id)
+            row[s.field] = s.value if value is None else value
+            result, _ = records.upsert(folder, "service", row, who, expected_version, original_id=s.service_id, today=today)
+        _decide(folder, suggestion_id, "accepted", who)
     return result

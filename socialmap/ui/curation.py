@@ -11,7 +11,8 @@ the core also requires the ``Curator`` object itself.
 
 from __future__ import annotations
 
-import time
+import hashlib
+import math
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +28,8 @@ from . import common, state
 
 store, records, suggestions, importer = curation_modules()  # the file store, or the database
 
-_LOGIN_FAILS = "_curator_login_fails"
-_SUGGEST_TIMES = "_curator_suggest_times"
 _IMPORT_PREVIEW = "_curator_import_preview"
 _FLASH = "_curator_flash"
-LOGIN_LIMIT = 5
-LOGIN_WINDOW_S = 600
 
 
 def t(key: str, lang: str, **fmt: Any) -> str:
@@ -53,6 +50,27 @@ def oidc_configured() -> bool:
         return False
 
 
+def client_key() -> str:
+    """An opaque key for the client of this session (for rate limits; never stored or logged).
+
+    The connection's address; behind a reverse proxy on the same machine (address unknown) the
+    address the proxy passes on (``X-Real-IP``, or the last ``X-Forwarded-For`` entry); without
+    either, the one local client (a reload or a new browser session never resets a limit).
+    """
+    address = None
+    try:
+        address = st.context.ip_address
+        if not address:
+            headers = st.context.headers
+            forwarded = [p.strip() for p in (headers.get("X-Forwarded-For") or "").split(",") if p.strip()]
+            address = headers.get("X-Real-IP") or (forwarded[-1] if forwarded else None)
+    except Exception:  # no request context (tests, bare mode)
+        address = None
+    if not isinstance(address, str) or not address:
+        return "local"
+    return "ip:" + hashlib.sha256(address.encode("utf-8", "replace")).hexdigest()[:16]
+
+
 def current_curator() -> auth.Curator | None:
     """The logged-in curator of this session, or None (read-only)."""
     curator = st.session_state.get(state.CURATOR_USER)
@@ -66,26 +84,31 @@ def current_curator() -> auth.Curator | None:
             user = st.user.to_dict()
         except Exception:
             return None
-        return auth.curator_from_oidc(user)
+        return auth.curator_from_oidc(user, auth.allowed_curators(region_folder()))
     return None
+
+
+def _oidc_not_allowed() -> bool:
+    """True when someone logged in with OIDC whose account is not on the curator allow-list."""
+    try:
+        return bool(st.user.to_dict().get("is_logged_in"))
+    except Exception:
+        return False
 
 
 def _do_password_login() -> None:
     password = st.session_state.get("curator_password", "")
     name = st.session_state.get("curator_name", "")
     st.session_state["curator_password"] = ""  # never kept in the session
-    now = time.time()
-    fails = [ts for ts in st.session_state.get(_LOGIN_FAILS, []) if now - ts < LOGIN_WINDOW_S]
-    if len(fails) >= LOGIN_LIMIT:
-        st.session_state[_FLASH] = ("error", "curation.login.too_many")
-        return
     try:
-        curator = auth.login_with_password(password, name)
+        curator = auth.login_with_password(password, name, client=client_key())
     except InputError:
         st.session_state[_FLASH] = ("error", "curation.login.name_needed")
         return
+    except auth.TooManyAttempts as exc:
+        st.session_state[_FLASH] = ("error", "curation.login.too_many", {"minutes": math.ceil(exc.wait_s / 60)})
+        return
     if curator is None:
-        st.session_state[_LOGIN_FAILS] = [*fails, now]
         st.session_state[_FLASH] = ("error", "curation.login.wrong")
         return
     st.session_state[state.CURATOR_USER] = curator
@@ -117,8 +140,13 @@ def login_box(lang: str) -> None:
             cols[1].button(t("curation.login.logout", lang), key="curator_logout", on_click=_logout)
         return
     st.info(t("curation.login.read_only", lang), icon="🔒")
+    auth.log_hash_problem()  # a broken hash is reported in the server log, not to visitors
     if oidc_configured():
-        if st.button(t("curation.login.oidc", lang), key="curator_oidc_login"):
+        if _oidc_not_allowed():
+            st.warning(t("curation.login.not_allowed", lang))
+            if st.button(t("curation.login.logout", lang), key="curator_logout_oidc_refused"):
+                st.logout()
+        elif st.button(t("curation.login.oidc", lang), key="curator_oidc_login"):
             st.login()
     elif auth.password_configured():
         with st.form("curator_login"):
@@ -325,9 +353,13 @@ def suggestions_panel(lang: str, folder: Path, curator: auth.Curator) -> None:
                     st.session_state[_FLASH] = ("success", "curation.suggest.accepted")
                     st.rerun()
             if cols[1].button(t("curation.suggest.reject", lang), key=f"sugg_reject_{s.id}"):
-                suggestions.reject(folder, s.id, curator)
-                st.session_state[_FLASH] = ("info", "curation.suggest.rejected")
-                st.rerun()
+                try:
+                    suggestions.reject(folder, s.id, curator)
+                except InputError as exc:  # decided by another curator in the meantime
+                    _show_failure(exc, lang)
+                else:
+                    st.session_state[_FLASH] = ("info", "curation.suggest.rejected")
+                    st.rerun()
 
 
 def _preview_summary(preview: importer.Preview, lang: str) -> None:
@@ -417,16 +449,22 @@ def history_panel(lang: str, folder: Path) -> None:
 
 @st.cache_resource(show_spinner=False)
 def global_limiter() -> suggestions.GlobalRateLimiter:
-    """The one limiter of this server process: at most 30 suggestions per 10 minutes in total."""
+    """The abuse cap of this server process: at most 200 suggestions per 10 minutes in total."""
     return suggestions.GlobalRateLimiter()
+
+
+@st.cache_resource(show_spinner=False)
+def client_limiter() -> suggestions.ClientRateLimiter:
+    """Per client (address) for the whole server process: at most 3 suggestions per 10 minutes."""
+    return suggestions.ClientRateLimiter()
 
 
 def report_error_button(service_id: str, lang: str) -> None:
     """A small "Meld een fout" popover for a service card: anyone may suggest a correction.
 
-    No fields for personal data; at most 3 per 10 minutes per browser session and 30 per 10 minutes
-    for the whole server; value ≤ 200 and note ≤ 500 characters. Stored for a curator in
-    ``<region>/.suggestions/``.
+    No fields for personal data; at most 3 per 10 minutes per client (address; a reload does not
+    reset it) and 200 per 10 minutes for the whole server (abuse cap); value ≤ 200 and note ≤ 500
+    characters. Stored for a curator in ``<region>/.suggestions/``.
     """
     with st.popover(t("curation.report.button", lang), icon="✏️"):
         st.caption(t("curation.report.help", lang))
@@ -437,8 +475,7 @@ def report_error_button(service_id: str, lang: str) -> None:
             note = st.text_area(t("curation.report.note", lang), max_chars=suggestions.MAX_NOTE)
             sent = st.form_submit_button(t("curation.report.send", lang))
         if sent:
-            times = st.session_state.setdefault(_SUGGEST_TIMES, [])
-            if suggestions.rate_limited(times):
+            if not client_limiter().acquire(client_key()):
                 st.warning(t("curation.report.rate_limited", lang))
                 return
             if not global_limiter().acquire():
@@ -453,7 +490,6 @@ def report_error_button(service_id: str, lang: str) -> None:
             except InputError as exc:
                 st.error(t("curation.report.invalid", lang, reason=common.md_escape(str(exc))))
                 return
-            times.append(time.time())
             st.success(t("curation.report.thanks", lang))
 
 

@@ -7,10 +7,12 @@ What it does:
 1. makes a fresh PostgreSQL database (dropped at the end), loads the shipped region into it and
    starts ``deploy/serve.py`` on it: ``--processes`` Streamlit processes (+ the API when present)
    behind nginx on a free port in 8700-8799;
-2. runs ``--sessions`` websocket sessions (no browser: ``benchmarks/ws_session.py``), each
-   repeating the GP's quick flow: open the Hulpwijzer, postcode, age, a concern, impact,
-   duration, open the route card (each an interaction: one rerun, timed until the server reports
-   it finished), with ``--think`` seconds between interactions;
+2. runs ``--sessions`` websocket sessions (no browser), each repeating the GP's quick flow of
+   ``benchmarks/ws_load.py`` (``GP_FLOW``: open the Hulpwijzer, postcode, age, a concern, impact,
+   duration, open the route card; each an interaction: one rerun, timed until the server reports
+   it finished), with ``--think`` seconds between interactions. The session itself
+   (``benchmarks/ws_session.py``) keeps its cookie and URL and reconnects when its socket closes,
+   as a browser tab does;
 3. meanwhile a curator saves an edit every ``--save-every`` seconds through the PostgreSQL store
    (each save is published and picked up by both app processes);
 4. at ``--kill-at`` seconds kills one app process with SIGKILL. Its sessions see their websocket
@@ -44,16 +46,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks"), str(ROOT / "tests")]
 
 import psycopg  # noqa: E402
-from streamlit.proto.Common_pb2 import StringArray  # noqa: E402
+import ws_load  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 from ws_session import Disconnected, RunTimeout, WsSession  # noqa: E402
 
-from socialmap import i18n  # noqa: E402
-
 SERVER = os.environ.get("SOCIALMAP_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 TIMEOUT_S = 30.0
-STEPS = ("open page", "postcode", "age", "concern", "impact", "duration", "route card")
-ROUTECARD = f"**{i18n.t('advisor.result.routecard', 'nl')}**"
+STEPS = ("open page", *(step.name for step in ws_load.GP_FLOW))
 
 
 def _p(values: list[float], q: float) -> float:
@@ -80,42 +79,39 @@ class Stats:
         self.latency[step].append(ms)
 
 
-async def gp_flow(s: WsSession, stats: Stats, rng: random.Random, postcodes: list[str], think: float) -> None:
-    stats.add("open page", await s.open("/hulpwijzer"))
+async def gp_flow(s: WsSession, stats: Stats, rng: random.Random, think: float) -> None:
+    """``ws_load.GP_FLOW`` (the GP's quick path as data) on a reconnecting session."""
+    stats.add("open page", await s.open("/" + ws_load.START_PAGE))
     states: dict[str, WidgetState] = {}
-
-    async def answer(step: str, key: str, **value: object) -> None:
+    for step in ws_load.GP_FLOW:
         await asyncio.sleep(think * rng.uniform(0.5, 1.5))
-        w = s.widget(key)
-        states[w.id] = WidgetState(id=w.id, **value)
-        stats.add(step, await s.rerun(list(states.values()), timeout_s=TIMEOUT_S))
-
-    def pick(key: str) -> StringArray:
-        return StringArray(data=[rng.choice(s.widget(key).options())])
-
-    await answer("postcode", "_adv_q_postcode", string_value=rng.choice(postcodes))
-    await answer("age", "_adv_q_age", double_value=float(rng.randint(1, 17)))
-    await answer("concern", "_adv_q_concerns", string_array_value=pick("_adv_q_concerns"))
-    await answer("impact", "_adv_q_impact", string_array_value=pick("_adv_q_impact"))
-    await answer("duration", "_adv_q_duration", string_array_value=pick("_adv_q_duration"))
-    await asyncio.sleep(think * rng.uniform(0.5, 1.5))
-    link = s.page_links.get(ROUTECARD)
-    if link is None:
-        raise AssertionError("no route card link after the answers")
-    s.query_string, s.path = link.query_string, "/routekaart"
-    stats.add("route card", await s.rerun([], page_script_hash=link.page_script_hash, timeout_s=TIMEOUT_S))
-    if s.exceptions:
-        raise AssertionError(f"app exception: {s.exceptions[0][:200]}")
+        if step.link_label is not None:
+            link = next((link for label, link in s.page_links.items() if step.link_label in label), None)
+            if link is None:
+                raise AssertionError(f"link {step.link_label!r} is not on the page")
+            path = next((p for p, h in s.pages.items() if h == link.page_script_hash), "")
+            s.query_string, s.path = link.query_string, "/" + path
+            s.texts.clear()
+            ms = await s.rerun([], page_script_hash=link.page_script_hash, timeout_s=TIMEOUT_S)
+        else:
+            widget = s.widget(step.key or "")
+            assert step.value is not None
+            states[widget.id] = ws_load.widget_state(widget, step.value(rng), step.label_kind)
+            ms = await s.rerun(list(states.values()), timeout_s=TIMEOUT_S)
+        stats.add(step.name, ms)
+        if s.exceptions:
+            raise AssertionError(f"app exception at {step.name}: {s.exceptions[0][:200]}")
+    if not any(ws_load.CARD_MARK in text for text in s.texts):
+        raise AssertionError(f"the route card ({ws_load.CARD_MARK}) is not shown")
 
 
-async def session(n: int, base: str, stats: Stats, deadline: float, postcodes: list[str], think: float,
-                  ramp_s: float) -> None:
+async def session(n: int, base: str, stats: Stats, deadline: float, think: float, ramp_s: float) -> None:
     rng = random.Random(n)
     await asyncio.sleep(n * ramp_s)
     s = WsSession(base)
     while time.monotonic() < deadline:
         try:
-            await gp_flow(s, stats, rng, postcodes, think)
+            await gp_flow(s, stats, rng, think)
             stats.flows += 1
         except Disconnected:
             # the app process is gone: reconnect like the browser does, on the URL this session was on
@@ -158,11 +154,11 @@ def curator_writer(url: str, region: str, stop: threading.Event, committed: list
             problems.append(f"save failed: {type(exc).__name__}: {str(exc)[:200]}")
 
 
-async def run_sessions(base: str, sessions: int, seconds: float, think: float, postcodes: list[str]) -> Stats:
+async def run_sessions(base: str, sessions: int, seconds: float, think: float) -> Stats:
     stats = Stats()
     deadline = time.monotonic() + seconds
     ramp = min(0.2, 10.0 / max(1, sessions))
-    await asyncio.gather(*(session(n, base, stats, deadline, postcodes, think, ramp) for n in range(sessions)))
+    await asyncio.gather(*(session(n, base, stats, deadline, think, ramp) for n in range(sessions)))
     return stats
 
 
@@ -179,12 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     if not (1 <= args.sessions <= 100 and 5 <= args.seconds <= 600):
         parser.error("sessions 1-100, seconds 5-600")
 
-    import csv
-
     from socialmap.db import pg
 
-    with open(ROOT / "data/regions/kennemerland/postcodes.csv", encoding="utf-8") as fh:
-        postcodes = [row["pc4"] for row in csv.DictReader(fh)]
     dbname = f"socialmap_load_{uuid.uuid4().hex[:8]}"
     admin = psycopg.connect(SERVER, autocommit=True)
     admin.execute(f'CREATE DATABASE "{dbname}"')
@@ -236,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
             timer = threading.Timer(args.kill_at, kill)
             timer.start()
         started = time.monotonic()
-        stats = asyncio.run(run_sessions(base, args.sessions, args.seconds, args.think, postcodes))
+        stats = asyncio.run(run_sessions(base, args.sessions, args.seconds, args.think))
         elapsed = time.monotonic() - started
         stop.set()
         writer.join(30)

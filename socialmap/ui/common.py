@@ -17,6 +17,7 @@ from .. import i18n
 from ..crisis import CRISIS_LINES
 from .. import snapshot
 from ..errors import DataError, InputError
+from ..db import atlas_folder
 from ..loader import DEFAULT_REGION, load_region
 from ..model import Atlas
 from ..regions import Regions, region_folders
@@ -35,15 +36,21 @@ def region_id() -> str:
     return st.session_state.get(REGION_KEY) or os.environ.get("SOCIALMAP_REGION", DEFAULT_REGION)
 
 
-@st.cache_resource(show_spinner=False)
 def get_atlas(region: str) -> Atlas:
-    """The region's atlas, once per process, from its snapshot (validated when the data changed).
-    Raises ``DataError``.
+    """The region's atlas, once per process and data version, from its snapshot (validated when the
+    data changed). Raises ``DataError``.
 
-    An interrupted curator save is finished (or rolled back) first, so the app never reads a
+    The folder is the region folder, or with a database the published snapshot of its current
+    version (``socialmap.db.atlas_folder``), so every process picks up a committed save. An
+    interrupted curator save is finished (or rolled back) first, so the app never reads a
     half-written region.
     """
-    atlas = snapshot.load(region, load_region)  # recovers an interrupted save; validates only when the data changed
+    return _atlas_at(str(atlas_folder(region)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=3)
+def _atlas_at(folder: str) -> Atlas:
+    atlas = snapshot.load(folder, load_region)  # recovers an interrupted save; validates only when the data changed
     snapshot.start_background_build(atlas)  # the shared indexes, ready before the first user needs them
     return atlas
 
@@ -142,6 +149,7 @@ def region_switch(lang: str) -> tuple[str, Atlas]:
     st.caption(i18n.t("regions.notice.region", lang, name=md_escape(atlas.region.name), n=illustrative, total=total,
                       pct=round(100 * illustrative / total) if total else 0))
     return current, atlas
+get_atlas.clear = _atlas_at.clear  # type: ignore[attr-defined]
 
 
 def current_lang() -> str:

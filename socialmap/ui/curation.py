@@ -20,13 +20,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from .. import figures, i18n, vocab
-from ..curation import auth, hsds, importer, quality, records, review, store, suggestions
+from .. import figures, i18n
+from ..curation import auth, hsds, quality, review
+from ..db import atlas_folder, curation_modules
 from ..errors import DataError, InputError
-from ..loader import region_path
 from ..schema import TABLES, columns
 from . import common, state
 from . import figures as ui_figures
+
+store, records, suggestions, importer = curation_modules()  # the file store, or the database
 
 _IMPORT_PREVIEW = "_curator_import_preview"
 _FLASH = "_curator_flash"
@@ -37,7 +39,7 @@ def t(key: str, lang: str, **fmt: Any) -> str:
 
 
 def region_folder() -> Path:
-    return region_path(common.region_id())
+    return atlas_folder(common.region_id())
 
 
 # ---- login -----------------------------------------------------------------------------------

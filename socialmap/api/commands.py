@@ -57,7 +57,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _export_parser() -> _Parser:
     parser = _Parser(prog="python -m socialmap export",
-                     description="Open-data export of a region (HSDS 3.0 or GeoJSON). Without --region every region is "
+                     description="Open-data export of the regions (HSDS 3.0 or GeoJSON). Without --region every region is "
                                  "exported, one file per region: the region id goes before the extension "
                                  "(--out hsds.zip writes hsds-heuvelland.zip and hsds-kennemerland.zip).")
     parser.add_argument("--format", required=True, choices=FORMATS, help="hsds-json, hsds-zip (tabular) or geojson")

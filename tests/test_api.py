@@ -22,6 +22,7 @@ from curation_helpers import curator
 from fastapi.testclient import TestClient
 
 from socialmap.api.app import create_app
+from socialmap.api.directory import Holder
 from socialmap.curation import hsds, records, store
 from socialmap.loader import load_region
 from socialmap.regions import load_regions
@@ -195,6 +196,26 @@ def test_modified_after_returns_what_the_curation_history_says_was_changed(regio
     changed = app_client.get("/services", params={"modified_after": f"{today}T00:00:00Z", "minimal": "true"}).json()
     assert [s["name"] for s in changed["contents"]] == ["Alarmnummer 112"]
     assert changed["contents"][0]["last_modified"] == f"{today}T00:00:00Z"
+
+
+def test_a_large_region_is_rebuilt_in_the_background_while_its_last_good_data_and_the_other_region_are_served(
+        tmp_path, monkeypatch):
+    folders = [_copy(SHIPPED, tmp_path), _copy(HEUVELLAND, tmp_path)]
+    monkeypatch.setattr(Holder, "SYNC_LIMIT", 1)  # every region counts as large
+    app = create_app(folders, check_every=0)
+    api = TestClient(app)
+    heuvelland = app.state.holder.get().directories["heuvelland"]
+    row = records.record(folders[0], "service", "svc-alarmnummer-112")
+    records.upsert(folders[0], "service", row | {"name": "Alarmnummer 112 (politie, brandweer, ambulance)"}, curator(),
+                   store.version_token(folders[0]), original_id="svc-alarmnummer-112")
+    sid = hsds.uid("kennemerland", "service", "svc-alarmnummer-112")
+    assert api.get(f"/services/{sid}").json()["name"] == "Alarmnummer 112"  # the rebuild has only started
+    deadline = time.monotonic() + 60
+    while api.get(f"/services/{sid}").json()["name"] == "Alarmnummer 112" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert api.get(f"/services/{sid}").json()["name"] == "Alarmnummer 112 (politie, brandweer, ambulance)"
+    assert app.state.holder.get().directories["heuvelland"] is heuvelland
+    assert api.get("/services").json()["total_items"] == 43
 
 
 def test_ndjson_streams_every_result_without_paging(client):

@@ -168,7 +168,7 @@ def test_a_parent_on_a_phone_starts_step_by_step_with_the_crisis_bar_always_in_s
 
 def test_a_route_card_opened_from_a_link_on_a_phone_is_not_covered(phone, base_url):
     page = phone
-    harness.open_page(page, base_url, "routekaart", "a=2-9-an-2-1----2015-")
+    harness.open_page(page, base_url, "routekaart", "a=2-9-an-2-1----2015")
     assert _sidebar_covers_nothing(page)
     expect(flows.route_card(page)).to_be_visible()
     assert _in_view(page, page.locator(".st-key-sm_crisis_bar"))
@@ -182,7 +182,7 @@ def test_the_qr_codes_host_is_the_host_the_browser_used(desktop, base_url):
     page = desktop
     # The browser reaches the app as "localhost" here, not as 127.0.0.1.
     other = base_url.replace("127.0.0.1", "localhost")
-    harness.open_page(page, other, "routekaart", "a=2-9-an-2-1----2015-")
+    harness.open_page(page, other, "routekaart", "a=2-9-an-2-1----2015")
     png = flows.route_card(page).locator("img.sm-qr").screenshot()
     decoded = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
     assert len(decoded) == 1

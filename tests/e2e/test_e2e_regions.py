@@ -31,7 +31,7 @@ def test_a_gp_with_a_maastricht_postcode_gets_maastricht_help_without_any_settin
     harness.shot(page, "gp-maastricht")
     flows.open_route_card(page)
     card = flows.route_card(page)
-    expect(card).to_contain_text(flows.nl("advisor.action.gp_practice"))
+    expect(card).to_contain_text(flows.nl("triage.route.title.child.gp_practice"))
     expect(card).to_contain_text("(Maastricht)")
     expect(card.get_by_role("link", name=MAASTRICHT_POST)).to_have_attribute("href", "tel:0433877777")
     assert re.search(r"[?&]a=[^&]*6211", page.url), "the route card carries the Maastricht PC4"

@@ -64,7 +64,7 @@ def test_in_demo_mode_the_card_on_screen_and_in_print_says_example(browser, regi
         ctx = browser.new_context(viewport={"width": 1366, "height": 900})
         try:
             pg = ctx.new_page()
-            harness.open_page(pg, server.url, "routekaart", "a=2-4-pa-1-0----2021-")
+            harness.open_page(pg, server.url, "routekaart", "a=2-4-pa-1-0----2021")
             card = flows.route_card(pg)
             expect(card.locator(".sm-demo")).to_have_text(nl("common.demo.mark"))
             pg.emulate_media(media="print")

@@ -7,6 +7,10 @@ PY      = $(VENV)/bin/python
 PORT   ?= 8501
 
 .PHONY: run test test-fast validate bench load-test load-test-ws check-bad-input vendor clean-venv
+.PHONY: serve db-migrate db-load db-dump load-serve
+PROCESSES ?= 2
+SERVE_PORT ?= 8080
+REGION ?= kennemerland
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,10 +28,12 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	bash scripts/ensure_browser.sh
+	bash scripts/ensure_postgres.sh
 	$(PY) -m pytest
 
 # The unit and integration tests only (no browser), for quick feedback while developing.
 test-fast: $(VENV)/.installed-dev
+	bash scripts/ensure_postgres.sh
 	$(PY) -m pytest -m "not e2e"
 
 validate: $(VENV)/.installed
@@ -37,6 +43,7 @@ bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/bench_advice.py
 	$(PY) benchmarks/bench_map_page.py
 	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/bench_scale.py --regions .benchmarks/regions --browser 10000,50000
 
 # 10 concurrent browser sessions doing the GP flow for 2 minutes against one local server.
 load-test: $(VENV)/.installed-dev
@@ -56,6 +63,28 @@ load-test-ws: $(VENV)/.installed-dev
 # Re-create the vendored Leaflet files in static/vendor (from the npm registry; committed).
 vendor:
 	bash scripts/vendor_leaflet.sh
+
+# PROCESSES Streamlit processes and the HSDS API behind nginx on http://127.0.0.1:$(SERVE_PORT)
+# (with SOCIALMAP_DATABASE_URL: on PostgreSQL; see README "Running on PostgreSQL and several processes").
+serve: $(VENV)/.installed
+	bash deploy/ensure_nginx.sh
+	$(PY) -m socialmap validate --quiet
+	$(PY) deploy/serve.py --processes $(PROCESSES) --port $(SERVE_PORT)
+
+# The PostgreSQL store ($$SOCIALMAP_DATABASE_URL): schema, load the region folder, dump it to OUT.
+db-migrate: $(VENV)/.installed
+	$(PY) -m socialmap db migrate
+
+db-load: db-migrate
+	$(PY) -m socialmap db load data/regions/$(REGION)
+
+db-dump: $(VENV)/.installed
+	$(PY) -m socialmap db dump $(OUT)/$(REGION) --region $(REGION)
+
+# 50 websocket sessions doing the GP flow for 2 minutes against 2 app processes behind nginx; one is killed.
+load-serve: $(VENV)/.installed-dev
+	bash deploy/ensure_nginx.sh
+	$(PY) benchmarks/load_serve.py
 
 clean-venv:
 	rm -rf $(VENV)

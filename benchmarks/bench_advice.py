@@ -29,7 +29,7 @@ from socialmap.matching import match_index, services_for_advice  # noqa: E402
 from socialmap.model import Atlas, Region  # noqa: E402
 from socialmap.triage import advise, parse_answers  # noqa: E402
 
-PC4_FILE = Path("/work/shared/data/raw/certegis_cbs_postcode4/pc4_2020_nl_rd.gpkg")
+PC4_FILE = ROOT.parent / "shared" / "data" / "raw" / "certegis_cbs_postcode4" / "pc4_2020_nl_rd.gpkg"  # ../shared
 LEVEL_WEIGHTS = {"self_help": 0.04, "open_access": 0.2, "gp_practice": 0.35, "wijkteam": 0.12, "basic_mh": 0.15,
                  "specialist_mh": 0.12, "crisis": 0.02}
 

@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         directory = app.state.holder.get()
         print(f"build API data (load + HSDS objects)  {build_s:8.1f} s  "
               f"({len(directory.services):,} services, {len(directory.sal):,} service_at_locations)", flush=True)
-        pc4s = sorted(directory.atlas.postcodes.index)
+        pc4s = sorted(pc for d in directory.directories.values() for pc in d.atlas.postcodes.index)
         times = asyncio.run(_measure(app, pc4s, args.proximity, args.requests, args.seed))
     figures: dict[str, float | int] = {"services": len(directory.services), "build_s": round(build_s, 1),
                                        "requests": args.requests, "proximity_m": args.proximity}

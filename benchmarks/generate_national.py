@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 from socialmap import geo  # noqa: E402
 from socialmap.schema import TABLES  # noqa: E402
 
-RAW = Path("/work/shared/data/raw")
+RAW = ROOT.parent / "shared" / "data" / "raw"  # ../shared next to the repository
 PC4_GPKG = RAW / "certegis_cbs_postcode4" / "pc4_2020_nl_rd.gpkg"
 KWB_CSV = RAW / "cbs_kwb_2024_gemeenten_wijken_nl" / "kwb_2024_85984NED_gm_wk_stripped.csv"
 TEMPLATE_REGION = ROOT / "data" / "regions" / "kennemerland"

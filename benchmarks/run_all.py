@@ -79,12 +79,12 @@ pages = {"start": None, "hulpwijzer": "views/hulpwijzer.py", "routekaart": "view
          "zorgroutes": "views/zorgroutes.py", "wijkprofiel": "views/wijkprofiel.py", "dekking": "views/dekking.py"}
 for name, path in pages.items():
     at = AppTest.from_file("app.py", default_timeout=300)
-    if name == "routekaart":
-        at.query_params["a"] = sys.argv[2]
     t0 = time.perf_counter()
     at.run()
     if path:
         at.switch_page(path)
+        if name == "routekaart":
+            at.query_params["a"] = sys.argv[2]  # after switch_page, which drops the query string
         at.run()
     first = (time.perf_counter() - t0) * 1000
     try:

@@ -220,6 +220,7 @@ def build(raw: Path, out: Path, quiet: bool = False) -> dict:
         "huisartsenpost_service_id": HAP["service"],
         "reach_m": 5000,
         "data_year": 2024,
+        "province": "Limburg",  # state_province of HSDS addresses
         "attribution": (
             "Bron: CBS (Wijk- en buurtkaart 2024, Kerncijfers wijken en buurten 2024, Kerncijfers per "
             "postcode 2020/2021), via PDOK, CC BY 4.0. Gegevens over hulpaanbod: openbare websites, per "
@@ -248,6 +249,7 @@ def write_sources(out: Path, locs, wijken, youth_detail, pc_info, gps, svcs) -> 
     add(f"`huisartsenpost_service_id` = `{HAP['service']}` (phone 043-387 77 77, status `to_verify`,")
     add(f"source {HAP['source_url']}, an undated page: `source_year` is empty = year unknown, see")
     add("`data/README.md`). `reach_m` = 5000: the Heuvelland villages lie further apart than Haarlem's wijken.")
+    add("`province` = Limburg: the `state_province` of addresses in the HSDS exports.")
     add("")
     add("## areas.csv and areas.geojson")
     add("- **Gemeenten**: geometry dissolved from their wijken; population = `AantalInwoners` of CBS KWB 2024")

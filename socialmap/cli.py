@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     # open data: HSDS/GeoJSON export and the HSDS read API
     "export": ("socialmap.api.commands", "main_export", "write an HSDS JSON, HSDS tabular zip or GeoJSON export"),
     "api": ("socialmap.api.commands", "main_api", "run the HSDS read API (and POST /triage)"),
+    "db": ("socialmap.db.cli", "main", "PostgreSQL store: migrate, load FOLDER, dump FOLDER, publish REGION"),
 }
 
 

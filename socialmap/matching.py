@@ -160,17 +160,7 @@ def match(
     n = len(ix.ids)
     if n == 0 or not levels:
         return []
-    wanted = [vocab.LEVELS.index(level) for level in levels if level in vocab.LEVELS]
-    mask = np.isin(ix.level_code, wanted)
-    if age_years is not None:
-        months = int(age_years) * 12
-        mask &= (ix.age_min <= months + 11) & (ix.age_max >= months)
-    if concerns:
-        bits = 0
-        for concern in concerns:
-            if concern in vocab.CONCERNS:
-                bits |= 1 << vocab.CONCERNS.index(concern)
-        mask &= (ix.concern_mask == 0) | ((ix.concern_mask & bits) != 0)
+    mask = _fits(ix, levels, age_years, concerns)
     if not mask.any():
         return []
     served = np.zeros(n, dtype=bool)
@@ -191,22 +181,50 @@ def match(
     positions = np.flatnonzero(keep)
     if not len(positions):
         return []
-    order = np.lexsort((ix.name_rank[positions], ix.waiting_key[positions], dist[positions], ~served[positions],
-                        ix.illustrative[positions]))
+    order = np.lexsort(_rank_keys(ix, positions, served[positions], dist[positions]))
     positions = positions[order]
     if limit is not None:
         positions = positions[: max(limit, 0)]
+    return _matches(ix, positions, served[positions], dist[positions], now)
+
+
+def _fits(ix: MatchIndex, levels: Sequence[str], age_years: int | None, concerns: Sequence[str],
+          positions: np.ndarray | None = None) -> np.ndarray:
+    """Which services (all, or those at ``positions``) are at ``levels`` and fit age and concern."""
+    take = (lambda a: a) if positions is None else (lambda a: a[positions])
+    wanted = [vocab.LEVELS.index(level) for level in levels if level in vocab.LEVELS]
+    mask = np.isin(take(ix.level_code), wanted)
+    if age_years is not None:
+        months = int(age_years) * 12
+        mask &= (take(ix.age_min) <= months + 11) & (take(ix.age_max) >= months)
+    if concerns:
+        bits = 0
+        for concern in concerns:
+            if concern in vocab.CONCERNS:
+                bits |= 1 << vocab.CONCERNS.index(concern)
+        cm = take(ix.concern_mask)
+        mask &= (cm == 0) | ((cm & bits) != 0)
+    return mask
+
+
+def _rank_keys(ix: MatchIndex, positions: np.ndarray, served: np.ndarray, dist: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``np.lexsort`` keys of the ranking (last = first criterion): real records first, serving the
+    area first, nearest, shortest wait, name."""
+    return (ix.name_rank[positions], ix.waiting_key[positions], dist, ~served, ix.illustrative[positions])
+
+
+def _matches(ix: MatchIndex, positions: np.ndarray, served: np.ndarray, dist: np.ndarray,
+             now: dt.datetime | None) -> list[Match]:
     local = schedule.local_now(now)
     out: list[Match] = []
-    for pos in positions.tolist():
+    for pos, srv, d in zip(positions.tolist(), served.tolist(), dist.tolist()):
         sessions = ix.schedules.get(pos, ())
-        d = dist[pos]
         out.append(
             Match(
                 service_id=ix.ids[pos],
                 name=ix.names[pos],
                 level=ix.levels[pos],
-                serves_area=bool(served[pos]),
+                serves_area=bool(srv),
                 distance_m=None if not np.isfinite(d) else float(d),
                 waiting_weeks=ix.waiting[pos],
                 open_now=schedule.is_open(sessions, local),
@@ -215,6 +233,141 @@ def match(
             )
         )
     return out
+
+
+# ---- matching by lookup ---------------------------------------------------------------------------
+#
+# The ranking of ``match`` does not depend on the request's age or concern: per area, the
+# candidates (serving it, or with a location within reach) and their order are fixed. The lookup
+# stores them, per (area, level), already in that order; a request only filters the short list by
+# age and concern and takes the first ``limit``. ``match`` stays the reference and the fallback.
+
+class MatchLookup:
+    """Per (area, level): candidate service positions in ``match``'s order, with serving flag and
+    distance. Built once per atlas (vectorised); read-only."""
+
+    def __init__(self, atlas: Atlas) -> None:
+        import shapely
+
+        ix = match_index(atlas)
+        self.atlas_ref = weakref.ref(atlas)
+        n = len(ix.ids)
+        codes = [str(c) for c in atlas.areas.index]
+        self.codes = {c: i for i, c in enumerate(codes)}
+        n_a = len(codes)
+        points = [ix.area_point(atlas, c) for c in codes]
+        has_point = np.array([p is not None for p in points], dtype=bool)
+        px = np.array([p[0] if p else np.nan for p in points], dtype=float)
+        py = np.array([p[1] if p else np.nan for p in points], dtype=float)
+
+        # served pairs (area, service): the area's chain and NL
+        a_parts, s_parts = [], []
+        national = ix.by_code.get(vocab.NATIONAL_AREA)
+        for a, code in enumerate(codes):
+            for c in ix.chain(atlas, code):
+                hits = ix.by_code.get(c)
+                if hits is not None:
+                    a_parts.append(np.full(len(hits), a, dtype=np.int64))
+                    s_parts.append(hits)
+        if national is not None and n_a:
+            a_parts.append(np.repeat(np.arange(n_a, dtype=np.int64), len(national)))
+            s_parts.append(np.tile(national, n_a))
+        served_a = np.concatenate(a_parts) if a_parts else np.empty(0, dtype=np.int64)
+        served_s = np.concatenate(s_parts) if s_parts else np.empty(0, dtype=np.int64)
+
+        # locations within reach (a margin for the tree; the exact test is match's arithmetic)
+        near_a = near_r = np.empty(0, dtype=np.int64)
+        rows_pt = np.flatnonzero(has_point)
+        if len(ix.sal_svc) and len(rows_pt):
+            tree = shapely.STRtree(shapely.points(ix.sal_x, ix.sal_y))
+            hit = tree.query(shapely.points(px[rows_pt], py[rows_pt]), predicate="dwithin", distance=ix.reach_m + 1.0)
+            near_a, near_r = rows_pt[hit[0]], hit[1]
+
+        # every (area, service) pair, unique; then the exact distance over all its locations
+        key = np.unique(np.concatenate([served_a * n + served_s, near_a * n + ix.sal_svc[near_r]]))
+        pa, ps = key // max(n, 1), key % max(n, 1)
+        served_key = np.unique(served_a * n + served_s)
+        is_served = np.isin(key, served_key, assume_unique=True)
+        dist = np.full(len(key), np.inf)
+        if len(ix.sal_svc):
+            starts = np.searchsorted(ix.sal_svc, ps, side="left")
+            reps = np.searchsorted(ix.sal_svc, ps, side="right") - starts
+            reps = np.where(has_point[pa], reps, 0)
+            pairs = np.flatnonzero(reps)
+            if len(pairs):
+                r = reps[pairs]
+                offsets = np.arange(r.sum()) - np.repeat(np.cumsum(r) - r, r)
+                sal_rows = np.repeat(starts[pairs], r) + offsets
+                owner = np.repeat(pairs, r)
+                d = np.hypot(ix.sal_x[sal_rows] - px[pa[owner]], ix.sal_y[sal_rows] - py[pa[owner]])
+                first = np.r_[0, np.cumsum(r)[:-1]]
+                dist[pairs] = np.minimum.reduceat(d, first)
+        keep = is_served | (dist <= ix.reach_m)
+        pa, ps, is_served, dist = pa[keep], ps[keep], is_served[keep], dist[keep]
+
+        # sorted by area, level, then match's ranking
+        level = ix.level_code[ps].astype(np.int64)
+        order = np.lexsort((*_rank_keys(ix, ps, is_served, dist), level, pa))
+        self.pos, self.served, self.dist = ps[order], is_served[order], dist[order]
+        group = pa[order] * (len(vocab.LEVELS) + 1) + (level[order] + 1)
+        self.group_keys, self.group_starts = np.unique(group, return_index=True)
+        self.group_ends = np.r_[self.group_starts[1:], len(group)]
+        self.n_levels = len(vocab.LEVELS) + 1
+
+    def candidates(self, code: str, level: str) -> slice | None:
+        """The slice of one (area, level) in the arrays; None when the area is not in the table."""
+        a = self.codes.get(code)
+        if a is None:
+            return None
+        if level not in vocab.LEVELS:
+            return slice(0, 0)
+        g = a * self.n_levels + vocab.LEVELS.index(level) + 1
+        i = int(np.searchsorted(self.group_keys, g))
+        if i >= len(self.group_keys) or self.group_keys[i] != g:
+            return slice(0, 0)
+        return slice(int(self.group_starts[i]), int(self.group_ends[i]))
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.pos.nbytes + self.served.nbytes + self.dist.nbytes + self.group_keys.nbytes
+                   + self.group_starts.nbytes + self.group_ends.nbytes)
+
+
+@per_atlas
+def lookup(atlas: Atlas) -> MatchLookup:
+    """The :class:`MatchLookup` of an atlas (built once, shared, dropped with the atlas)."""
+    return MatchLookup(atlas)
+
+
+def match_by_lookup(
+    atlas: Atlas,
+    area: Area,
+    levels: Sequence[str],
+    age_years: int | None,
+    concerns: Sequence[str] = (),
+    now: dt.datetime | None = None,
+    limit: int | None = None,
+    table: MatchLookup | None = None,
+) -> list[Match]:
+    """The same result as :func:`match`, from the lookup table when it is built (``table``, or the
+    atlas's if it exists already); otherwise :func:`match` itself (a request never waits for the
+    table to be built)."""
+    table = table if table is not None else lookup.peek(atlas)
+    levels = list(dict.fromkeys(levels))
+    slices = [table.candidates(area.code, level) for level in levels] if table is not None and levels else None
+    if slices is None or any(s is None for s in slices):
+        return match(atlas, area, levels, age_years, concerns, now=now, limit=limit)
+    ix = match_index(atlas)
+    picked = [np.arange(s.start, s.stop) for s in slices if s.stop > s.start]
+    if not picked:
+        return []
+    rows = picked[0] if len(picked) == 1 else np.concatenate(picked)
+    rows = rows[_fits(ix, levels, age_years, concerns, table.pos[rows])]
+    if len(picked) > 1 and len(rows):  # several levels: merge by the same ranking
+        rows = rows[np.lexsort(_rank_keys(ix, table.pos[rows], table.served[rows], table.dist[rows]))]
+    if limit is not None:
+        rows = rows[: max(limit, 0)]
+    return _matches(ix, table.pos[rows], table.served[rows], table.dist[rows], now)
 
 
 def services_for_advice(
@@ -230,8 +383,9 @@ def services_for_advice(
     """Matches for an advice: the advised level first, then each level in ``also``."""
     out: list[Match] = []
     for lvl in (level, *[a for a in also if a != level]):
-        out.extend(match(atlas, area, [lvl], age_years, concerns, now=now, limit=per_level))
+        out.extend(match_by_lookup(atlas, area, [lvl], age_years, concerns, now=now, limit=per_level))
     return out
 
 
-__all__ = ["Match", "MatchIndex", "match", "match_index", "services_for_advice"]
+__all__ = ["Match", "MatchIndex", "MatchLookup", "match", "match_by_lookup", "match_index", "lookup",
+           "services_for_advice"]

@@ -313,10 +313,6 @@ def wijk_codes(atlas: Atlas) -> list[str]:
     return [str(c) for c in atlas.areas.index[atlas.areas["kind"] == "wijk"]]
 
 
-def _light_located(atlas: Atlas) -> set[str]:
-    located = search.search_index(atlas).located
-    return {str(s) for s in atlas.services.index[atlas.services["level"].isin(LIGHT_LEVELS)] if str(s) in located}
-
 
 def _nearest(px: np.ndarray, py: np.ndarray, has_point: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Per input point: the straight-line distance to the nearest of the points (x, y); inf when none."""
@@ -378,9 +374,8 @@ class WijkIndex:
             nl[ix.by_code[vocab.NATIONAL_AREA]] = True
         located = np.zeros(n_s, dtype=bool)  # has a location (a distance)
         located[ix.sal_svc] = True
-        search_located = search.search_index(atlas).located
         light = np.isin(level, [vocab.LEVELS.index(v) for v in LIGHT_LEVELS])
-        light_located = light & np.array([sid in search_located for sid in ix.ids], dtype=bool)
+        light_located = light & located  # from the match index (no full-text index needed)
         # with real_only the illustrative services are left out of every figure
         keep = np.array(honest.real_mask(ix.statuses), dtype=bool) if real_only else np.ones(n_s, dtype=bool)
         known = (level >= 0) & keep

@@ -7,11 +7,13 @@ regions. Exit 0 when valid (warnings may be printed), 1 when invalid, 2 for a wr
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
+from . import snapshot
 from .errors import DataError
 from .loader import check_region, region_path
 from .model import Atlas
@@ -60,6 +62,8 @@ def _validate(folder: Path, quiet: bool, stdout: TextIO, stderr: TextIO) -> tupl
     if errors or atlas is None:
         print(f"{folder}: INVALID, {len(errors)} error(s), {len(warnings)} warning(s)", file=stderr)
         return 1, None
+    with contextlib.suppress(OSError):  # the app starts from this snapshot instead of validating again
+        snapshot.write(atlas, folder)
     if not quiet:
         services = atlas.services
         levels = Counter(services["level"])

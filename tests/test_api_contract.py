@@ -1,5 +1,6 @@
 """Contract tests: schemathesis against the API's own OpenAPI document (the official HSDS 3.0
-openapi.json extended with 4xx answers, bounds, format=ndjson and /triage).
+openapi.json extended with 4xx answers, bounds, format=ndjson, region and /triage), on an API that
+serves both shipped regions.
 
 Every operation gets at most 20 generated requests (positive and negative), derandomised, so the
 run is short and the same in CI; every response must match its documented status and schema.
@@ -18,9 +19,11 @@ from hypothesis import HealthCheck, settings
 from socialmap.api.app import create_app
 from socialmap.api.openapi import document
 
-_REGION = Path(tempfile.mkdtemp(prefix="socialmap-contract-")) / "kennemerland"
-shutil.copytree(SHIPPED, _REGION, ignore=shutil.ignore_patterns(".history", ".suggestions", ".review"))
-APP = create_app(_REGION, triage_limit=100_000)
+_PARENT = Path(tempfile.mkdtemp(prefix="socialmap-contract-"))
+_REGIONS = [_PARENT / name for name in ("kennemerland", "heuvelland")]
+for _target in _REGIONS:
+    shutil.copytree(SHIPPED.parent / _target.name, _target, ignore=shutil.ignore_patterns(".history", ".suggestions", ".review"))
+APP = create_app(_REGIONS, triage_limit=100_000)
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
@@ -36,6 +39,19 @@ def test_our_openapi_document_extends_the_official_one():
     services = doc["paths"]["/services"]["get"]["responses"]
     assert set(services) == {"200", "400"} and "application/x-ndjson" in services["200"]["content"]
     assert "raw.githubusercontent.com" not in str(doc)
+
+
+def test_the_served_document_offers_the_region_filter_with_the_regions_served():
+    from fastapi.testclient import TestClient
+
+    doc = TestClient(APP).get("/openapi.json").json()
+    assert doc["components"]["parameters"]["region"]["schema"] == {"type": "string", "maxLength": 100,
+                                                                 "enum": ["heuvelland", "kennemerland"]}
+    with_region = sorted(p for p, item in doc["paths"].items()
+                         if {"$ref": "#/components/parameters/region"} in item.get("get", {}).get("parameters", []))
+    assert with_region == ["/organizations", "/service_at_locations", "/services", "/taxonomies", "/taxonomy_terms"]
+    pattern = doc["components"]["parameters"]["postcode"]["schema"]["pattern"]
+    assert "6211" in pattern and "2011" in pattern
 
 
 @schema.parametrize()

@@ -1,9 +1,11 @@
-"""Open-data exports: the tabular zip passes the official HSDS datapackage with frictionless; one command."""
+"""Open-data exports: the tabular zip of each shipped region passes the official HSDS datapackage with
+frictionless; one command, one file per region unless --region names one."""
 
 from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +19,18 @@ from socialmap.api import commands
 from socialmap.curation import hsds
 
 
+SHIPPED_REGIONS = ("kennemerland", "heuvelland")
+#: services in the default export and with the illustrative ones (of which inactive)
+SERVICES = {"kennemerland": (33, 154, 121), "heuvelland": (10, 107, 97)}
+
+
+@pytest.fixture(scope="module", params=SHIPPED_REGIONS)
+def region_copy(request, tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("export") / request.param
+    shutil.copytree(SHIPPED.parent / request.param, target)
+    return target
+
+
 @pytest.fixture(scope="module")
 def shipped_copy(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("export") / "kennemerland"
@@ -25,11 +39,12 @@ def shipped_copy(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("include", [False, True], ids=["default", "with-illustrative"])
-def test_the_tabular_zip_of_the_shipped_region_passes_the_official_datapackage_with_zero_errors(shipped_copy, tmp_path, include):
+def test_the_tabular_zip_of_each_shipped_region_passes_the_official_datapackage_with_zero_errors(region_copy, tmp_path,
+                                                                                                 include):
     from frictionless import validate
 
     path = tmp_path / "hsds.zip"
-    path.write_bytes(hsds.export_tabular_zip(shipped_copy, include_illustrative=include))
+    path.write_bytes(hsds.export_tabular_zip(region_copy, include_illustrative=include))
     report = validate(str(path))
     assert report.stats["errors"] == 0, [e.message for task in report.tasks for e in task.errors][:10]
     assert report.stats["tasks"] == 21 and report.valid
@@ -46,12 +61,12 @@ def test_the_zip_holds_the_official_datapackage_unchanged_apart_from_licences_an
     assert "24:00" not in schedules and ",23:59:59," in schedules
 
 
-def test_no_illustrative_service_is_in_the_default_export_of_the_shipped_region(shipped_copy):
-    package = hsds.export_package(shipped_copy)
+def test_no_illustrative_service_is_in_the_default_export_of_each_shipped_region(region_copy):
+    package = hsds.export_package(region_copy)
     statuses = {a["value"] for org in package for s in org.get("services", []) for a in s["attributes"]
                 if a["link_type"] == "socialmap:status"}
     assert statuses == {"verified", "to_verify"}
-    assert sum(len(org.get("services", [])) for org in package) == 33
+    assert sum(len(org.get("services", [])) for org in package) == SERVICES[region_copy.name][0]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -73,11 +88,34 @@ def test_the_export_command_writes_the_file_and_prints_its_path(tmp_path, fmt):
         assert json.loads(data)["includes_illustrative"] is False
 
 
-def test_the_export_command_includes_illustrative_records_only_when_asked(tmp_path):
-    out = tmp_path / "all.json"
-    assert commands.main_export(["--format", "hsds-json", "--out", str(out), "--include-illustrative"]) == 0
-    services = [s for org in json.loads(out.read_bytes())["organizations"] for s in org.get("services", [])]
-    assert len(services) == 154 and sum(s["status"] == "inactive" for s in services) == 121
+def test_the_export_command_includes_illustrative_records_only_when_asked(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("SOCIALMAP_REGION", raising=False)
+    for region in SHIPPED_REGIONS:
+        out = tmp_path / f"{region}.json"
+        assert commands.main_export(["--format", "hsds-json", "--out", str(out), "--include-illustrative",
+                                     "--region", region]) == 0
+        assert capsys.readouterr().out == f"{out}\n"
+        services = [s for org in json.loads(out.read_bytes())["organizations"] for s in org.get("services", [])]
+        assert (len(services), sum(s["status"] == "inactive" for s in services)) == SERVICES[region][1:]
+
+
+def test_without_region_the_export_command_writes_one_file_per_region_named_after_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("SOCIALMAP_REGION", raising=False)
+    assert commands.main_export(["--format", "hsds-json", "--out", str(tmp_path / "hsds.json")]) == 0
+    written = [tmp_path / "hsds-heuvelland.json", tmp_path / "hsds-kennemerland.json"]
+    assert capsys.readouterr().out == "".join(f"{p}\n" for p in written)
+    assert sorted(tmp_path.iterdir()) == written
+    for path, region in zip(written, ("heuvelland", "kennemerland"), strict=True):
+        services = [s for org in json.loads(path.read_bytes())["organizations"] for s in org.get("services", [])]
+        assert len(services) == SERVICES[region][0]
+
+
+def test_the_export_help_says_what_happens_without_region():
+    help_text = re.sub(r"-\n\s*", "-", commands._export_parser().format_help())  # lines may break after a hyphen
+    text = " ".join(help_text.split())
+    assert "Without --region every region is exported, one file per region: the region id goes before the extension" \
+        in text
+    assert "(--out hsds.zip writes hsds-heuvelland.zip and hsds-kennemerland.zip)" in text
 
 
 def test_the_export_command_refuses_bad_arguments_with_one_line_and_exit_1(tmp_path, capsys):

@@ -176,7 +176,7 @@ def test_the_coverage_page_says_too_few_real_data_instead_of_a_figure(monkeypatc
             "te zeggen (2 van de 2 wijken).") in [c.value for c in at.caption]
 
 
-def test_the_map_component_loads_only_the_vendored_leaflet_and_reruns_only_on_a_click(monkeypatch):
+def test_the_map_component_loads_only_the_vendored_leaflet_and_gets_its_data_apart_from_the_base_map(monkeypatch):
     import json
 
     at = _page(monkeypatch, "sociale_kaart")
@@ -185,5 +185,9 @@ def test_the_map_component_loads_only_the_vendored_leaflet_and_reruns_only_on_a_
     args = json.loads(component.proto.json_args)
     assert args["js_links"] == ["/app/static/vendor/leaflet-1.9.3/leaflet.js"]
     assert args["css_links"] == ["/app/static/vendor/leaflet-1.9.3/leaflet.css"]
-    assert args["returned_objects"] == ["last_active_drawing"]  # panning and zooming do not rerun
+    # a click, and the view (bounds, zoom) that decides what the map gets
+    assert args["returned_objects"] == ["last_active_drawing", "bounds", "zoom"]
     assert "http://" not in args["script"] and "https://" not in args["script"]  # tiles off in tests
+    # the base map holds no data; the services and outlines come as data in the feature group
+    assert "Opvoedspreekuur" not in args["script"] and "socialmap-legend" in args["script"]
+    assert "Opvoedspreekuur" in args["feature_group"] or "CJG" in args["feature_group"]

@@ -76,17 +76,21 @@ def test_an_area_opens_its_profile_and_a_service_has_a_tooltip(atlas):
     assert tip == "<b>Opvoedspreekuur CJG</b><br>Vrij toegankelijk<br><small>CJG West</small>"
 
 
+def _rename(region, file, row_id, column, value):
+    path = region / file
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    for row in rows:
+        if row["id" if "id" in row else "code"] == row_id:
+            row[column] = value
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def test_text_from_data_is_escaped_in_the_map_html(mini_region):
     def rename(file, row_id, column, value):
-        path = mini_region / file
-        rows = list(csv.DictReader(path.open(encoding="utf-8")))
-        for row in rows:
-            if row["id" if "id" in row else "code"] == row_id:
-                row[column] = value
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+        _rename(mini_region, file, row_id, column, value)
 
     rename("services.csv", "svc-cjg", "name", XSS)
     rename("locations.csv", "loc-cjg", "name", XSS)
@@ -201,3 +205,124 @@ def test_a_markdown_link_escapes_its_label_and_percent_encodes_brackets_and_spac
     from socialmap.ui.maps import md_link
 
     assert md_link("Site [1]", " https://x.example/a (b)[c] ") == "[Site \\[1\\]](https://x.example/a%20%28b%29%5Bc%5D)"
+
+
+# ---- the view-bound map -------------------------------------------------------------------------
+
+def _shapely_points(features):
+    return [tuple(f["geometry"]["coordinates"]) for f in features]
+
+
+def test_the_first_view_is_the_box_leaflet_fits_around_the_region(atlas):
+    bounds = maps.map_data(atlas).bounds
+    view = maps.fit_view(bounds, width_px=700, height_px=560)
+    assert view.zoom == 13
+    (south, west), (north, east) = bounds
+    assert view.south <= south and view.west <= west and view.north >= north and view.east >= east
+    assert maps.fit_view([[50.75, 3.36], [53.55, 7.23]]).zoom == 7  # the whole country
+
+
+def test_the_view_comes_from_what_st_folium_returns_and_nothing_else():
+    returned = {"bounds": {"_southWest": {"lat": 52.3, "lng": 4.5}, "_northEast": {"lat": 52.4, "lng": 4.7}}, "zoom": 12}
+    assert maps.View.from_returned(returned) == maps.View(52.3, 4.5, 52.4, 4.7, 12)
+    assert maps.View.from_returned(None) is None
+    assert maps.View.from_returned({"bounds": {"_southWest": {"lat": None, "lng": None},
+                                               "_northEast": {"lat": None, "lng": None}}, "zoom": 12}) is None
+    assert maps.View.from_returned({"last_active_drawing": None}) is None
+
+
+def test_a_view_gets_only_the_services_and_outlines_inside_it(atlas):
+    index = maps.view_index(atlas)
+    whole = index.layers(maps.fit_view(maps.map_data(atlas).bounds))
+    assert whole.outline_kind == "buurt"
+    assert [f["id"] for f in whole.outlines] == ["BU99910101", "BU99910102", "BU99910201"]
+    assert [f["id"] for f in whole.frames] == ["WK999101", "WK999102"]  # the wijken around them, not interactive
+    assert sorted(f["properties"]["id"] for f in whole.points) == ["svc-cjg", "svc-poh"]
+    # zoomed in at street level around the CJG (the snapped view still lies far from the POH)
+    near_cjg = index.layers(maps.View(52.3140, 4.5950, 52.3146, 4.5956, 17))
+    assert [f["properties"]["id"] for f in near_cjg.points] == ["svc-cjg"]
+    assert near_cjg.in_view == 1 and near_cjg.clusters == []
+
+
+def test_filtered_out_services_are_not_sent(atlas):
+    index = maps.view_index(atlas)
+    view = maps.fit_view(maps.map_data(atlas).bounds)
+    assert [f["properties"]["id"] for f in index.layers(view, ["svc-poh", "svc-hap"]).points] == ["svc-poh"]
+    assert index.layers(view, []).points == []
+
+
+def test_above_max_points_services_are_counted_per_grid_cell(atlas, monkeypatch):
+    monkeypatch.setattr(maps, "MAX_POINTS", 1)
+    index = maps.ViewIndex(atlas, "nl", "")
+    layers = index.layers(maps.View(52.2, 4.4, 52.5, 4.8, 8))  # both services in one cell at zoom 8
+    assert layers.points == []
+    [cluster] = layers.clusters
+    assert cluster["properties"]["n"] == 2
+    assert cluster["properties"]["tip"] == "<b>2 diensten</b><br>1 × Vrij toegankelijk<br>1 × Praktijkondersteuner jeugd bij de huisarts"
+    # a cell with one service shows the service itself
+    apart = index.layers(maps.View(52.2, 4.4, 52.5, 4.8, 16))
+    assert sorted(f["properties"]["id"] for f in apart.points) == ["svc-cjg", "svc-poh"] and apart.clusters == []
+
+
+def test_too_many_outlines_in_view_fall_back_to_a_coarser_kind(atlas, monkeypatch):
+    monkeypatch.setattr(maps, "MAX_OUTLINES", 2)
+    layers = maps.ViewIndex(atlas, "nl", "").layers(maps.fit_view(maps.map_data(atlas).bounds))
+    assert layers.outline_kind == "wijk" and [f["id"] for f in layers.outlines] == ["WK999101", "WK999102"]
+    assert '/wijkprofiel?code=WK999101&amp;lang=nl' in layers.outlines[0]["properties"]["popup"]
+    monkeypatch.setattr(maps, "MAX_OUTLINES", 1)
+    layers = maps.ViewIndex(atlas, "nl", "").layers(maps.fit_view(maps.map_data(atlas).bounds))
+    assert layers.outline_kind == "gemeente"
+    assert layers.outlines[0]["properties"]["tip"] == "Testgemeente <small>(gemeente)</small>"
+
+
+def test_outlines_are_simpler_at_a_lower_zoom(shipped_atlas):
+    index = maps.view_index(shipped_atlas)
+
+    def size(zoom):
+        return sum(len(g) for g in index.geometries("wijk", zoom).values())
+
+    assert size(9) < size(12) < size(15)
+    assert maps.zoom_band(7) == 8 and maps.zoom_band(11) == 12 and maps.zoom_band(17) == 14
+    assert maps.simplify_for_zoom(15) == maps.SIMPLIFY_M and maps.simplify_for_zoom(9) == 282.4
+    assert maps.decimals_for_zoom(7) == 3 and maps.decimals_for_zoom(16) == 5
+
+
+def test_the_layers_of_a_view_are_built_once_per_filter_and_snapped_view(atlas):
+    index = maps.view_index(atlas)
+    view = maps.fit_view(maps.map_data(atlas).bounds)
+    nudged = maps.View(view.south + 1e-4, view.west + 1e-4, view.north + 1e-4, view.east + 1e-4, view.zoom)
+    assert index.layers(view) is index.layers(nudged)  # a small pan sends nothing new
+    assert index.layers_json(view) is index.layers_json(nudged)
+    assert index.layers(view, ["svc-cjg"]) is not index.layers(view)
+
+
+def test_text_from_data_is_escaped_in_the_view_data(mini_region):
+    def rename(file, row_id, column, value):
+        _rename(mini_region, file, row_id, column, value)
+
+    payload = XSS + "</script>{{ 7*7 }}{% if 1 %}x{% endif %}"
+    rename("services.csv", "svc-cjg", "name", payload)
+    rename("areas.csv", "BU99910101", "name", payload)
+    atlas = load_region(mini_region)
+    m = maps.base_map(atlas, tiles="none")
+    group = maps.view_layer(atlas, maps.fit_view(maps.first_bounds(atlas)))
+    group.add_to(m)
+    page = maps.map_html(m)
+    assert "<img" not in page and "</script>{" not in page
+    assert "{{ 7*7 }}" not in page and "{% if" not in page and ">49<" not in page  # never run as a template
+    assert "&lt;img src=x onerror=alert(1)&gt;&lt;/script&gt;\\u007b{ 7*7 }}" in page
+    [layer] = [c for c in group._children.values() if isinstance(c, maps.ViewLayer)]
+    data = json.loads(layer.data_json)
+    tips = {f["properties"]["id"]: f["properties"]["tip"] for f in data["points"]}
+    assert tips["svc-cjg"].startswith("<b>&lt;img src=x onerror=alert(1)&gt;&lt;/script&gt;{{ 7*7 }}")
+
+
+def test_the_base_map_has_tiles_legend_and_first_fit_but_no_data(atlas):
+    m = maps.base_map(atlas, lang="en", tiles="none", focus="BU99910201")
+    page = maps.map_html(m)
+    assert "Kind of help" in page and "Oostbuurt" not in page and "svc-cjg" not in page
+    fit = [c for c in m._children.values() if type(c).__name__ == "FitBounds"]
+    assert fit[-1].bounds == maps.map_data(atlas).area_bounds["BU99910201"]
+    layers = maps.view_index(atlas, "en").layers(maps.fit_view(maps.first_bounds(atlas, focus="BU99910201")),
+                                                 focus="BU99910201")
+    assert [f["id"] for f in layers.focus] == ["BU99910201"]

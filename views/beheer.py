@@ -17,13 +17,13 @@ import pandas as pd
 import streamlit as st
 
 from socialmap import figures, i18n
-from socialmap.curation import auth, hsds, importer, quality, records, review, store, suggestions
+from socialmap.curation import auth, hsds, quality, review
 from socialmap.errors import DataError, InputError
 from socialmap.i18n import t
 from socialmap.schema import TABLES, columns
 from socialmap.ui import common, state
 from socialmap.ui import figures as ui_figures
-from socialmap.ui.curation import client_key, region_folder
+from socialmap.ui.curation import client_key, importer, records, region_folder, store, suggestions
 
 _IMPORT_PREVIEW = "_curator_import_preview"
 _FLASH = "_curator_flash"
@@ -587,3 +587,4 @@ def page(lang: str) -> None:
 
 
 page(common.current_lang())
+common.readiness_line(common.current_lang())

@@ -365,19 +365,10 @@ if st.session_state.get("_map_list_key") != list_key:  # a new list starts at it
 col_map, col_list = st.columns([3, 2], gap="medium")
 with col_map:
     focus_code = focus_area.code if focus_area else st.session_state.get(state.MAP_FOCUS)
-    fmap = ui_maps.service_map(region, atlas, ids, lang, focus=focus_code)
-    returned = ui_maps.render_map(fmap, key="sociale_kaart_map")
+    ui_maps.map_panel(region, atlas, ids, lang, focus=focus_code)
     if not ui_maps.vendored_leaflet_present():
         st.warning(t("map.assets_missing", lang))
-    clicked = returned.get("last_active_drawing") if returned else None
-    if clicked and clicked != st.session_state.get(state.MAP_LAST_CLICK):
-        st.session_state[state.MAP_LAST_CLICK] = clicked
-        props = clicked.get("properties") or {}
-        if props.get("kind") == "service" and props.get("id") in atlas.services.index:
-            st.session_state[state.MAP_SELECTED_SERVICE] = props["id"]
-        elif props.get("code") in atlas.areas.index:
-            st.session_state[state.MAP_SELECTED_AREA] = props["code"]
-    st.caption(t("map.map_help", lang))
+    st.caption(t("map.map_help", lang) + " " + t("map.cluster.help", lang))
 
 with col_list:
     selected = st.session_state.get(state.MAP_SELECTED_SERVICE)

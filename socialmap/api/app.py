@@ -1,8 +1,12 @@
-"""The HSDS 3.0 read API of a region, and ``POST /triage`` (triage contract v2), as one ASGI app.
+"""The HSDS 3.0 read API of one or several regions, and ``POST /triage`` (triage contract v2), as one ASGI app.
 
 Endpoints follow the official HSDS OpenAPI (``Page`` objects for lists); our own OpenAPI document
 (``/openapi.json``, see :mod:`socialmap.api.openapi`) extends it with the 4xx answers, bounds on
 ``page``/``per_page``, ``format=ndjson``, ``include_illustrative`` and ``/triage``.
+
+Several regions are served at once: the lists join every region (ids are UUIDs, unique across
+regions) and take an optional ``region`` parameter; ``/service_at_locations?postcode=`` and
+``POST /triage`` follow the postcode to its region; ``GET /`` names the regions served.
 
 Illustrative records are left out unless ``include_illustrative=true``. CORS is open (read-only
 data). ``/triage`` is rate-limited per client. Request bodies and query strings are never
@@ -30,7 +34,8 @@ from .. import __version__ as APP_VERSION
 from ..curation import hsds
 from ..errors import InputError, SocialMapError
 from . import openapi
-from .directory import Directory, Entry, Holder, fold, parse_when, shallow
+from ..advisor import postcode_ranges
+from .directory import Catalogue, Entry, Holders, Records, fold, parse_when, shallow
 
 MAX_PAGE = 100_000
 MAX_PER_PAGE = 100
@@ -114,7 +119,7 @@ def _query(request: Request, allowed: Iterable[str]) -> dict[str, str]:
     return params
 
 
-LIST_PARAMS = ("page", "per_page", "format", "search", "include_illustrative")
+LIST_PARAMS = ("page", "per_page", "format", "search", "include_illustrative", "region")
 
 
 def _page(items: list[Any], params: dict[str, str], render: Callable[[Any], dict[str, Any]] = lambda x: x) -> Response:
@@ -168,10 +173,11 @@ def _service_filters(entries: list[Entry], params: dict[str, str]) -> list[Entry
 
 # ---- the app -----------------------------------------------------------------------------------------
 
-def create_app(folder: str | Path, triage_limit: int = TRIAGE_LIMIT, triage_window: float = TRIAGE_WINDOW_S,
-               check_every: float = 30.0) -> FastAPI:
-    """The ASGI app for one region folder (data loaded now, refreshed when the files change)."""
-    holder = Holder(Path(folder), check_every)
+def create_app(folders: str | Path | Iterable[str | Path], triage_limit: int = TRIAGE_LIMIT,
+               triage_window: float = TRIAGE_WINDOW_S, check_every: float = 30.0) -> FastAPI:
+    """The ASGI app for one region folder or several (data loaded now, each region refreshed when its
+    files change). ``DataError`` when a region is invalid or two regions share an id or a postcode."""
+    holder = Holders([Path(folders)] if isinstance(folders, (str, Path)) else [Path(f) for f in folders], check_every)
     limiter = RateLimiter(triage_limit, triage_window)
     app = FastAPI(title="socialmap HSDS API", version=APP_VERSION, openapi_url=None, docs_url=None, redoc_url=None)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
@@ -204,25 +210,34 @@ def create_app(folder: str | Path, triage_limit: int = TRIAGE_LIMIT, triage_wind
     async def _crash(_: Request, exc: Exception) -> JSONResponse:  # never a traceback (nor a body) in the answer
         return error(500, None, f"internal error ({type(exc).__name__})")
 
-    def data() -> Directory:
+    def data() -> Catalogue:
         return holder.get()
+
+    def view(params: dict[str, str]) -> Records:
+        """Every region, or the one ``region`` names (400 naming ``region`` and the regions served)."""
+        try:
+            return data().select(params.get("region"))
+        except InputError as exc:
+            raise BadRequest("region", str(exc)) from None
 
     @app.get("/")
     def meta(request: Request) -> dict[str, Any]:
         base = str(request.base_url).rstrip("/")
-        d = data()
-        if spec_cache.get("info_version") != d.version:
-            spec_cache["info"], spec_cache["info_version"] = hsds.license_info(d.folder), d.version
-        info = spec_cache["info"]
+        c = data()
+        versions = tuple(d.version for d in c.directories.values())
+        if spec_cache.get("info_version") != versions:
+            spec_cache["info"], spec_cache["info_version"] = served(c), versions
         return {"version": hsds.HSDS_VERSION, "profile": hsds.PROFILE_URL, "openapi_url": f"{base}/openapi.json",
-                "api_version": APP_VERSION, "region": d.atlas.region.id, **info}
+                "api_version": APP_VERSION, **spec_cache["info"]}
 
     @app.get("/openapi.json")
     def spec(request: Request) -> JSONResponse:
         if "doc" not in spec_cache:
-            atlas = data().atlas
-            spec_cache["doc"] = openapi.document(tuple(atlas.postcodes.index),
-                                                 tuple(atlas.areas.index[atlas.areas["kind"] != "gemeente"]))
+            atlases = [d.atlas for d in data().directories.values()]
+            spec_cache["doc"] = openapi.document(
+                tuple(sorted(pc for a in atlases for pc in a.postcodes.index)),
+                tuple(sorted(code for a in atlases for code in a.areas.index[a.areas["kind"] != "gemeente"])),
+                tuple(a.region.id for a in atlases))
         doc = dict(spec_cache["doc"])
         doc["servers"] = [{"url": str(request.base_url).rstrip("/")}]
         return JSONResponse(doc)
@@ -240,7 +255,7 @@ def create_app(folder: str | Path, triage_limit: int = TRIAGE_LIMIT, triage_wind
         params = _query(request, (*LIST_PARAMS, "taxonomy_term_id", "taxonomy_id", "organization_id", "modified_after",
                                   "minimal", "full"))
         full, minimal = _bool(params, "full"), _bool(params, "minimal")
-        entries = _service_filters(_visible(data().services, params), params)
+        entries = _service_filters(_visible(view(params).services, params), params)
         if minimal:  # id and last change (name and status too: the list schema requires them)
             items = [{"id": e.obj["id"], "name": e.obj["name"], "status": e.obj["status"]}
                      | ({"last_modified": f"{e.modified}T00:00:00Z"} if e.modified else {}) for e in entries]
@@ -257,9 +272,9 @@ def create_app(folder: str | Path, triage_limit: int = TRIAGE_LIMIT, triage_wind
         params = _query(request, (*LIST_PARAMS, "full_service", "full"))
         full = _bool(params, "full") or _bool(params, "full_service")
         include = _bool(params, "include_illustrative")
-        entries = _search(_visible(data().organizations, params), params)
-        items = [_org(e, full, include, data()) for e in entries]
-        return _page(items, params)
+        chosen = view(params)
+        entries = _search(_visible(chosen.organizations, params), params)
+        return _page(entries, params, lambda e: _org(e, full, include, chosen))
 
     @app.get("/organizations/{ident}")
     def organization(ident: str, request: Request) -> JSONResponse:
@@ -270,26 +285,31 @@ def create_app(folder: str | Path, triage_limit: int = TRIAGE_LIMIT, triage_wind
     def service_at_locations(request: Request) -> Response:
         params = _query(request, (*LIST_PARAMS, "taxonomy_term_id", "taxonomy_id", "organization_id", "modified_after",
                                   "full", "postcode", "proximity"))
-        d = data()
         _bool(params, "full")  # items are always nested (location and service)
         proximity = params.get("proximity")  # metres from the postcode's area centroid; ignored without postcode
         if proximity is not None:
             _int(params, "proximity", 0, 0, MAX_PROXIMITY_M)
-        indices = np.arange(len(d.sal))
+        d = view(params)  # every region, or the one asked for (checked before the postcode)
         distances = None
-        if "postcode" in params:
+        if "postcode" in params:  # the postcode decides the region; region= then only filters (no match: empty)
             try:
-                serving, (x, y) = d.serving(params["postcode"])
+                c = data()
+                atlas, _ = c.regions.resolve(postcode=params["postcode"])
+                serving, (x, y) = c.directories[atlas.region.id].serving(params["postcode"])
             except InputError as exc:
-                raise BadRequest("postcode", str(exc)) from None
+                raise BadRequest("postcode", " ".join(str(exc).split())) from None
+            if d is not c and d is not c.directories[atlas.region.id]:
+                return _page([], params)
+            d = c.directories[atlas.region.id]
             distances = np.hypot(d.sal_xy[:, 0] - x, d.sal_xy[:, 1] - y)
+            indices = np.arange(len(d.sal))
             if proximity is not None:  # vectorised distance first, then the service-area check on what is near
                 indices = np.flatnonzero(distances <= _int(params, "proximity", 0, 0, MAX_PROXIMITY_M))
             indices = indices[serving[indices]]
             indices = indices[np.argsort(distances[indices], kind="stable")]
-        entries = _service_filters(_visible((d.sal[i] for i in indices), params), params)
         if distances is None:
-            return _page(entries, params, lambda e: e.obj)
+            return _page(_service_filters(_visible(d.sal, params), params), params, lambda e: e.obj)
+        entries = _service_filters(_visible((d.sal[i] for i in indices), params), params)
         at = {id(d.sal[i]): float(distances[i]) for i in indices}
         return _page(entries, params, lambda e: e.obj | {"distance_m": round(at[id(e)])})
 
@@ -299,9 +319,9 @@ def create_app(folder: str | Path, triage_limit: int = TRIAGE_LIMIT, triage_wind
 
     @app.get("/taxonomies")
     def taxonomies(request: Request) -> Response:
-        params = _query(request, ("page", "per_page", "format", "search"))
+        params = _query(request, ("page", "per_page", "format", "search", "region"))
         text = params.get("search", "").lower()
-        return _page([t for t in data().taxonomies if text in f"{t['name']} {t['description']}".lower()], params)
+        return _page([t for t in view(params).taxonomies if text in f"{t['name']} {t['description']}".lower()], params)
 
     @app.get("/taxonomies/{ident}")
     def taxonomy(ident: str) -> JSONResponse:
@@ -310,12 +330,12 @@ def create_app(folder: str | Path, triage_limit: int = TRIAGE_LIMIT, triage_wind
 
     @app.get("/taxonomy_terms")
     def taxonomy_terms(request: Request) -> Response:
-        params = _query(request, ("page", "per_page", "format", "search", "taxonomy_id", "top_only", "parent_id"))
+        params = _query(request, ("page", "per_page", "format", "search", "taxonomy_id", "top_only", "parent_id",
+                                  "region"))
         text = params.get("search", "").lower()
+        terms_all = view(params).terms
         if _bool(params, "top_only"):
-            terms_all = [t for t in data().terms if not t.get("parent_id")]
-        else:
-            terms_all = data().terms
+            terms_all = [t for t in terms_all if not t.get("parent_id")]
         terms = [t for t in terms_all if text in f"{t['name']} {t['code']} {t['description']}".lower()]
         if params.get("taxonomy_id"):
             terms = [t for t in terms if t["taxonomy_id"] == params["taxonomy_id"]]
@@ -361,7 +381,20 @@ def create_app(folder: str | Path, triage_limit: int = TRIAGE_LIMIT, triage_wind
     return app
 
 
-def _org(entry: Entry, full: bool, include: bool, d: Directory) -> dict[str, Any]:
+def served(c: Catalogue) -> dict[str, Any]:
+    """The regions served (id, name, municipalities, postcodes, attribution) and the licences of all."""
+    regions, licenses, attributions = [], [], []
+    for rid, d in c.directories.items():
+        info = hsds.license_info(d.folder)
+        region = d.atlas.region
+        regions.append({"id": rid, "name": region.name, "municipalities": [m.name for m in region.municipalities],
+                        "postcodes": postcode_ranges(d.atlas.postcodes.index), "attribution": info["attribution"]})
+        licenses += [x for x in info["licenses"] if x not in licenses]
+        attributions += [info["attribution"]] if info["attribution"] not in attributions else []
+    return {"regions": regions, "licenses": licenses, "attribution": " ".join(attributions)}
+
+
+def _org(entry: Entry, full: bool, include: bool, d: Records) -> dict[str, Any]:
     org = entry.obj
     if not full:
         return shallow(org)
@@ -373,13 +406,15 @@ def _org(entry: Entry, full: bool, include: bool, d: Directory) -> dict[str, Any
     return out
 
 
-def triage_contract(d: Directory, answers: dict[str, Any], lang: str, limit: int | None) -> dict[str, Any]:
-    """The triage contract v2 answer, by the same core call as the app (:func:`socialmap.route.route`)."""
+def triage_contract(c: Catalogue, answers: dict[str, Any], lang: str, limit: int | None) -> dict[str, Any]:
+    """The triage contract v2 answer, by the same core call as the app (:func:`socialmap.route.route`):
+    the postcode decides the region (``area_code`` without a postcode); a postcode in no region is an
+    ``InputError`` naming the regions covered."""
     from ..route import route
 
     age = answers.get("age")
     if isinstance(age, float) and age.is_integer() and abs(age) < 1000:  # JSON 14.0 is the integer 14
         answers = answers | {"age": int(age)}
     if limit is None:  # the app's default number of services per level
-        return route(d.atlas, answers, lang).to_contract()
-    return route(d.atlas, answers, lang, limit=limit or None).to_contract()
+        return route(c.regions, answers, lang).to_contract()
+    return route(c.regions, answers, lang, limit=limit or None).to_contract()

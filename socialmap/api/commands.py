@@ -3,7 +3,12 @@
     python -m socialmap export --format hsds-json|hsds-zip|geojson --out PATH [--region ID] [--include-illustrative]
     python -m socialmap api [--host 127.0.0.1] [--port 8000] [--region ID]
 
-``export`` prints the path written and exits 0, or prints one line on stderr and exits 1.
+Without ``--region`` both work on the regions the app serves: every shipped region (or only
+``$SOCIALMAP_REGION`` when that names a folder outside ``data/regions``). ``export`` then writes one
+file per region, the region id before the extension (``--out hsds.zip`` → ``hsds-heuvelland.zip``,
+``hsds-kennemerland.zip``); with ``--region`` it writes PATH itself. It prints each path written and
+exits 0, or prints one line on stderr, writes nothing and exits 1. ``api`` serves every region at
+once (the postcode decides the region); ``--region`` limits it to one.
 """
 
 from __future__ import annotations
@@ -16,12 +21,29 @@ from pathlib import Path
 from ..errors import SocialMapError
 
 FORMATS = ("hsds-json", "hsds-zip", "geojson")
-DEFAULT_REGION = "kennemerland"
 
 
-def _default_region() -> str:
-    """The app's region: ``$SOCIALMAP_REGION``, else the shipped one."""
-    return os.environ.get("SOCIALMAP_REGION", DEFAULT_REGION)
+def served_folders(region: str | None) -> list[Path]:
+    """The region folders to work on: ``region`` (an id or folder; ``InputError`` when unknown), else
+    the app's regions: every shipped region, or only ``$SOCIALMAP_REGION`` when it names a folder
+    outside ``data/regions``."""
+    from ..regions import region_folders
+    from ..triage_cli import region_folder
+
+    if region:
+        return [region_folder(region)]
+    shipped = region_folders()
+    env = os.environ.get("SOCIALMAP_REGION", "")
+    if env:
+        folder = region_folder(env)
+        if not any(folder.resolve() == f.resolve() for f in shipped):
+            return [folder]
+    return shipped
+
+
+def per_region_path(out: Path, folder: Path) -> Path:
+    """``hsds.zip`` → ``hsds-<region>.zip`` (the region folder's name, which is its id)."""
+    return out.with_name(f"{out.stem}-{folder.name}{out.suffix}")
 
 
 class _ArgError(Exception):
@@ -34,11 +56,16 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _export_parser() -> _Parser:
-    parser = _Parser(prog="python -m socialmap export", description="Open-data export of a region (HSDS 3.0 or GeoJSON).")
+    parser = _Parser(prog="python -m socialmap export",
+                     description="Open-data export of the regions (HSDS 3.0 or GeoJSON). Without --region every region is "
+                                 "exported, one file per region: the region id goes before the extension "
+                                 "(--out hsds.zip writes hsds-heuvelland.zip and hsds-kennemerland.zip).")
     parser.add_argument("--format", required=True, choices=FORMATS, help="hsds-json, hsds-zip (tabular) or geojson")
-    parser.add_argument("--out", required=True, metavar="PATH", help="file to write")
-    parser.add_argument("--region", default=_default_region(), metavar="ID_OR_PATH",
-                        help="region id or folder (default: $SOCIALMAP_REGION or kennemerland)")
+    parser.add_argument("--out", required=True, metavar="PATH",
+                        help="file to write (without --region: PATH with -<region id> before the extension, per region)")
+    parser.add_argument("--region", default=None, metavar="ID_OR_PATH",
+                        help="export only this region (id or folder) to PATH itself; default: every region the app "
+                             "serves (the shipped regions, or $SOCIALMAP_REGION when it is a folder outside data/regions)")
     parser.add_argument("--include-illustrative", action="store_true",
                         help="also export illustrative (example) records, as inactive with an alert")
     return parser
@@ -46,23 +73,32 @@ def _export_parser() -> _Parser:
 
 def main_export(argv: list[str]) -> int:
     from ..curation import hsds
-    from ..triage_cli import region_folder
 
+    written: list[Path] = []
     try:
         args = _export_parser().parse_args(argv)
-        folder = region_folder(args.region)
-        if not (folder / "region.yaml").exists():
-            raise _ArgError(f"region '{args.region}': {folder} has no region.yaml")
+        folders = served_folders(args.region)
+        if not folders:
+            raise _ArgError("no region folder found under data/regions (give --region)")
+        for folder in folders:
+            if not (folder / "region.yaml").exists():
+                raise _ArgError(f"region '{args.region or folder.name}': {folder} has no region.yaml")
         out = Path(args.out)
         if out.is_dir():
             raise _ArgError(f"--out {out}: is a folder (give a file name)")
         if not out.parent.is_dir():
             raise _ArgError(f"--out {out}: folder {out.parent} does not exist")
+        targets = [out] if args.region else [per_region_path(out, f) for f in folders]
+        for target in targets:
+            if target.is_dir():
+                raise _ArgError(f"--out {out}: {target} is a folder")
         make = {"hsds-json": hsds.export_json, "hsds-zip": hsds.export_tabular_zip, "geojson": hsds.export_geojson}[args.format]
-        data = make(folder, include_illustrative=args.include_illustrative)
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(out)
+        data = [make(folder, include_illustrative=args.include_illustrative) for folder in folders]  # all, then write
+        for target, content in zip(targets, data, strict=True):
+            tmp = target.with_name(f".{target.name}.tmp")
+            tmp.write_bytes(content)
+            tmp.replace(target)
+            written.append(target)
     except _ArgError as exc:
         print(f"export: {exc}", file=sys.stderr)
         return 1
@@ -70,27 +106,32 @@ def main_export(argv: list[str]) -> int:
         print(f"export: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"export: cannot write {getattr(exc, 'filename', '') or ''}: {exc.strerror}", file=sys.stderr)
+        print(f"export: cannot write {getattr(exc, 'filename', '') or ''}: {exc.strerror}"
+              + (f" (written before: {', '.join(map(str, written))})" if written else ""), file=sys.stderr)
         return 1
-    print(out)
+    for target in written:
+        print(target)
     return 0
 
 
 def _api_parser() -> _Parser:
-    parser = _Parser(prog="python -m socialmap api", description="HSDS 3.0 read API (and POST /triage) of a region.")
+    parser = _Parser(prog="python -m socialmap api",
+                     description="HSDS 3.0 read API (and POST /triage) of every region at once; the postcode decides "
+                                 "the region.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--region", default=_default_region(), metavar="ID_OR_PATH",
-                        help="region id or folder (default: $SOCIALMAP_REGION or kennemerland, as the app)")
+    parser.add_argument("--region", default=None, metavar="ID_OR_PATH",
+                        help="serve only this region (id or folder); default: every region the app serves (the "
+                             "shipped regions, or $SOCIALMAP_REGION when it is a folder outside data/regions)")
     return parser
 
 
 def main_api(argv: list[str]) -> int:
     try:
         args = _api_parser().parse_args(argv)
-        from ..triage_cli import region_folder
-
-        folder = region_folder(args.region)
+        folders = served_folders(args.region)
+        if not folders:
+            raise _ArgError("no region folder found under data/regions (give --region)")
     except (_ArgError, SocialMapError) as exc:
         print(f"api: {exc}", file=sys.stderr)
         return 1
@@ -99,9 +140,10 @@ def main_api(argv: list[str]) -> int:
     from .app import create_app
 
     try:
-        app = create_app(folder)
+        app = create_app(folders)
     except SocialMapError as exc:
-        print(f"api: region data in {folder} cannot be served: {' '.join(str(exc).split())[:500]}", file=sys.stderr)
+        where = ", ".join(str(f) for f in folders)
+        print(f"api: region data in {where} cannot be served: {' '.join(str(exc).split())[:500]}", file=sys.stderr)
         return 1
     # access_log=False: request lines (with query strings) are never logged.
     uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="warning", server_header=False)

@@ -1,10 +1,15 @@
-"""The region's data as the HSDS read API serves it: built once from the same files as the app.
+"""The regions' data as the HSDS read API serves it: built once from the same files as the app.
 
 ``Directory.build(folder)`` loads the region with the app's loader (the same validation, the same
 postcode resolution) and the HSDS objects with the exporter (the same mapping as the open-data
 exports), then keeps small indexes for the filters: words for ``search``, taxonomy terms,
 organisation, last change (from the curation history), which services serve which CBS area, and
 the RD New coordinates of every service-at-location for ``proximity``.
+
+Several regions are served as one :class:`Catalogue`: each region keeps its own
+:class:`Directory` and :class:`Holder` (so a large region is rebuilt in the background on its
+own), and the catalogue joins their lists (ids are UUIDs, unique across regions) and knows which
+region a postcode lies in (:class:`~socialmap.regions.Regions`).
 """
 
 from __future__ import annotations
@@ -16,13 +21,14 @@ import unicodedata
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 
 from .. import geo, loader, vocab
 from ..curation import hsds, store
 from ..errors import SocialMapError
+from ..regions import Regions
 
 
 def fold(text: str) -> str:
@@ -51,17 +57,23 @@ class Entry:
     local_id: str = ""
 
 
-@dataclass
-class Directory:
-    folder: Path
-    version: str
-    atlas: Any
+@dataclass(kw_only=True)
+class Records:
+    """What the endpoints read: one region's records (:class:`Directory`) or all (:class:`Catalogue`)."""
+
     services: list[Entry]
     organizations: list[Entry]
     sal: list[Entry]
     taxonomies: list[dict[str, Any]]
     terms: list[dict[str, Any]]
-    by_id: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    by_id: dict[str, dict[str, Entry]] = field(default_factory=dict)  # kind -> HSDS id -> entry
+
+
+@dataclass(kw_only=True)
+class Directory(Records):
+    folder: Path
+    version: str
+    atlas: Any
     area_services: dict[str, set[str]] = field(default_factory=dict)  # CBS code -> local service ids
     sal_xy: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     sal_service: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # service number per sal
@@ -107,8 +119,9 @@ class Directory:
                     sal.append(Entry(item, entry.illustrative or status_l.get(loc_local) == "illustrative", entry.text,
                                      terms, tax, modified, svc["organization_id"], local))
         terms = [t for tax in taxonomies for t in tax["terms"]]
-        directory = cls(folder, version, atlas, services, organizations, sal,
-                        [{k: v for k, v in t.items() if k != "terms"} for t in taxonomies], terms)
+        directory = cls(folder=folder, version=version, atlas=atlas, services=services, organizations=organizations,
+                        sal=sal, taxonomies=[{k: v for k, v in t.items() if k != "terms"} for t in taxonomies],
+                        terms=terms)
         directory.by_id = {
             "services": {e.obj["id"]: e for e in services},
             "organizations": {e.obj["id"]: e for e in organizations},
@@ -174,6 +187,66 @@ class Holder:
                             self._building = threading.Thread(target=self._rebuild, daemon=True)
                             self._building.start()
         return self._dir
+
+
+@dataclass(kw_only=True)
+class Catalogue(Records):
+    """Every served region's :class:`Directory` as one: joined lists, lookups by id, the regions.
+
+    The joined lists are made once per combination of directories (:meth:`Holders.get`), not per
+    request. With one region they are that region's own lists.
+    """
+
+    directories: dict[str, Directory]  # region id -> its directory, sorted by id
+    regions: Regions
+
+    @classmethod
+    def of(cls, directories: Iterable[Directory]) -> "Catalogue":
+        dirs = {d.atlas.region.id: d for d in sorted(directories, key=lambda d: d.atlas.region.id)}
+        regions = Regions.of(d.atlas for d in dirs.values())
+        if len(dirs) == 1:
+            [d] = dirs.values()
+            return cls(directories=dirs, regions=regions, services=d.services, organizations=d.organizations,
+                       sal=d.sal, taxonomies=d.taxonomies, terms=d.terms, by_id=d.by_id)
+        services = [e for d in dirs.values() for e in d.services]
+        # the published terms of all regions (every vocabulary value, and each value any region uses)
+        taxonomies = hsds.taxonomies([{"services": [e.obj for e in services]}])
+        by_id = {kind: {k: v for d in dirs.values() for k, v in d.by_id[kind].items()}
+                 for kind in ("services", "organizations", "service_at_locations")}
+        return cls(directories=dirs, regions=regions, services=services,
+                   organizations=[e for d in dirs.values() for e in d.organizations],
+                   sal=[e for d in dirs.values() for e in d.sal],
+                   taxonomies=[{k: v for k, v in t.items() if k != "terms"} for t in taxonomies],
+                   terms=[t for tax in taxonomies for t in tax["terms"]], by_id=by_id)
+
+    def select(self, region: str | None) -> Records:
+        """The whole catalogue, or one region's directory (``InputError`` naming ``region`` when unknown)."""
+        if not region:
+            return self
+        return self.directories[self.regions.get(region).region.id]
+
+
+class Holders:
+    """One :class:`Holder` per region; :meth:`get` gives the :class:`Catalogue` of their current data
+    (joined again only when a region's directory was rebuilt)."""
+
+    def __init__(self, folders: Iterable[Path], check_every: float = 30.0) -> None:
+        self.holders = [Holder(Path(f), check_every) for f in folders]
+        self._lock = threading.Lock()
+        self._seen = tuple(h.get() for h in self.holders)
+        self._catalogue = Catalogue.of(self._seen)
+
+    def get(self) -> Catalogue:
+        now = tuple(h.get() for h in self.holders)
+        if any(a is not b for a, b in zip(now, self._seen, strict=True)):
+            with self._lock:
+                if any(a is not b for a, b in zip(now, self._seen, strict=True)):
+                    self._seen = now
+                    try:
+                        self._catalogue = Catalogue.of(now)
+                    except SocialMapError:  # e.g. a region edited to claim another's postcode: keep the last good
+                        pass
+        return self._catalogue
 
 
 _WHEN = re.compile(r"^(\d{4}-\d{2}-\d{2})([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?$")

@@ -11,6 +11,7 @@ module:
   and documents the NDJSON stream, adds ``include_illustrative`` to every list and lookup,
   gives ``proximity`` a pattern (whole metres, at most 100 km) and ``modified_after`` the standard
   ``date-time`` format;
+* adds ``region`` (the ids of the regions served) to the lists, for filtering by region;
 * adds the error answers: ``400`` (a message naming the parameter), ``404``, ``429``, ``413``;
 * adds ``POST /triage`` (triage contract v2) with its request and response schemas.
 """
@@ -73,9 +74,11 @@ def _triage_schemas(pc4s: tuple[str, ...], area_codes: tuple[str, ...]) -> dict[
             "duration": {"type": "string", "enum": list(vocab.DURATIONS)},
             "tried": {"type": ["array", "null"], "items": {"type": "string", "enum": levels}},
             "context": {"type": ["array", "null"], "items": {"type": "string", "enum": list(vocab.CONTEXTS)}},
-            "postcode": {"type": ["string", "null"], "description": "Dutch postcode of the region: 2031AB, 2031 ab or 2031",
+            "postcode": {"type": ["string", "null"],
+                         "description": "Dutch postcode of a region served (it decides the region): 2031AB, 2031 ab or 2031",
                          **({"pattern": postcode_pattern(pc4s, optional=True)} if pc4s else {})},
-            "area_code": {"type": ["string", "null"], "description": "CBS code of a buurt (BU...) or wijk (WK...) of the region",
+            "area_code": {"type": ["string", "null"],
+                          "description": "CBS code of a buurt (BU...) or wijk (WK...) of a region served",
                           **({"enum": [*sorted(area_codes), "", None]} if area_codes else {})},
         },
     }
@@ -102,14 +105,19 @@ def _triage_schemas(pc4s: tuple[str, ...], area_codes: tuple[str, ...]) -> dict[
 
 
 def postcode_pattern(pc4s: tuple[str, ...], optional: bool = False) -> str:
-    """A pattern for the region's postcodes (PC4, or PC6 with or without a space, any case)."""
+    """A pattern for the regions' postcodes (PC4, or PC6 with or without a space, any case)."""
     core = "(" + "|".join(sorted(pc4s)) + r")\s*([A-Za-z]{2})?\s*"
     return rf"^(|\s*{core})$" if optional else rf"^\s*{core}$"
 
 
+#: The lists that take ``region``.
+REGION_FILTERED = ("/services", "/organizations", "/service_at_locations", "/taxonomies", "/taxonomy_terms")
+
+
 @functools.lru_cache(maxsize=4)
-def document(pc4s: tuple[str, ...] = (), area_codes: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The OpenAPI 3.1 document served at ``/openapi.json`` (postcodes and area codes: the region's)."""
+def document(pc4s: tuple[str, ...] = (), area_codes: tuple[str, ...] = (), regions: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The OpenAPI 3.1 document served at ``/openapi.json`` (postcodes, area codes and region ids: those
+    of the regions served)."""
     doc = json.loads((hsds.OFFICIAL / "openapi.json").read_text(encoding="utf-8"))
     definitions = json.loads((hsds.OFFICIAL / "compiled" / "service_with_definitions.json").read_text(encoding="utf-8"))
     schemas = doc["components"]["schemas"]
@@ -159,6 +167,12 @@ def document(pc4s: tuple[str, ...] = (), area_codes: tuple[str, ...] = ()) -> di
         "name": "include_illustrative", "in": "query", "required": False,
         "description": "Also return illustrative (example) records; they are inactive and carry an alert.",
         "schema": {"type": "boolean", "default": False}}
+    params["region"] = {
+        "name": "region", "in": "query", "required": False,
+        "description": ("Only the records of this region (an id; GET / lists the regions served). Without it, every "
+                        "region. On /service_at_locations the postcode decides the region; a region other than the "
+                        "postcode's then finds nothing."),
+        "schema": {"type": "string", "maxLength": 100, **({"enum": sorted(regions)} if regions else {})}}
     ndjson = {"application/x-ndjson": {"schema": {"type": "string",
                                                   "description": "One JSON object per line, all results, no paging"}}}
     for path, item in doc["paths"].items():
@@ -173,14 +187,27 @@ def document(pc4s: tuple[str, ...] = (), area_codes: tuple[str, ...] = ()) -> di
             if any(p.get("$ref", "").endswith("/format") for p in op["parameters"]):
                 responses["200"].setdefault("content", {}).update(ndjson)
     doc["paths"]["/"]["get"]["parameters"] = []
+    root = doc["paths"]["/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
+    root["api_version"] = {"type": "string", "description": "Version of this API (the socialmap release)."}
+    root["regions"] = {"type": "array", "description": "The regions served (every list joins them; see region).",
+                       "items": {"type": "object", "required": ["id", "name"], "properties": {
+                           "id": {"type": "string"}, "name": {"type": "string"},
+                           "municipalities": {"type": "array", "items": {"type": "string"}},
+                           "postcodes": {"type": "string", "description": "The region's PC4s as ranges, e.g. 2011-2015, 2019"},
+                           "attribution": {"type": "string"}}}}
+    root["licenses"] = {"type": "array", "items": {"type": "object"}}
+    root["attribution"] = {"type": "string"}
+    params["postcode"]["description"] += " Here the postcode also decides the region (a postcode in no region served is a 400)."
     for path in ("/taxonomies", "/taxonomies/{id}", "/taxonomy_terms", "/taxonomy_terms/{id}"):
         item = doc["paths"][path]["get"]
         item["parameters"] = [p for p in item["parameters"] if not p.get("$ref", "").endswith("include_illustrative")]
     for item in doc["paths"]["/taxonomy_terms"]["get"]["parameters"]:
         if item.get("name") == "top_only":
             item["schema"] = {"type": "boolean"}
+    for path in REGION_FILTERED:
+        doc["paths"][path]["get"]["parameters"].append({"$ref": "#/components/parameters/region"})
     sal = doc["paths"]["/service_at_locations"]["get"]["responses"]["400"]
-    sal["description"] += " (also: an unknown postcode, or proximity without postcode)"
+    sal["description"] += " (also: a postcode in no region served; the message names the regions served)"
     doc["paths"]["/triage"] = {"post": {
         "operationId": "postTriage",
         "summary": "Route advice for one set of answers (triage contract v2), with local services when a postcode is given.",

@@ -15,9 +15,10 @@ import streamlit as st
 
 from .. import i18n
 from ..crisis import CRISIS_LINES
+from .. import snapshot
 from ..errors import DataError, InputError
-from ..curation.store import recover
-from ..loader import DEFAULT_REGION, load_region, region_path
+from ..db import atlas_folder
+from ..loader import DEFAULT_REGION, load_region
 from ..model import Atlas
 from ..regions import Regions, region_folders
 from . import state
@@ -35,15 +36,23 @@ def region_id() -> str:
     return st.session_state.get(REGION_KEY) or os.environ.get("SOCIALMAP_REGION", DEFAULT_REGION)
 
 
-@st.cache_resource(show_spinner=False)
 def get_atlas(region: str) -> Atlas:
-    """The region's atlas, loaded and validated once per process. Raises ``DataError``.
+    """The region's atlas, once per process and data version, from its snapshot (validated when the
+    data changed). Raises ``DataError``.
 
-    An interrupted curator save is finished (or rolled back) first, so the app never reads a
+    The folder is the region folder, or with a database the published snapshot of its current
+    version (``socialmap.db.atlas_folder``), so every process picks up a committed save. An
+    interrupted curator save is finished (or rolled back) first, so the app never reads a
     half-written region.
     """
-    recover(region_path(region))
-    return load_region(region)
+    return _atlas_at(str(atlas_folder(region)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=3)
+def _atlas_at(folder: str) -> Atlas:
+    atlas = snapshot.load(folder, load_region)  # recovers an interrupted save; validates only when the data changed
+    snapshot.start_background_build(atlas)  # the shared indexes, ready before the first user needs them
+    return atlas
 
 
 # ---- several regions (socialmap/regions.py) ------------------------------------------------------
@@ -140,6 +149,7 @@ def region_switch(lang: str) -> tuple[str, Atlas]:
     st.caption(i18n.t("regions.notice.region", lang, name=md_escape(atlas.region.name), n=illustrative, total=total,
                       pct=round(100 * illustrative / total) if total else 0))
     return current, atlas
+get_atlas.clear = _atlas_at.clear  # type: ignore[attr-defined]
 
 
 def current_lang() -> str:
@@ -382,3 +392,17 @@ def data_error_page(err: DataError, lang: str) -> None:
     st.error(i18n.t("common.data_error.title", lang), icon="⛔")
     st.write(i18n.t("common.data_error.body", lang))
     st.code("\n".join(err.messages[:200]), language=None)
+
+
+def readiness_line(lang: str) -> None:
+    """One line saying whether the shared indexes are ready (``snapshot.readiness``)."""
+    try:
+        state = snapshot.readiness(get_atlas(region_id()))
+    except DataError:
+        return
+    if state.ready:
+        _small(i18n.t("common.indexes.ready", lang, seconds=state.seconds))
+    elif state.error:
+        _small(i18n.t("common.indexes.failed", lang, error=md_escape(state.error)))
+    else:
+        _small(i18n.t("common.indexes.building", lang))

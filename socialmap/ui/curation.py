@@ -1,7 +1,8 @@
 """The "Meld een fout" button under a service card, shared by the pages that show service cards.
 
 Anyone may suggest a correction; a curator reviews it on the Beheer page (``views/beheer.py``),
-which also uses this module's :func:`client_key` (rate limits) and :func:`region_folder`::
+which also uses this module's :func:`client_key` (rate limits), :func:`region_folder` and the
+store modules (the file store, or the database)::
 
     from socialmap.ui.curation import report_error_button
     report_error_button(service_id, lang)
@@ -16,10 +17,12 @@ from typing import Any
 import streamlit as st
 
 from .. import i18n
-from ..curation import suggestions
+from ..db import atlas_folder, curation_modules
 from ..errors import DataError, InputError
-from ..loader import region_path
 from . import common
+
+#: The file store, or the database; chosen once per process and used by the Beheer page too.
+store, records, suggestions, importer = curation_modules()
 
 
 def t(key: str, lang: str, **fmt: Any) -> str:
@@ -27,7 +30,7 @@ def t(key: str, lang: str, **fmt: Any) -> str:
 
 
 def region_folder() -> Path:
-    return region_path(common.region_id())
+    return atlas_folder(common.region_id())
 
 
 def client_key() -> str:

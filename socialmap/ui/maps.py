@@ -16,14 +16,16 @@ from streamlit_folium import st_folium
 
 from .. import maps, profiles
 from ..model import Atlas
-from . import common
+from . import common, state
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDOR_DIR = ROOT / "static" / "vendor"
 
-#: What the map page needs back from the browser: the clicked GeoJSON feature only. Panning and
-#: zooming do not rerun the app.
-RETURNED_OBJECTS = ["last_active_drawing"]
+#: What the map page needs back from the browser: the clicked feature, and the view (bounds and
+#: zoom) that decides what the map gets. A pan or zoom reruns only the map's fragment.
+RETURNED_OBJECTS = ["last_active_drawing", "bounds", "zoom"]
+MAP_KEY = "sociale_kaart_map"
+_FOCUS_KEY = "sociale_kaart_map_focus"
 
 
 def _base_path() -> str:
@@ -62,18 +64,59 @@ def coverage(region: str, max_distance_m: int, include_examples: bool = True) ->
     return profiles.coverage(common.get_atlas(region), max_distance_m, include_examples)
 
 
-def service_map(region: str, atlas: Atlas, service_ids: list[str] | None, lang: str,
-                focus: str | None = None) -> folium.Map:
-    """The folium map of the Sociale kaart with local assets and the configured tiles."""
-    map_data(region, lang, app_base())  # warms the core cache once per process
-    return maps.service_map(atlas, service_ids, lang=lang, asset_base=asset_base(), app_base=app_base(),
-                            focus=focus)
+def _ids_key(service_ids: list[str] | None) -> int | None:
+    return None if service_ids is None else hash(tuple(service_ids))
 
 
-def render_map(m: folium.Map, key: str, height: int = 560) -> dict[str, Any]:
-    """Show a folium map; returns only the clicked feature (``last_active_drawing``)."""
-    return st_folium(m, key=key, height=height, use_container_width=True,
-                     returned_objects=RETURNED_OBJECTS) or {}
+def map_component_args(region: str, atlas: Atlas, service_ids: list[str] | None, lang: str,
+                       focus: str | None, returned: dict[str, Any] | None) -> tuple[folium.Map, folium.FeatureGroup, maps.View]:
+    """The base map (sent once per focus) and the data layer of the view the browser reported
+    (or, before it reported one, the view the base map fits first)."""
+    base = app_base()
+    map_data(region, lang, base)  # warms the core cache once per process
+    if service_ids is not None and len(service_ids) == len(atlas.services):
+        service_ids = None  # no filter: the same cached layers as the warm-up
+    fmap = maps.base_map(atlas, lang, asset_base=asset_base(), app_base=base, focus=focus)
+    view = maps.View.from_returned(returned) or maps.fit_view(maps.first_bounds(atlas, lang, base, focus))
+    group = maps.view_layer(atlas, view, service_ids, lang, base, focus, ids_key=_ids_key(service_ids))
+    return fmap, group, view
+
+
+def _handle_click(atlas: Atlas, returned: dict[str, Any]) -> bool:
+    """A click on a service or an area selects it (in the session); True when something changed."""
+    clicked = returned.get("last_active_drawing")
+    if not clicked or clicked == st.session_state.get(state.MAP_LAST_CLICK):
+        return False
+    st.session_state[state.MAP_LAST_CLICK] = clicked
+    props = clicked.get("properties") or {}
+    if props.get("kind") == "service" and props.get("id") in atlas.services.index:
+        st.session_state[state.MAP_SELECTED_SERVICE] = props["id"]
+        return True
+    if props.get("kind") in ("buurt", "wijk") and props.get("code") in atlas.areas.index:
+        st.session_state[state.MAP_SELECTED_AREA] = props["code"]
+        return True
+    return False
+
+
+@st.fragment
+def map_panel(region: str, atlas: Atlas, service_ids: list[str] | None, lang: str, focus: str | None = None,
+              height: int = 560) -> None:
+    """The Sociale kaart's map. Only what is in view is sent; panning and zooming rerun this
+    fragment alone; a click on a service or an area reruns the page (its card or profile link).
+
+    ``st_folium`` copies the browser's latest report into ``st.session_state[MAP_KEY]`` before the
+    rerun, so the layer drawn is the one of the view the browser shows now. A new focus is a new
+    base map: the report of the previous one no longer applies.
+    """
+    if st.session_state.get(_FOCUS_KEY, focus) != focus:
+        st.session_state.pop(MAP_KEY, None)
+    st.session_state[_FOCUS_KEY] = focus
+    reported = st.session_state.get(MAP_KEY)
+    fmap, group, _view = map_component_args(region, atlas, service_ids, lang, focus, reported)
+    st_folium(fmap, key=MAP_KEY, height=height, use_container_width=True,
+              returned_objects=RETURNED_OBJECTS, feature_group_to_add=group)
+    if reported and _handle_click(atlas, reported):
+        st.rerun()
 
 
 # ---- links --------------------------------------------------------------------------------------

@@ -393,8 +393,17 @@ def services_serving(atlas: Atlas, code: str, ids: Iterable[str] | None = None) 
     return [sid for _, _, sid in hits]
 
 
+@per_atlas
+def card_rows(atlas: Atlas) -> dict[str, tuple[str, str, str, int | None]]:
+    """Service id -> (name, level, status, waiting weeks): what a list card shows, looked up once per atlas."""
+    svc = atlas.services
+    return {str(sid): (str(name), str(level), str(status), None if pd.isna(wait) else int(wait))
+            for sid, name, level, status, wait in zip(svc.index, svc["name"], svc["level"], svc["status"],
+                                                      svc["waiting_weeks"])}
+
+
 __all__ = [
     "ServiceFilters", "SearchIndex", "search_index", "filter_services", "keyword_search", "keyword_hits",
     "Hit", "Reason", "reason_text", "Nearby", "nearby", "FIELD_WEIGHT",
-    "services_for_postcode", "services_serving", "normalise", "words", "MATCH_THRESHOLD",
+    "services_for_postcode", "services_serving", "card_rows", "normalise", "words", "MATCH_THRESHOLD",
 ]

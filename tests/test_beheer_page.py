@@ -195,18 +195,10 @@ def test_the_report_button_refuses_the_201st_report_of_the_server_and_stores_not
         limiter.clear()
 
 
-def test_a_service_card_on_the_map_has_the_report_error_button(page_env):
-    def card() -> None:
-        from socialmap.ui import common
-        from socialmap.ui.maps import service_card
-
-        service_card(common.get_atlas(common.region_id()), "svc-cjg", "nl")
-
-    at = AppTest.from_function(card, default_timeout=60)
-    at.run()
-    assert not at.exception
-    assert [p.proto.popover.label for p in at.get("popover")] == ["Meld een fout"]
-    assert [f.proto.form.form_id for f in at.get("form")] == ["report_error_svc-cjg"]
+def test_without_a_secrets_file_the_page_offers_the_password_login_and_no_oidc_button(page_env):
+    at = _run()
+    assert [f.proto.form.form_id for f in at.get("form")] == ["curator_login"]
+    assert not [b for b in at.button if b.key == "curator_oidc_login"]
 
 
 def _oidc_page(email: str) -> AppTest:

@@ -54,6 +54,13 @@ def test_the_social_map_lists_every_service_and_says_which_are_not_on_the_map(mo
     assert "Wachttijd bij deze diensten: te weinig echte gegevens (n = 2)." in [c.value for c in at.caption]
 
 
+def test_a_service_card_on_the_map_has_the_report_error_button(monkeypatch):
+    at = _page(monkeypatch, "sociale_kaart", selected="svc-cjg")
+    assert "#### Opvoedspreekuur CJG" in _markdown(at)
+    assert [p.proto.popover.label for p in at.get("popover")] == ["Meld een fout"]
+    assert [f.proto.form.form_id for f in at.get("form")] == ["report_error_svc-cjg"]
+
+
 def test_a_postcode_orders_the_list_by_distance_marks_who_serves_it_and_narrows_to_a_radius(monkeypatch):
     at = _page(monkeypatch, "sociale_kaart", region=HONEST)
     at.text_input(key=state.MAP_POSTCODE).input("9993 AB").run()

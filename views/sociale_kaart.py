@@ -6,22 +6,253 @@ and ``area`` (clicked wijk/buurt) live in ``st.query_params``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 from socialmap import figures, i18n, search, vocab
 from socialmap.errors import InputError
 from socialmap.i18n import t
-from socialmap.ui import common, maplist, state
+from socialmap.model import Atlas
+from socialmap.ui import common, state
 from socialmap.ui import maps as ui_maps
+from socialmap.ui.curation import report_error_button
 
+# ---- the list beside the map: compact cards, closest to home, with why each result matched ------
+# A postcode orders the list by distance (``search.nearby``), a keyword by relevance
+# (``search.keyword_hits``). One page of cards at a time, so a national list never renders whole.
+
+RADIUS_KEY = "map_radius_km"  # widget: radius around the postcode in km (0: no limit)
+LIST_PAGE_KEY = "map_list_page"
+RADII_KM = (1, 2, 3, 5, 10, 25, 0)
+DEFAULT_RADIUS_KM = 5
+PER_PAGE = 20
+md = common.md_escape
+
+
+def radius_from_url(raw: str) -> int:
+    """The radius (km) from the URL; the default 5 km when missing or not one of the choices."""
+    return int(raw) if raw.isdigit() and int(raw) in RADII_KM else DEFAULT_RADIUS_KM
+
+
+def radius_label(km: int, lang: str) -> str:
+    return t("map.near.radius_any", lang) if km == 0 else t("map.near.radius_km", lang, km=km)
+
+
+def _select(sid: str) -> None:
+    st.session_state[state.MAP_SELECTED_SERVICE] = sid
+
+
+def _turn_page(delta: int) -> None:
+    st.session_state[LIST_PAGE_KEY] = max(1, int(st.session_state.get(LIST_PAGE_KEY, 1)) + delta)
+
+
+def _status_line(atlas: Atlas, lang: str, sid: str, near: search.Nearby | None) -> str:
+    """Level, status badge, waiting time, distance and whether it serves the area, in one line."""
+    _name, level, status, wait = search.card_rows(atlas)[sid]
+    parts = [f":blue-badge[{md(i18n.label('level', level, lang))}] {common.status_badge(status, lang)}"]
+    parts.append(t("map.cards.waiting_unknown", lang) if wait is None else t("map.cards.waiting", lang, n=wait))
+    if near is not None:
+        parts.append(f"**{figures.km(near.distance_m, lang)}**" if near.distance_m is not None
+                     else t("map.near.remote", lang))
+        parts.append(f":green-badge[✓ {t('map.near.serves', lang)}]" if near.serves
+                     else f":gray-badge[{t('map.near.not_serves', lang)}]")
+    return " · ".join(parts)
+
+
+def service_list(atlas: Atlas, lang: str, ids: list[str], near: dict[str, search.Nearby],
+                 hits: dict[str, search.Hit]) -> None:
+    """The list beside the map: compact cards (name, level, status, wait, distance, why it matched),
+    one page at a time, each with a button that opens the service card."""
+    located = search.search_index(atlas).located
+    on_map = sum(1 for sid in ids if sid in located)
+    st.markdown(t("map.list.count", lang, n=len(ids), on_map=on_map, off_map=len(ids) - on_map))
+    rows = search.card_rows(atlas)
+    waiting = figures.waiting_values([rows[sid][3] for sid in ids], [rows[sid][2] for sid in ids])
+    st.caption(t("map.honest.list_waiting", lang,
+                 figure=figures.figure_text(waiting, lambda v: figures.waiting_text(v, lang), lang)))
+    if not ids:
+        st.info(t("map.list.empty", lang))
+        return
+    pages = max(1, -(-len(ids) // PER_PAGE))
+    page = min(max(int(st.session_state.get(LIST_PAGE_KEY, 1)), 1), pages)
+    st.session_state[LIST_PAGE_KEY] = page
+    first = (page - 1) * PER_PAGE
+    for sid in ids[first:first + PER_PAGE]:
+        name = rows[sid][0]
+        with st.container(border=True):
+            text, button = st.columns([5, 1], vertical_alignment="center")
+            text.markdown(f"**{md(name)}**  \n{_status_line(atlas, lang, sid, near.get(sid))}")
+            hit = hits.get(sid)
+            if hit is not None and hit.reasons:
+                text.markdown(f":small[{t('map.why.label', lang)} {md(search.reason_text(hit, lang))}]")
+            button.button(t("map.cards.details", lang), key=f"map_pick_{sid}", on_click=_select, args=(sid,),
+                          help=t("map.cards.details_of", lang, name=name), type="tertiary")
+    if pages > 1:
+        b1, b2, b3 = st.columns([1, 2, 1], vertical_alignment="center")
+        b1.button(t("map.cards.previous", lang), key="map_list_prev", on_click=_turn_page, args=(-1,),
+                  disabled=page <= 1)
+        b2.caption(t("map.cards.page", lang, first=first + 1, last=min(first + PER_PAGE, len(ids)), n=len(ids)))
+        b3.button(t("map.cards.next", lang), key="map_list_next", on_click=_turn_page, args=(1,),
+                  disabled=page >= pages)
+
+
+# ---- the card of one service ------------------------------------------------------------------
+
+def _text(value: Any) -> str:
+    if value is None or value is pd.NA:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _age_text(months: Any, lang: str) -> str:
+    value = _text(months)
+    if not value:
+        return "?"
+    n = int(float(value))
+    if n < 12:
+        return t("map.card.age_months", lang, n=n)
+    return str(n // 12)
+
+
+def _first_point(atlas: Atlas, sid: str) -> tuple[float, float] | None:
+    """(latitude, longitude) of the service's first location, if any."""
+    sal = atlas.service_at_location
+    for lid in sal.loc[sal["service_id"] == sid, "location_id"]:
+        if lid in atlas.locations.index:
+            lat, lon = atlas.locations.at[lid, "latitude"], atlas.locations.at[lid, "longitude"]
+            if _text(lat) and _text(lon):
+                return float(lat), float(lon)
+    return None
+
+
+def fiche_html(atlas: Atlas, sid: str, lang: str) -> str:
+    """A printable one-page fiche of a service (every data string escaped)."""
+    import html as _html
+
+    row = atlas.services.loc[sid]
+    e = _html.escape
+    org = atlas.organizations["name"].get(row["organization_id"], "")
+    items = [(t("map.card.access", lang), i18n.label("access", str(row["access_route"]), lang))]
+    access = str(row["access_route"])
+    if i18n.has(f"map.howto.{access}", lang):
+        items.append((t("map.howto.title", lang), t(f"map.howto.{access}", lang)))
+    for key, col in (("map.card.contact", "phone"), ("map.card.website", "url"), ("map.card.contact", "email")):
+        if _text(row[col]):
+            items.append((t(key, lang), _text(row[col])))
+    sal = atlas.service_at_location
+    for lid in sal.loc[sal["service_id"] == sid, "location_id"]:
+        if lid in atlas.locations.index:
+            loc = atlas.locations.loc[lid]
+            items.append((t("map.card.where", lang), f"{_text(loc['name'])}, {_text(loc['address'])} {_text(loc['city'])}"))
+    body = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in items)
+    status = "" if row["status"] == "verified" else f"<p><b>{e(i18n.label('status', str(row['status']), lang))}</b></p>"
+    return (f"<!doctype html><html lang='{e(lang)}'><meta charset='utf-8'><title>{e(str(row['name']))}</title>"
+            "<style>body{font-family:Helvetica,Arial,sans-serif;max-width:40rem;margin:2rem auto}"
+            "dt{font-weight:bold;margin-top:.6rem}dd{margin:0}</style>"
+            f"<h1>{e(str(row['name']))}</h1><p>{e(str(org))}</p>{status}"
+            f"<p>{e(_text(row['description']))}</p><dl>{body}</dl></html>")
+
+
+def _card_actions(atlas: Atlas, sid: str, lang: str) -> None:
+    """Call / Website / Route / Print: one tap each (links open only when the user taps them)."""
+    row = atlas.services.loc[sid]
+    cols = st.columns(4)
+    phone = _text(row["phone"])
+    if phone:
+        digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+        cols[0].link_button(t("map.actions.call", lang, phone=phone), f"tel:{digits}", icon="📞", width="stretch")
+    url = _text(row["url"])
+    if url.startswith(("https://", "http://")):
+        cols[1].link_button(t("map.actions.website", lang), url, icon="🌐", width="stretch")
+    point = _first_point(atlas, sid)
+    if point is not None:
+        cols[2].link_button(t("map.actions.route", lang),
+                            f"https://www.openstreetmap.org/directions?route=%3B{point[0]:.5f}%2C{point[1]:.5f}",
+                            icon="🧭", width="stretch")
+    cols[3].download_button(t("map.actions.print", lang), data=fiche_html(atlas, sid, lang).encode("utf-8"),
+                            file_name=f"{sid}.html", mime="text/html", icon="🖨️", key=f"map_print_{sid}",
+                            on_click="ignore", width="stretch")
+
+
+def service_card(atlas: Atlas, sid: str, lang: str) -> None:
+    """The card of one service: what, for whom, how to get there, when, contact, status."""
+    row = atlas.services.loc[sid]
+    org = atlas.organizations["name"].get(row["organization_id"], "")
+    with st.container(border=True):
+        st.markdown(f"#### {md(row['name'])}")
+        badge = common.status_badge(str(row["status"]), lang)
+        st.markdown(f"{md(org)} · :blue-badge[{md(i18n.label('level', str(row['level']), lang))}] {badge}")
+        if _text(row["description"]):
+            st.write(md(row["description"]))
+        access = str(row["access_route"])
+        if i18n.has(f"map.howto.{access}", lang):
+            st.markdown(f"**{t('map.howto.title', lang)}** {t(f'map.howto.{access}', lang)}")
+        _card_actions(atlas, sid, lang)
+        lines = [
+            f"**{t('map.card.access', lang)}:** {md(i18n.label('access', str(row['access_route']), lang))}",
+            f"**{t('map.card.age', lang)}:** {_age_text(row['age_min_months'], lang)}–"
+            f"{_age_text(row['age_max_months'], lang)} {t('map.card.years', lang)}",
+        ]
+        concerns = row["concerns"] or ()
+        if concerns:
+            lines.append(f"**{t('map.card.concerns', lang)}:** "
+                         + ", ".join(md(i18n.label('concern', c, lang)) for c in concerns))
+        if row["languages"]:
+            names = [t(f"map.language.{v}", lang) if i18n.has(f"map.language.{v}", lang) else md(v)
+                     for v in row["languages"]]
+            lines.append(f"**{t('map.card.languages', lang)}:** " + ", ".join(names))
+        if _text(row["cost"]):
+            lines.append(f"**{t('map.card.cost', lang)}:** {md(i18n.label('cost', str(row['cost']), lang))}")
+        waiting = _text(row["waiting_weeks"])
+        if waiting:
+            as_of = _text(row["waiting_as_of"])
+            lines.append(f"**{t('map.card.waiting', lang)}:** "
+                         + t("map.card.waiting_weeks", lang, n=waiting, as_of=md(as_of or "?")))
+        contact = []
+        if _text(row["phone"]):
+            digits = "".join(ch for ch in str(row["phone"]) if ch.isdigit())
+            contact.append(f"[{md(row['phone'])}](tel:{digits})")
+        if _text(row["email"]):
+            contact.append(md(row["email"]))
+        if _text(row["url"]):
+            contact.append(ui_maps.md_link(t("map.card.website", lang), _text(row["url"])))
+        if contact:
+            lines.append(f"**{t('map.card.contact', lang)}:** " + " · ".join(contact))
+        sal = atlas.service_at_location
+        lids = list(sal.loc[sal["service_id"] == sid, "location_id"])
+        if lids:
+            locs = atlas.locations
+            where = [f"{md(locs.at[l, 'name'])}, {md(locs.at[l, 'address'])} {md(_text(locs.at[l, 'city']))}"
+                     for l in lids if l in locs.index]
+            lines.append(f"**{t('map.card.where', lang)}:** " + "; ".join(where))
+        else:
+            lines.append(f"**{t('map.card.where', lang)}:** {t('map.card.no_location', lang)}")
+        sched = atlas.schedules[atlas.schedules["service_id"] == sid]
+        if len(sched):
+            hours = []
+            for _, s in sched.iterrows():
+                item = f"{i18n.label('weekday', str(s['weekday']), lang)} {md(s['opens'])}–{md(s['closes'])}"
+                if s["kind"] == "walk_in":
+                    item += f" ({t('map.card.walk_in', lang)})"
+                hours.append(item)
+            lines.append(f"**{t('map.card.hours', lang)}:** " + "; ".join(hours))
+        st.markdown("  \n".join(lines))
+        report_error_button(sid, lang)
+
+
+# ---- the page ---------------------------------------------------------------------------------
 lang = common.current_lang()
 region, atlas = common.region_switch(lang)  # several regions: the user picks one
-md = common.md_escape
 
 _FILTER_KEYS = ("level", "concern", "age", "access", "open", "walkin", "lang_spoken", "real")
 _VIEW_KEYS = (*_FILTER_KEYS, "q", "pc", "r", "selected", "area")
-RADIUS_KEY, LIST_PAGE_KEY, RADII_KM = maplist.RADIUS_KEY, maplist.LIST_PAGE_KEY, maplist.RADII_KM
 
 
 def _url_view() -> dict[str, str]:
@@ -42,7 +273,7 @@ if st.session_state.get(state.MAP_URL_SEEN) != url_view:
     st.session_state[state.MAP_HIDE_ILLUSTRATIVE] = f.hide_illustrative
     st.session_state[state.MAP_QUERY] = url_view.get("q", "")[:100]
     st.session_state[state.MAP_POSTCODE] = url_view.get("pc", "")[:10]
-    st.session_state[RADIUS_KEY] = maplist.radius_from_url(url_view.get("r", ""))
+    st.session_state[RADIUS_KEY] = radius_from_url(url_view.get("r", ""))
     selected = url_view.get("selected")
     st.session_state[state.MAP_SELECTED_SERVICE] = selected if selected in atlas.services.index else None
     area_code = url_view.get("area", "").upper()
@@ -65,8 +296,8 @@ with col_pc:
                   placeholder=t("map.search.postcode_placeholder", lang))
 with col_r:
     if RADIUS_KEY not in st.session_state:
-        st.session_state[RADIUS_KEY] = maplist.DEFAULT_RADIUS_KM
-    st.select_slider(t("map.near.radius", lang), options=list(RADII_KM), key=RADIUS_KEY, format_func=lambda km: maplist.radius_label(km, lang),
+        st.session_state[RADIUS_KEY] = DEFAULT_RADIUS_KM
+    st.select_slider(t("map.near.radius", lang), options=list(RADII_KM), key=RADIUS_KEY, format_func=lambda km: radius_label(km, lang),
                      help=t("map.near.radius_help", lang))
 
 _active = any(st.session_state.get(k) for k in (state.MAP_LEVELS, state.MAP_CONCERNS, state.MAP_AGE, state.MAP_ACCESS,
@@ -143,14 +374,14 @@ with col_list:
     selected = st.session_state.get(state.MAP_SELECTED_SERVICE)
     area_code = None if focus_area else st.session_state.get(state.MAP_SELECTED_AREA)
     if selected and selected in atlas.services.index:
-        ui_maps.service_card(atlas, selected, lang)
+        service_card(atlas, selected, lang)
         if st.button(t("map.card.close", lang), key="map_close_card"):
             st.session_state[state.MAP_SELECTED_SERVICE] = None
             st.rerun()
     if focus_area is not None:
         st.success(t("map.near.postcode_found", lang, postcode=md(postcode.upper()), name=md(focus_area.name),
                      kind=t(f"map.kind.{focus_area.kind}", lang)) + " " +
-                   (t("map.near.sorted", lang, name=md(focus_area.name), radius=maplist.radius_label(radius_km, lang)) if radius_km
+                   (t("map.near.sorted", lang, name=md(focus_area.name), radius=radius_label(radius_km, lang)) if radius_km
                     else t("map.near.sorted_any", lang, name=md(focus_area.name))))
         st.page_link("views/wijkprofiel.py", label=t("map.open_profile_of", lang, name=md(focus_area.name)),
                      icon="🏘️", query_params={"code": focus_area.code})
@@ -161,7 +392,7 @@ with col_list:
             st.page_link("views/wijkprofiel.py", label=t("map.open_profile", lang), icon="🏘️",
                          query_params={"code": area.code})
 
-    maplist.service_list(atlas, lang, ids, near, hits)
+    service_list(atlas, lang, ids, near, hits)
     common.illustrative_notice(atlas, lang, ids)
 
 # ---- widgets → URL (shareable view) ----------------------------------------------------------
@@ -170,7 +401,7 @@ if query:
     view["q"] = query
 if postcode:
     view["pc"] = postcode
-    if radius_km != maplist.DEFAULT_RADIUS_KM:
+    if radius_km != DEFAULT_RADIUS_KM:
         view["r"] = str(radius_km)
 if st.session_state.get(state.MAP_SELECTED_SERVICE):
     view["selected"] = st.session_state[state.MAP_SELECTED_SERVICE]

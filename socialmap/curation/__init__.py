@@ -1,8 +1,9 @@
 """Curation of a region's social map: safe writes, login, data quality, suggestions, import, HSDS.
 
-No module here imports streamlit (the Beheer page and ``socialmap.ui.curation`` do the UI). Every
-function that writes data takes an authenticated :class:`~socialmap.curation.auth.Curator`; one can
-only be obtained through a successful login (``auth.login_with_password`` / ``auth.curator_from_oidc``).
+No module here imports streamlit (the Beheer page and the "Meld een fout" button in
+``socialmap.ui.curation`` do the UI). Every function that writes data takes an authenticated
+:class:`~socialmap.curation.auth.Curator`; one can only be obtained through a successful login
+(``auth.login_with_password`` / ``auth.curator_from_oidc``).
 
 Login (``auth.py``): when ``[auth]`` is configured in ``.streamlit/secrets.toml`` the page uses
 Streamlit's ``st.login`` (OIDC); otherwise one curator password, of which only the bcrypt hash is

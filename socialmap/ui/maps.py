@@ -14,11 +14,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from .. import i18n, maps, profiles
-from ..i18n import t
+from .. import maps, profiles
 from ..model import Atlas
 from . import common, state
-from .curation import report_error_button
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDOR_DIR = ROOT / "static" / "vendor"
@@ -121,18 +119,7 @@ def map_panel(region: str, atlas: Atlas, service_ids: list[str] | None, lang: st
         st.rerun()
 
 
-# ---- cards --------------------------------------------------------------------------------------
-
-def _text(value: Any) -> str:
-    if value is None or value is pd.NA:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
-
+# ---- links --------------------------------------------------------------------------------------
 
 _URL_ESCAPES = {"(": "%28", ")": "%29", "[": "%5B", "]": "%5D", " ": "%20"}
 
@@ -142,140 +129,3 @@ def md_link(label: str, url: str) -> str:
     (so a URL from data cannot end the link early or start another one)."""
     safe = "".join(_URL_ESCAPES.get(ch, ch) for ch in str(url).strip())
     return f"[{common.md_escape(label)}]({safe})"
-
-
-def _age_text(months: Any, lang: str) -> str:
-    value = _text(months)
-    if not value:
-        return "?"
-    n = int(float(value))
-    if n < 12:
-        return t("map.card.age_months", lang, n=n)
-    return str(n // 12)
-
-
-def _first_point(atlas: Atlas, sid: str) -> tuple[float, float] | None:
-    """(latitude, longitude) of the service's first location, if any."""
-    sal = atlas.service_at_location
-    for lid in sal.loc[sal["service_id"] == sid, "location_id"]:
-        if lid in atlas.locations.index:
-            lat, lon = atlas.locations.at[lid, "latitude"], atlas.locations.at[lid, "longitude"]
-            if _text(lat) and _text(lon):
-                return float(lat), float(lon)
-    return None
-
-
-def fiche_html(atlas: Atlas, sid: str, lang: str) -> str:
-    """A printable one-page fiche of a service (every data string escaped)."""
-    import html as _html
-
-    row = atlas.services.loc[sid]
-    e = _html.escape
-    org = atlas.organizations["name"].get(row["organization_id"], "")
-    items = [(t("map.card.access", lang), i18n.label("access", str(row["access_route"]), lang))]
-    access = str(row["access_route"])
-    if i18n.has(f"map.howto.{access}", lang):
-        items.append((t("map.howto.title", lang), t(f"map.howto.{access}", lang)))
-    for key, col in (("map.card.contact", "phone"), ("map.card.website", "url"), ("map.card.contact", "email")):
-        if _text(row[col]):
-            items.append((t(key, lang), _text(row[col])))
-    sal = atlas.service_at_location
-    for lid in sal.loc[sal["service_id"] == sid, "location_id"]:
-        if lid in atlas.locations.index:
-            loc = atlas.locations.loc[lid]
-            items.append((t("map.card.where", lang), f"{_text(loc['name'])}, {_text(loc['address'])} {_text(loc['city'])}"))
-    body = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in items)
-    status = "" if row["status"] == "verified" else f"<p><b>{e(i18n.label('status', str(row['status']), lang))}</b></p>"
-    return (f"<!doctype html><html lang='{e(lang)}'><meta charset='utf-8'><title>{e(str(row['name']))}</title>"
-            "<style>body{font-family:Helvetica,Arial,sans-serif;max-width:40rem;margin:2rem auto}"
-            "dt{font-weight:bold;margin-top:.6rem}dd{margin:0}</style>"
-            f"<h1>{e(str(row['name']))}</h1><p>{e(str(org))}</p>{status}"
-            f"<p>{e(_text(row['description']))}</p><dl>{body}</dl></html>")
-
-
-def _card_actions(atlas: Atlas, sid: str, lang: str) -> None:
-    """Call / Website / Route / Print: one tap each (links open only when the user taps them)."""
-    row = atlas.services.loc[sid]
-    cols = st.columns(4)
-    phone = _text(row["phone"])
-    if phone:
-        digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
-        cols[0].link_button(t("map.actions.call", lang, phone=phone), f"tel:{digits}", icon="📞", width="stretch")
-    url = _text(row["url"])
-    if url.startswith(("https://", "http://")):
-        cols[1].link_button(t("map.actions.website", lang), url, icon="🌐", width="stretch")
-    point = _first_point(atlas, sid)
-    if point is not None:
-        cols[2].link_button(t("map.actions.route", lang),
-                            f"https://www.openstreetmap.org/directions?route=%3B{point[0]:.5f}%2C{point[1]:.5f}",
-                            icon="🧭", width="stretch")
-    cols[3].download_button(t("map.actions.print", lang), data=fiche_html(atlas, sid, lang).encode("utf-8"),
-                            file_name=f"{sid}.html", mime="text/html", icon="🖨️", key=f"map_print_{sid}",
-                            on_click="ignore", width="stretch")
-
-
-def service_card(atlas: Atlas, sid: str, lang: str) -> None:
-    """The card of one service: what, for whom, how to get there, when, contact, status."""
-    md = common.md_escape
-    row = atlas.services.loc[sid]
-    org = atlas.organizations["name"].get(row["organization_id"], "")
-    with st.container(border=True):
-        st.markdown(f"#### {md(row['name'])}")
-        badge = common.status_badge(str(row["status"]), lang)
-        st.markdown(f"{md(org)} · :blue-badge[{md(i18n.label('level', str(row['level']), lang))}] {badge}")
-        if _text(row["description"]):
-            st.write(md(row["description"]))
-        access = str(row["access_route"])
-        if i18n.has(f"map.howto.{access}", lang):
-            st.markdown(f"**{t('map.howto.title', lang)}** {t(f'map.howto.{access}', lang)}")
-        _card_actions(atlas, sid, lang)
-        lines = [
-            f"**{t('map.card.access', lang)}:** {md(i18n.label('access', str(row['access_route']), lang))}",
-            f"**{t('map.card.age', lang)}:** {_age_text(row['age_min_months'], lang)}–"
-            f"{_age_text(row['age_max_months'], lang)} {t('map.card.years', lang)}",
-        ]
-        concerns = row["concerns"] or ()
-        if concerns:
-            lines.append(f"**{t('map.card.concerns', lang)}:** "
-                         + ", ".join(md(i18n.label('concern', c, lang)) for c in concerns))
-        if row["languages"]:
-            names = [t(f"map.language.{v}", lang) if i18n.has(f"map.language.{v}", lang) else md(v)
-                     for v in row["languages"]]
-            lines.append(f"**{t('map.card.languages', lang)}:** " + ", ".join(names))
-        if _text(row["cost"]):
-            lines.append(f"**{t('map.card.cost', lang)}:** {md(i18n.label('cost', str(row['cost']), lang))}")
-        waiting = _text(row["waiting_weeks"])
-        if waiting:
-            as_of = _text(row["waiting_as_of"])
-            lines.append(f"**{t('map.card.waiting', lang)}:** "
-                         + t("map.card.waiting_weeks", lang, n=waiting, as_of=md(as_of or "?")))
-        contact = []
-        if _text(row["phone"]):
-            digits = "".join(ch for ch in str(row["phone"]) if ch.isdigit())
-            contact.append(f"[{md(row['phone'])}](tel:{digits})")
-        if _text(row["email"]):
-            contact.append(md(row["email"]))
-        if _text(row["url"]):
-            contact.append(md_link(t("map.card.website", lang), _text(row["url"])))
-        if contact:
-            lines.append(f"**{t('map.card.contact', lang)}:** " + " · ".join(contact))
-        sal = atlas.service_at_location
-        lids = list(sal.loc[sal["service_id"] == sid, "location_id"])
-        if lids:
-            locs = atlas.locations
-            where = [f"{md(locs.at[l, 'name'])}, {md(locs.at[l, 'address'])} {md(_text(locs.at[l, 'city']))}"
-                     for l in lids if l in locs.index]
-            lines.append(f"**{t('map.card.where', lang)}:** " + "; ".join(where))
-        else:
-            lines.append(f"**{t('map.card.where', lang)}:** {t('map.card.no_location', lang)}")
-        sched = atlas.schedules[atlas.schedules["service_id"] == sid]
-        if len(sched):
-            hours = []
-            for _, s in sched.iterrows():
-                item = f"{i18n.label('weekday', str(s['weekday']), lang)} {md(s['opens'])}–{md(s['closes'])}"
-                if s["kind"] == "walk_in":
-                    item += f" ({t('map.card.walk_in', lang)})"
-                hours.append(item)
-            lines.append(f"**{t('map.card.hours', lang)}:** " + "; ".join(hours))
-        st.markdown("  \n".join(lines))
-        report_error_button(sid, lang)

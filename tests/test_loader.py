@@ -137,7 +137,7 @@ def test_an_unknown_command_exits_2_with_the_allowed_commands():
     result = _run("frobnicate")
     assert result.returncode == 2
     assert result.stderr.strip() == ("socialmap: unknown command 'frobnicate' (allowed: validate, triage, backup, restore, "
-                                     "curator-hash, export, api)")
+                                     "curator-hash, export, api, db)")
 
 
 def test_it_refuses_a_url_that_would_break_out_of_a_markdown_link(mini_region: Path):

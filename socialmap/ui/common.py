@@ -7,6 +7,7 @@ string) and is treated as read-only by every page.
 from __future__ import annotations
 
 import html
+import logging
 import os
 from pathlib import Path
 from typing import Sequence
@@ -22,6 +23,8 @@ from ..loader import DEFAULT_REGION, load_region
 from ..model import Atlas
 from ..regions import Regions, region_folders
 from . import state
+
+_LOG = logging.getLogger(__name__)
 
 #: The widget key of the sticky crisis bar's container (CSS class ``st-key-<key>``).
 CRISIS_BAR_KEY = "sm_crisis_bar"
@@ -76,7 +79,16 @@ def get_regions() -> Regions:
 @st.cache_resource(show_spinner=False)
 def _regions(env: str) -> Regions:
     shipped = [p.name for p in region_folders()]
-    return Regions.of(get_atlas(r) for r in ([env] if env and _shipped_id(env) is None else shipped))
+    atlases, problems = [], []
+    for region in [env] if env and _shipped_id(env) is None else shipped:
+        try:
+            atlases.append(get_atlas(region))
+        except (DataError, InputError) as exc:  # e.g. a region not loaded into the database
+            problems.append(f"{region}: {exc}")
+            _LOG.warning("region %s is not served: %s", region, exc)
+    if not atlases:
+        raise DataError(problems)
+    return Regions.of(atlases)
 
 
 def _shipped_id(region: str) -> str | None:

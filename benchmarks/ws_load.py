@@ -93,7 +93,7 @@ GP_FLOW: tuple[Step, ...] = (
     Step("concern", key="_adv_q_concerns", value=lambda r: [r.choice(CONCERNS)], label_kind="concern"),
     Step("impact", key="_adv_q_impact", value=lambda r: r.choice(("mild", "moderate", "severe")), label_kind="impact"),
     Step("duration", key="_adv_q_duration", value=lambda r: r.choice(vocab.DURATIONS), label_kind="duration"),
-    Step("route card", link_label=i18n.t("advisor.result.routecard", "nl")),
+    Step("route card", link_label=i18n.t("advisor.result.routecard_button", "nl")),
 )
 START_PAGE = "hulpwijzer"
 CARD_MARK = "sm-card"  # the route card's HTML (what the browser load test waits for)

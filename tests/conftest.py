@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 
@@ -24,3 +25,15 @@ def shipped_atlas():
     from socialmap.loader import load_region
 
     return load_region(SHIPPED)
+
+
+def run_coroutine(coro):
+    """Run a coroutine to its end in a thread of its own and return its result.
+
+    ``asyncio.run`` refuses to start while the calling thread already runs an event loop, which
+    the browser tests' Playwright (sync API) leaves in the main thread for the whole session.
+    """
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_coroutine
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from ws_session import Disconnected, WsSession  # noqa: E402
@@ -109,7 +109,7 @@ def test_no_log_of_the_proxy_the_app_processes_or_the_api_holds_a_route_card_que
         await s.open(f"/routekaart?{query}")
         await s.close()
 
-    asyncio.run(visit())
+    run_coroutine(visit())
     time.sleep(0.5)
     logs = [p for p in served["run_dir"].rglob("*") if p.is_file() and p.suffix in (".log", "")]
     assert {p.name for p in logs} >= {"nginx-access.log", "nginx-error.log", "app-1.log", "app-2.log"}
@@ -146,7 +146,7 @@ def test_when_an_app_process_is_killed_its_sessions_reconnect_to_the_other_and_t
         await s.close()
         return before, after, shown, again
 
-    before, after, shown, again = asyncio.run(scenario())
+    before, after, shown, again = run_coroutine(scenario())
     assert before != after
     assert shown and again == shown  # the route card's answers travel in its URL: the same card again
 
@@ -178,13 +178,13 @@ def test_on_postgresql_a_curators_save_shows_in_both_app_processes_without_a_res
         return seen
 
     try:
-        before = asyncio.run(cards_per_process())
+        before = run_coroutine(cards_per_process())
         assert len(before) == 2 and all("Wachttijd: onbekend" in t[0] for t in before.values())
         s = pg.PgStore("kennemerland", pg_url)
         s.upsert("service", s.record("service", "svc-cjg-kennemerland") | {"waiting_weeks": "7"}, curator(),
                  s.version_token(), "svc-cjg-kennemerland")
         time.sleep(3)  # each process checks the version at most every 2 s
-        after = asyncio.run(cards_per_process())
+        after = run_coroutine(cards_per_process())
         assert len(after) == 2 and all("Wachttijd: ongeveer 7 weken" in t[0] for t in after.values())
     finally:
         serving.close()

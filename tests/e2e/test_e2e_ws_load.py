@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
 import sys
 
+from conftest import run_coroutine
 from e2e import harness
 
 sys.path.insert(0, str(harness.ROOT / "benchmarks"))
@@ -14,7 +14,7 @@ import ws_load  # noqa: E402
 
 def test_one_websocket_session_walks_the_gp_flow_to_the_route_card(app_server):
     stats = ws_load.Stats()
-    asyncio.run(ws_load.gp_flow(app_server.url, stats, random.Random(3), 0.0, None))
+    run_coroutine(ws_load.gp_flow(app_server.url, stats, random.Random(3), 0.0, None))
     assert stats.errors == []
     assert sorted(stats.latency) == sorted(["open page", *(s.name for s in ws_load.GP_FLOW)])
 
@@ -22,7 +22,7 @@ def test_one_websocket_session_walks_the_gp_flow_to_the_route_card(app_server):
 def test_a_missing_sticky_cookie_is_an_error_not_a_silent_pass(app_server):
     stats = ws_load.Stats()
     try:
-        asyncio.run(ws_load.gp_flow(app_server.url, stats, random.Random(3), 0.0, "SERVERID"))
+        run_coroutine(ws_load.gp_flow(app_server.url, stats, random.Random(3), 0.0, "SERVERID"))
     except ws_load.FlowError as exc:
         assert str(exc) == f"the sticky-session cookie 'SERVERID' was not set by {app_server.url}/"
     else:

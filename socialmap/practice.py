@@ -20,10 +20,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import i18n, vocab
+from .derived import per_atlas
 from .model import Atlas
 
 #: The answer "weet ik niet" (the user does not know their practice, or does not want to say).
 UNKNOWN = "onbekend"
+#: A picker lists every practice of a region up to this many; a larger (national) region lists
+#: those in the municipality of the family's postcode, so no page sends a whole country.
+PICKER_ALL_UP_TO = 300
 _REAL = ("verified", "to_verify")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,80}$")
 
@@ -93,8 +97,28 @@ def _fold(text: str) -> str:
 
 def practices(atlas: Atlas) -> list[Practice]:
     """Every GP practice of the region, real ones first, then by name."""
+    return list(_practices(atlas))
+
+
+@per_atlas
+def _practices(atlas: Atlas) -> tuple[Practice, ...]:
     out = [_practice(atlas, str(pid)) for pid in atlas.gp_practices.index]
-    return sorted(out, key=lambda p: (not p.real, _fold(p.name), p.id))
+    return tuple(sorted(out, key=lambda p: (not p.real, _fold(p.name), p.id)))
+
+
+def picker_options(atlas: Atlas, postcode: str | None) -> list[Practice]:
+    """The practices a picker offers: all of them in a region of at most ``PICKER_ALL_UP_TO``;
+    in a larger one those in the municipality of the family's postcode (none without one)."""
+    everyone = _practices(atlas)
+    if len(everyone) <= PICKER_ALL_UP_TO:
+        return list(everyone)
+    digits = re.match(r"^\s*(\d{4})", postcode or "")
+    pcs = atlas.postcodes
+    if not digits or digits.group(1) not in pcs.index:
+        return []
+    municipality = pcs.at[digits.group(1), "municipality_code"]
+    same = set(pcs.index[pcs["municipality_code"] == municipality])
+    return [p for p in everyone if p.postcode.replace(" ", "")[:4] in same]
 
 
 def _practice(atlas: Atlas, practice_id: str) -> Practice:

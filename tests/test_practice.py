@@ -110,3 +110,14 @@ def test_the_own_practice_answer_changes_the_poh_result(atlas):
     assert without.own_practice.title == "Huisartsen Molenplein heeft geen praktijkondersteuner jeugd."
     assert without.own_practice.todo.startswith("Ga naar het CJG of het sociaal wijkteam")
     assert "svc-poh-duin" in with_poh.picked and "svc-poh-duin" not in without.picked
+
+
+def test_a_picker_offers_every_practice_of_a_small_region(atlas):
+    assert sorted(p.id for p in practice.picker_options(atlas, None)) == ["gp-duin", "gp-haven", "gp-molen", "gp-west"]
+
+
+def test_a_picker_in_a_large_region_offers_the_practices_of_the_postcodes_municipality_only(atlas, monkeypatch):
+    monkeypatch.setattr(practice, "PICKER_ALL_UP_TO", 1)  # as if the region were national
+    assert sorted(p.id for p in practice.picker_options(atlas, "9993 AB")) == ["gp-duin", "gp-haven", "gp-molen"]
+    assert practice.picker_options(atlas, None) == []  # no postcode yet: no list of a whole country
+    assert practice.picker_options(atlas, "1234") == []

@@ -234,10 +234,14 @@ def _sync_practice(key: str, remember: bool) -> None:
 def practice_picker(lang: str, atlas: Atlas, key: str, label: str, remember: bool = False) -> None:
     """The own practice: a searchable list (type a name or a postcode), or "weet ik niet".
     ``remember``: keep it in the page's URL (quick mode: the GP's own practice, for a bookmark)."""
-    options = [practice.UNKNOWN] + [p.id for p in practice.practices(atlas)]
-    labels = {p.id: p.label() for p in practice.practices(atlas)}
-    labels[practice.UNKNOWN] = i18n.t("advisor.practice.dont_know", lang)
+    offered = practice.picker_options(atlas, answers().get("postcode"))
     current = answers().get("practice")
+    chosen = practice.get(atlas, current)
+    if chosen is not None and all(p.id != chosen.id for p in offered):
+        offered = [chosen, *offered]  # e.g. remembered in the URL, from another municipality
+    options = [practice.UNKNOWN] + [p.id for p in offered]
+    labels = {p.id: p.label() for p in offered}
+    labels[practice.UNKNOWN] = i18n.t("advisor.practice.dont_know", lang)
     if current not in options:
         current = None
     if st.session_state.get(key, _MISSING) != current:

@@ -209,11 +209,12 @@ _LOCK = threading.Lock()
 
 def warm_indexes(atlas: Atlas) -> list[tuple[str, Callable[[Atlas], Any]]]:
     """The shared per-atlas indexes every page uses, in build order."""
-    from . import maps, matching, profiles, search
+    from . import maps, matching, practice, profiles, search
 
     return [
         ("match", matching.match_index),
         ("lookup", matching.lookup),
+        ("practices", practice.practices),  # the Hulpwijzer's own-practice picker
         ("search", search.search_index),
         ("wijk", profiles.wijk_index),
         ("map", lambda a: maps.view_index(a, "nl", "").layers(maps.fit_view(maps.first_bounds(a)))),

@@ -228,6 +228,11 @@ class _Practices:
 _PRACTICES: dict[int, _Practices] = {}
 
 
+def warm(atlas: Atlas) -> None:
+    """Build what a wijk's profile reads besides the wijk index: the located GP practices."""
+    _practice_arrays(atlas)
+
+
 def _practices_near(atlas: Atlas, point: tuple[float, float], reach: float) -> list[PracticeInfo]:
     data = _practice_arrays(atlas)
     if not len(data.rows):
@@ -535,5 +540,5 @@ def comparison_table(atlas: Atlas, max_distance_m: float | None = None,
 __all__ = [
     "LIGHT_LEVELS", "ServiceReach", "PracticeInfo", "AreaProfile", "area_profile", "gaps_for",
     "coverage", "comparison_table", "serving_ids", "service_distances", "area_point", "wijk_codes",
-    "WijkIndex", "wijk_index",
+    "WijkIndex", "wijk_index", "warm",
 ]

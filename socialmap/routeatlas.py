@@ -394,6 +394,28 @@ def chart_frame(study: Study, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.DataFrame
     return frame
 
 
+@lru_cache(maxsize=32)
+def chart_spec(study_id: str, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any] | None:
+    """The vega-lite spec (bars with their values) of one study's chart, built once per language;
+    None when the study has no percentages to plot. Read-only: every session shares it."""
+    import altair as alt
+
+    study = next(s for s in load_evaluations() if s.id == study_id)
+    frame = chart_frame(study, lang)
+    if frame.empty:
+        return None
+    base = alt.Chart(frame).encode(
+        y=alt.Y("label:N", sort=frame["label"].tolist(), title=None,
+                axis=alt.Axis(labelLimit=360, labelFontSize=12)),
+        x=alt.X("value:Q", title=i18n.t("atlas.eval.axis_percent", lang), scale=alt.Scale(domain=[0, 100])),
+        tooltip=[alt.Tooltip("label:N", title=i18n.t("atlas.eval.tooltip_label", lang)),
+                 alt.Tooltip("shown:N", title=i18n.t("atlas.eval.tooltip_value", lang))],
+    )
+    bars = base.mark_bar(color="#1f4e79")
+    text = base.mark_text(align="left", dx=4, color="#1a1a1a").encode(text="shown:N")
+    return (bars + text).properties(height=alt.Step(34)).to_dict()
+
+
 # ---- vignettes and scoring ----------------------------------------------------------------------
 @dataclass(frozen=True)
 class Vignette:
@@ -674,9 +696,20 @@ def who_to_call(atlas: Atlas, concern: str, age_years: int, area: Area | None = 
     return out
 
 
+def warm(atlas: Atlas) -> None:
+    """Read the atlas texts and build the per-level lists and waiting figures (once per atlas)."""
+    load_levels()
+    load_evaluations()
+    load_vignettes()
+    for study in load_evaluations():
+        chart_spec(study.id, i18n.DEFAULT_LANGUAGE)
+    _level_lists(atlas)
+    _waiting_figures(atlas)
+
+
 __all__ = [
-    "CallOption", "Edge", "Figure", "LevelInfo", "LevelList", "level_list", "waiting_figure", "Score", "Study", "Vignette", "WaitingStats",
-    "chart_frame", "dot_escape", "evaluation_records", "figure_label", "figure_text", "level_info", "level_services",
+    "warm", "CallOption", "Edge", "Figure", "LevelInfo", "LevelList", "level_list", "waiting_figure", "Score", "Study", "Vignette", "WaitingStats",
+    "chart_frame", "chart_spec", "dot_escape", "evaluation_records", "figure_label", "figure_text", "level_info", "level_services",
     "load_evaluations", "load_levels", "load_vignettes", "route_dot", "route_edges", "score",
     "source_text", "waiting_stats", "who_to_call", "year_text",
 ]

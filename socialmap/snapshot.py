@@ -209,7 +209,7 @@ _LOCK = threading.Lock()
 
 def warm_indexes(atlas: Atlas) -> list[tuple[str, Callable[[Atlas], Any]]]:
     """The shared per-atlas indexes every page uses, in build order."""
-    from . import maps, matching, practice, profiles, search
+    from . import coverage, maps, matching, practice, profiles, search
 
     return [
         ("match", matching.match_index),
@@ -217,9 +217,29 @@ def warm_indexes(atlas: Atlas) -> list[tuple[str, Callable[[Atlas], Any]]]:
         ("practices", practice.practices),  # the Hulpwijzer's own-practice picker
         ("search", search.search_index),
         ("wijk", profiles.wijk_index),
+        ("wijk_real", lambda a: profiles.wijk_index(a, include_examples=False)),  # figures: real records
+        ("profiles", profiles.warm),  # a wijk's profile: practices near it
         ("map", lambda a: maps.view_index(a, "nl", "").layers(maps.fit_view(maps.first_bounds(a)))),
+        ("cards", search.card_rows),  # the map's list cards
+        ("coverage", coverage.warm),  # Dekking's first view
+        ("route_atlas", _warm_route_atlas),  # Zorgroutes: lists per level, wijken, texts
         ("outlines", lambda a: maps.view_index(a, "nl", "").warm()),
     ]
+
+
+def _warm_route_atlas(atlas: Atlas) -> None:
+    """What the Zorgroutes page reads on its first run: the services per level (with their
+    normalised names), the wijk list, the atlas texts, charts and rules, and the libraries."""
+    import altair  # noqa: F401 - imported once here, not by the first user of a page
+    import folium.plugins  # noqa: F401 - the map component's import
+    import fpdf  # noqa: F401 - route cards and sheets as PDF
+
+    from . import onboarding, routeatlas
+    from .rules import load_rules
+
+    routeatlas.warm(atlas)
+    onboarding.wijken(atlas)
+    load_rules(atlas.region.path)
 
 
 def build_indexes(atlas: Atlas) -> Readiness:

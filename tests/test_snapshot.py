@@ -96,7 +96,8 @@ def test_the_shared_indexes_are_built_in_the_background_and_say_when_they_are_re
     assert snapshot.readiness(atlas).ready is False
     state = snapshot.build_indexes(atlas)
     assert state.ready and state.error is None
-    assert state.steps == ["match", "lookup", "practices", "search", "wijk", "map", "outlines"]
+    assert state.steps == ["match", "lookup", "practices", "search", "wijk", "wijk_real", "profiles", "map",
+                           "cards", "coverage", "route_atlas", "outlines"]
     assert snapshot.readiness(atlas).as_dict()["ready"] is True
     assert matching.lookup.peek(atlas) is not None
 

@@ -8,14 +8,12 @@ includes the examples: the figures are then example figures, labelled so.
 from __future__ import annotations
 
 import html
-import json
 
 import pandas as pd
 import pyarrow as pa
-import pydeck as pdk
 import streamlit as st
 
-from socialmap import figures, maps, profiles
+from socialmap import coverage, figures, maps, profiles
 from socialmap.i18n import t
 from socialmap.ui import common, state
 from socialmap.ui import figures as ui_figures
@@ -26,42 +24,7 @@ region = common.region_id()
 atlas = common.get_atlas(region)
 md = common.md_escape
 
-TOO_FEW_COLOUR = (235, 235, 235, 200)
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _deck(region_id: str, distance: int, language: str, include: bool, base: str, show_far: bool) -> pdk.Deck:
-    """The choropleth per (region, distance, language, examples included or not), serialised once.
-
-    Real-only, a wijk with too few real light-help services is grey; without enough real records
-    region-wide (``show_far`` False) no wijk gets the red "far" outline either."""
-    cov = ui_maps.coverage(region_id, distance, include)
-    deck = maps.coverage_deck(common.get_atlas(region_id), cov, language, asset_base=base)
-    enough, n_real = cov["enough"].to_dict(), cov["light_real"].to_dict()
-    for feature in deck.layers[0].data["features"]:
-        props = feature["properties"]
-        if not include and not enough.get(props["code"], True):
-            props["fill"] = list(TOO_FEW_COLOUR)
-            props["per_service"] = html.escape(t("map.honest.tip_too_few", language, n=n_real[props["code"]]))
-        if not show_far:
-            props["line"], props["line_width"], props["far_text"] = list(maps.NORMAL_LINE), 12, ""
-    # compact JSON (pydeck indents it: 4x the bytes), made once; st.pydeck_chart re-serialises otherwise
-    spec = json.dumps(json.loads(deck.to_json()), separators=(",", ":"))
-    deck.to_json = lambda: spec  # type: ignore[method-assign]
-    return deck
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _summary(region_id: str, distance: int, include: bool) -> figures.Figure:
-    """(wijken without own light help, wijken where it is far) and the light-help services it rests on."""
-    data = common.get_atlas(region_id)
-    cov = ui_maps.coverage(region_id, distance, include)
-    svc = data.services
-    light = svc.loc[svc["level"].isin(profiles.LIGHT_LEVELS)
-                    & svc.index.isin(data.service_at_location["service_id"])]
-    used = figures.basis(light, include)
-    value = (int((cov["light_services"] == 0).sum()), int(cov["far"].sum()), len(cov))
-    return figures.make(value, used["status"], include)
+TOO_FEW_COLOUR = coverage.TOO_FEW_COLOUR
 
 
 @st.cache_data(show_spinner=False)
@@ -110,7 +73,7 @@ with c_examples:
     include = ui_figures.include_examples("dekking_include_examples", lang)
 km_text = figures.number(distance / 1000, lang, 2)
 
-summary = _summary(region, int(distance), include)
+summary = coverage.summary(atlas, int(distance), include)
 if summary.shown:
     none, far, n = summary.value
     key = "map.honest.dekking_summary_examples" if include else "map.honest.dekking_summary"
@@ -130,8 +93,9 @@ else:
 
 col_map, col_legend = st.columns([3, 1])
 with col_map:
-    # with a key the element id does not hash the (national: megabytes of) spec on every rerun
-    st.pydeck_chart(_deck(region, int(distance), lang, include, ui_maps.asset_base(), summary.shown), height=520,
+    # prepared once per view and shared (socialmap.coverage); with a key the element id does not
+    # hash the (national: megabytes of) spec on every rerun
+    st.pydeck_chart(coverage.choropleth(atlas, int(distance), lang, include, ui_maps.asset_base()), height=520,
                     key="dekking_map")
 with col_legend:
     rows = [f"<b>{html.escape(t('map.dekking.legend_title', lang))}</b>"]

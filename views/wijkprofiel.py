@@ -32,9 +32,11 @@ def _profile(region_id: str, code: str, distance: int, include: bool) -> profile
 def _labels(region_id: str, language: str) -> dict[str, str]:
     """Select-box labels of every wijk and buurt (built once per region and language)."""
     areas = common.get_atlas(region_id).areas
-    kind_label = {kind: t(f"map.kind.{kind}", language) for kind in ("gemeente", "wijk", "buurt")}
-    return {str(c): f"{areas.at[c, 'name']} ({kind_label[areas.at[c, 'kind']]}, {c})"
-            for kind in ("wijk", "buurt") for c in areas.index[areas["kind"] == kind]}
+    out: dict[str, str] = {}
+    for kind in ("wijk", "buurt"):
+        label, rows = t(f"map.kind.{kind}", language), areas.loc[areas["kind"] == kind, "name"]
+        out.update((str(c), f"{name} ({label}, {c})") for c, name in zip(rows.index, rows))
+    return out
 
 
 def _num(value: int | None) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
@@ -94,25 +93,13 @@ def _route_dot(language: str) -> str:
 
 @st.cache_data(show_spinner=False)
 def _chart_spec(study_id: str, language: str) -> dict | None:
-    """The vega-lite spec of one study's chart (built and validated once per language)."""
-    study = next(s for s in routeatlas.load_evaluations() if s.id == study_id)
-    frame = routeatlas.chart_frame(study, language)
-    if frame.empty:
+    """The study's vega-lite spec (``routeatlas.chart_spec``) with its data as Arrow bytes, so a
+    rerun does not convert it again."""
+    spec = routeatlas.chart_spec(study_id, language)
+    if spec is None:
         return None
-    base = alt.Chart(frame).encode(
-        y=alt.Y("label:N", sort=frame["label"].tolist(), title=None,
-                axis=alt.Axis(labelLimit=360, labelFontSize=12)),
-        x=alt.X("value:Q", title=i18n.t("atlas.eval.axis_percent", language), scale=alt.Scale(domain=[0, 100])),
-        tooltip=[alt.Tooltip("label:N", title=i18n.t("atlas.eval.tooltip_label", language)),
-                 alt.Tooltip("shown:N", title=i18n.t("atlas.eval.tooltip_value", language))],
-    )
-    bars = base.mark_bar(color="#1f4e79")
-    text = base.mark_text(align="left", dx=4, color="#1a1a1a").encode(text="shown:N")
-    spec = (bars + text).properties(height=alt.Step(34)).to_dict()
-    # the data as Arrow bytes once, so a rerun does not convert it again
-    spec["datasets"] = {name: convert_anything_to_arrow_bytes(pd.DataFrame(rows))
-                        for name, rows in spec.get("datasets", {}).items()}
-    return spec
+    return {**spec, "datasets": {name: convert_anything_to_arrow_bytes(pd.DataFrame(rows))
+                                 for name, rows in spec.get("datasets", {}).items()}}
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -387,13 +374,18 @@ def sheet_tab(lang: str, region: str) -> None:
     if not wijk_names:
         st.info(t("atlas.sheet.no_wijken"))
     else:
+        # nothing chosen at first: a sheet is built for the wijk the user picks, not for the first
+        # of a (nationally: 3,383-long) list
         code = st.selectbox(t("atlas.sheet.wijk"), options=list(wijk_names), format_func=lambda c: wijk_names[c],
-                            key=state.ATLAS_SHEET_WIJK)
+                            index=None, placeholder=t("atlas.sheet.pick"), key=state.ATLAS_SHEET_WIJK)
+        if code is None:
+            return
         d1, d2, _ = st.columns([1, 1, 3])
-        d1.download_button(t("atlas.sheet.download_pdf"), data=_sheet_pdf(region, code, lang),
+        # built when the button is pressed (deferred data), not on every run of the tab
+        d1.download_button(t("atlas.sheet.download_pdf"), data=lambda: _sheet_pdf(region, code, lang),
                            file_name=f"inwerkblad-{code}.pdf", mime="application/pdf", icon="📄",
                            key="atlas_sheet_pdf", on_click="ignore")
-        d2.download_button(t("atlas.sheet.download_md"), data=_sheet_md(region, code, lang),
+        d2.download_button(t("atlas.sheet.download_md"), data=lambda: _sheet_md(region, code, lang),
                            file_name=f"inwerkblad-{code}.md", mime="text/markdown", icon="📝",
                            key="atlas_sheet_md", on_click="ignore")
         with st.container(border=True):

@@ -648,7 +648,8 @@ def who_to_call(atlas: Atlas, concern: str, age_years: int, area: Area | None = 
     """The local services for a concern and an age, lightest level first.
 
     With an area, services that serve it (or are within reach) come from
-    :func:`socialmap.matching.match` (serving first, then nearest, then shortest wait); without,
+    :func:`socialmap.matching.match` (serving first, then nearest, then shortest wait; read from
+    the lookup table once it is built); without,
     the region's services at each level are filtered on age and concern (general services, with
     no concerns listed, count as fitting). Within a level real services come before illustrative
     ones, so an example never hides a real service to call. At most ``per_level`` per level; crisis is left out
@@ -664,10 +665,10 @@ def who_to_call(atlas: Atlas, concern: str, age_years: int, area: Area | None = 
     services = atlas.services
     picks: list[tuple[str, bool | None, float | None]] = []
     if area is not None:
-        from .matching import match
+        from .matching import match_by_lookup
 
-        for level in wanted:
-            found = match(atlas, area, [level], age_years, [concern])
+        for level in wanted:  # match's result, from the lookup table once it is built
+            found = match_by_lookup(atlas, area, [level], age_years, [concern])
             found.sort(key=lambda m: not figures.is_real(m.status))  # stable: real services first
             picks += [(m.service_id, m.serves_area, m.distance_m) for m in found[:per_level]]
     else:

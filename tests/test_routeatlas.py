@@ -292,3 +292,19 @@ def test_every_verdict_and_direction_has_a_text_in_both_languages():
         assert [k for k in keys if not i18n.has(k, lang)] == []
     assert i18n.t("atlas.practice.verdict.off", "nl", picked="A", advised="B", points=0, max=2) == (
         "Niet goed: u koos A, de routewijzer adviseert B. 0 van 2 punten.")
+
+
+def test_who_to_call_for_an_area_reads_the_lookup_table_and_says_the_same_as_match():
+    from socialmap import matching, snapshot
+
+    folder = ROOT / "data" / "regions" / "kennemerland"
+    plain, indexed = snapshot.load(folder), snapshot.load(folder)
+    assert plain is not indexed
+    matching.lookup(indexed)
+    assert matching.lookup.peek(plain) is None
+    wijken = list(plain.areas.index[plain.areas["kind"] == "wijk"])
+    for i, concern in enumerate(vocab.CONCERNS):
+        for age in (0, 4, 9, 15, 21):
+            code = wijken[(i * 7 + age) % len(wijken)]
+            assert routeatlas.who_to_call(indexed, concern, age, indexed.area(code)) == routeatlas.who_to_call(
+                plain, concern, age, plain.area(code)), (concern, age, code)

@@ -122,13 +122,33 @@ def write(atlas: Atlas, folder: Path | None = None, digest: str | None = None) -
 
 # ---- reading --------------------------------------------------------------------------------------
 
+def _string_tuples(column: pa.ChunkedArray) -> list[tuple[str, ...] | None] | None:
+    """A list-of-strings column as tuples (null: None), read from Arrow's offsets in one pass;
+    None for any other type (the caller converts those through pandas)."""
+    arr = column.combine_chunks()
+    if not (pa.types.is_list(arr.type) and pa.types.is_string(arr.type.value_type)):
+        return None
+    offsets = arr.offsets.to_numpy().tolist()
+    flat = arr.values.to_pylist()
+    nulls = arr.is_null().to_numpy(zero_copy_only=False).tolist()
+    return [None if nulls[i] else tuple(flat[offsets[i]:offsets[i + 1]]) for i in range(len(arr))]
+
+
 def _from_table(table: pa.Table, info: dict[str, Any]) -> pd.DataFrame:
-    frame = table.to_pandas()
+    fast = {col: _string_tuples(table.column(col)) for col in info["tuples"] if col in table.column_names}
+    fast = {col: values for col, values in fast.items() if values is not None}
+    order = table.column_names
+    frame = table.drop_columns(list(fast)).to_pandas() if fast else table.to_pandas()
     for col in info.get("object", ()):
         if col in frame.columns and frame[col].dtype != object:
             frame[col] = frame[col].astype(object)
     for col in info["tuples"]:
-        frame[col] = [tuple(v) if v is not None and not isinstance(v, float) else v for v in frame[col]]
+        if col in fast:
+            frame[col] = pd.Series(fast[col], index=frame.index, dtype=object)
+        else:
+            frame[col] = [tuple(v) if v is not None and not isinstance(v, float) else v for v in frame[col]]
+    if fast:  # the columns in their written order
+        frame = frame[[c for c in order if c in frame.columns]]
     name = info.get("geometry")
     if name:
         geoms = shapely.from_wkb(frame.pop(name).to_numpy())

@@ -30,6 +30,18 @@ def test_a_snapshot_reads_back_the_same_atlas(mini_region):
     assert again.region == atlas.region and again.warnings == atlas.warnings
 
 
+def test_the_shipped_region_reads_back_the_same_with_its_lists_as_tuples(tmp_path):
+    folder = tmp_path / "kennemerland"
+    shutil.copytree(ROOT / "data" / "regions" / "kennemerland", folder, ignore=shutil.ignore_patterns(".*"))
+    atlas = load_region(folder)
+    snapshot.write(atlas, folder)
+    again = snapshot.read(folder)
+    for name in snapshot.FRAMES:
+        pd.testing.assert_frame_equal(getattr(again, name), getattr(atlas, name), check_exact=True)
+    assert all(isinstance(v, tuple) and all(isinstance(x, str) for x in v) for v in again.services["service_area"])
+    assert list(again.services.columns) == list(atlas.services.columns)
+
+
 def test_the_first_start_validates_and_writes_the_snapshot_the_next_reads_it(mini_region, monkeypatch):
     shutil.rmtree(mini_region / snapshot.SNAPSHOT_DIR, ignore_errors=True)  # as on a fresh clone
     assert snapshot.read_meta(mini_region) is None

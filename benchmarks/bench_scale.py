@@ -229,6 +229,29 @@ def cold(folder: Path, rounds: int = 3) -> dict:
             "ratio": med[0] / med[1]}
 
 
+def _quiet_rss_mb(pid: int, quiet_s: float = 4.0, timeout_s: float = 600.0) -> tuple[float, float]:
+    """The server's RSS (MB) once it is quiet: under 5% of a core for ``quiet_s`` seconds (the shared
+    indexes built in the background, every rerun finished), or at ``timeout_s``. Returns (MB, wait s)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def sample() -> tuple[float, float]:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        with open(f"/proc/{pid}/status") as fh:
+            rss = next(int(line.split()[1]) for line in fh if line.startswith("VmRSS")) / 1024
+        return (int(fields[11]) + int(fields[12])) / tick, rss
+
+    start = time.monotonic()
+    history = [(start, *sample())]
+    while time.monotonic() - start < timeout_s:
+        time.sleep(0.5)
+        history.append((time.monotonic(), *sample()))
+        old = [h for h in history if h[0] <= history[-1][0] - quiet_s]
+        if old and history[-1][1] - old[-1][1] < 0.05 * (history[-1][0] - old[-1][0]):
+            break
+    return history[-1][2], time.monotonic() - start
+
+
 def browser(folder: Path, sessions: int = 5, rounds: int = 3) -> dict:
     from e2e import harness  # tests/e2e: the same server and Chromium set-up as the browser tests
     from playwright.sync_api import sync_playwright
@@ -266,10 +289,6 @@ def browser(folder: Path, sessions: int = 5, rounds: int = 3) -> dict:
                 page.get_by_text("blank").first.wait_for(timeout=120_000)
                 return time.perf_counter() - t
 
-            def rss_mb():
-                with open(f"/proc/{srv.proc.pid}/status") as fh:
-                    return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS")) / 1024
-
             warm = ctx.new_page()
             out["very_first_visit_s"], _ = open_map(warm)  # cold caches after the server start
             open_blank(warm)
@@ -284,18 +303,23 @@ def browser(folder: Path, sessions: int = 5, rounds: int = 3) -> dict:
                 paint.append(took)
                 ws.append(n)
                 pg.close()
-            time.sleep(3)
-            base = rss_mb()
-            pages, steps = [], []
+            # RSS is read when the server is quiet: the shared indexes the first visit started building
+            # in the background are done (building them grows and shrinks RSS by tens of MB), and so is
+            # every rerun of the page just opened (the map's view report reruns its fragment).
+            base, waited = _quiet_rss_mb(srv.proc.pid)
+            pages, steps, waits = [], [], [waited]
             for _ in range(sessions):
                 pg = ctx.new_page()
                 open_map(pg)
                 pages.append(pg)
-                time.sleep(3)
-                steps.append(rss_mb())
+                rss, waited = _quiet_rss_mb(srv.proc.pid)
+                steps.append(rss)
+                waits.append(waited)
             time.sleep(5)
-            after = rss_mb()
+            after, waited = _quiet_rss_mb(srv.proc.pid)
+            waits.append(waited)
             out["rss_steps_mb"] = steps
+            out["rss_quiet_wait_s"] = waits
             out.update({"paint_s": paint, "blank_s": blanks, "ws_bytes": ws,
                         "paint_ratio": sorted(paint)[len(paint) // 2] / sorted(blanks)[len(blanks) // 2],
                         "rss_before_mb": base, "rss_after_mb": after, "sessions": sessions,

@@ -69,6 +69,8 @@ def selection(atlas: Atlas, service_ids: list[str] | maps.Selection | None, lang
     cached layers as the warm-up)."""
     if service_ids is None or isinstance(service_ids, maps.Selection):
         return service_ids
+    if len(service_ids) == len(atlas.services):  # ids from the atlas, each once: no filter
+        return None
     return maps.view_index(atlas, lang, app_base()).selection(service_ids)
 
 

@@ -229,8 +229,81 @@ def cold(folder: Path, rounds: int = 3) -> dict:
             "ratio": med[0] / med[1]}
 
 
+def _quiet_rss_mb(pid: int, quiet_s: float = 4.0, timeout_s: float = 600.0) -> tuple[float, float]:
+    """The server's RSS (MB) once it is quiet: under 5% of a core for ``quiet_s`` seconds (the shared
+    indexes built in the background, every rerun finished), or at ``timeout_s``. Returns (MB, wait s)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def sample() -> tuple[float, float]:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        with open(f"/proc/{pid}/status") as fh:
+            rss = next(int(line.split()[1]) for line in fh if line.startswith("VmRSS")) / 1024
+        return (int(fields[11]) + int(fields[12])) / tick, rss
+
+    start = time.monotonic()
+    history = [(start, *sample())]
+    while time.monotonic() - start < timeout_s:
+        time.sleep(0.5)
+        history.append((time.monotonic(), *sample()))
+        old = [h for h in history if h[0] <= history[-1][0] - quiet_s]
+        if old and history[-1][1] - old[-1][1] < 0.05 * (history[-1][0] - old[-1][0]):
+            break
+    return history[-1][2], time.monotonic() - start
+
+
+#: Put on the measured server's PYTHONPATH: on SIGUSR2 it collects garbage, hands the allocators'
+#: free memory back (glibc ``malloc_trim``, Arrow's pool) and appends its RSS (MB) to a file. RSS read
+#: this way is what the sessions keep, not what the allocators happen to hold on to for reuse (free
+#: memory that jumps by tens of MB between steps, up or down, whatever the page does).
+_TRIM_PROBE = r"""
+import ctypes, gc, os, signal
+
+def _probe(signum, frame):
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+    try:
+        import pyarrow
+        pyarrow.default_memory_pool().release_unused()
+    except Exception:
+        pass
+    with open("/proc/self/status") as fh:
+        rss = next(int(line.split()[1]) for line in fh if line.startswith("VmRSS")) / 1024
+    with open(os.environ["SOCIALMAP_BENCH_TRIM_PROBE"], "a") as fh:
+        fh.write(f"{rss}\n")
+
+signal.signal(signal.SIGUSR2, _probe)
+"""
+
+
+def _trimmed_rss_mb(pid: int, probe: Path, timeout_s: float = 60.0) -> float:
+    """Ask the server (``_TRIM_PROBE``) for its RSS after gc and trimming; NaN without an answer."""
+    import signal
+
+    seen = len(probe.read_text().splitlines()) if probe.is_file() else 0
+    os.kill(pid, signal.SIGUSR2)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        lines = probe.read_text().splitlines() if probe.is_file() else []
+        if len(lines) > seen:
+            return float(lines[seen])
+        time.sleep(0.2)
+    return math.nan
+
+
+def _slope(xs: list[float], ys: list[float]) -> float:
+    """Least-squares slope of ys over xs (MB per session: one step's noise weighs less)."""
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
 def browser(folder: Path, sessions: int = 5, rounds: int = 3) -> dict:
     from e2e import harness  # tests/e2e: the same server and Chromium set-up as the browser tests
+    import shutil
+
     from playwright.sync_api import sync_playwright
 
     blank_app = Path(tempfile.mkdtemp(prefix="blank-")) / "blank.py"
@@ -240,9 +313,15 @@ def browser(folder: Path, sessions: int = 5, rounds: int = 3) -> dict:
                               "--server.address", "127.0.0.1", "--server.headless", "true",
                               "--browser.gatherUsageStats", "false"], cwd=ROOT, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL, start_new_session=True)
+    probe_dir = Path(tempfile.mkdtemp(prefix="trim-probe-"))
+    (probe_dir / "sitecustomize.py").write_text(_TRIM_PROBE, encoding="utf-8")
+    probe = probe_dir / "rss.txt"
+    probe_env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(probe_dir), os.environ.get("PYTHONPATH")])),
+                 "SOCIALMAP_BENCH_TRIM_PROBE": str(probe)}
     out: dict = {}
     try:
-        with harness.running_server(region=folder, port=harness.free_port(range(8730, 8760)), name="bench-scale") as srv, \
+        with harness.running_server(region=folder, port=harness.free_port(range(8730, 8760)), name="bench-scale",
+                                    extra_env=probe_env) as srv, \
                 sync_playwright() as p:
             b = p.chromium.launch(executable_path=harness.CHROMIUM, args=harness.CHROMIUM_ARGS)
             ctx = b.new_context(viewport={"width": 1400, "height": 1000})
@@ -266,14 +345,11 @@ def browser(folder: Path, sessions: int = 5, rounds: int = 3) -> dict:
                 page.get_by_text("blank").first.wait_for(timeout=120_000)
                 return time.perf_counter() - t
 
-            def rss_mb():
-                with open(f"/proc/{srv.proc.pid}/status") as fh:
-                    return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS")) / 1024
-
+            # The map pages stay open to the end: a closed tab's session is kept for two minutes (for
+            # a reconnect) and then dropped, which would lower RSS in the middle of the steps below.
             warm = ctx.new_page()
             out["very_first_visit_s"], _ = open_map(warm)  # cold caches after the server start
-            open_blank(warm)
-            warm.close()
+            pages = [warm]
             paint, blanks, ws = [], [], []
             for _ in range(rounds):
                 pg = ctx.new_page()
@@ -283,27 +359,37 @@ def browser(folder: Path, sessions: int = 5, rounds: int = 3) -> dict:
                 took, n = open_map(pg)
                 paint.append(took)
                 ws.append(n)
-                pg.close()
-            time.sleep(3)
-            base = rss_mb()
-            pages, steps = [], []
-            for _ in range(sessions):
-                pg = ctx.new_page()
-                open_map(pg)
                 pages.append(pg)
-                time.sleep(3)
-                steps.append(rss_mb())
-            time.sleep(5)
-            after = rss_mb()
-            out["rss_steps_mb"] = steps
+            # RSS is read when the server is quiet: the shared indexes the first visit started building
+            # in the background are done (building them grows and shrinks RSS by tens of MB), and so is
+            # every rerun of the page just opened (the map's view report reruns its fragment).
+            # Each step: the RSS as it is (raw), then after gc and trimming (what the sessions keep).
+            raw, waits, trimmed = [], [], []
+            for step in range(sessions + 1):
+                if step:
+                    pg = ctx.new_page()
+                    open_map(pg)
+                    pages.append(pg)
+                rss, waited = _quiet_rss_mb(srv.proc.pid)
+                raw.append(rss)
+                waits.append(waited)
+                trimmed.append(_trimmed_rss_mb(srv.proc.pid, probe))
+            # raw growth of one session: from the trimmed state before it to the raw state after it
+            grown = sorted(raw[k] - trimmed[k - 1] for k in range(1, sessions + 1))
             out.update({"paint_s": paint, "blank_s": blanks, "ws_bytes": ws,
                         "paint_ratio": sorted(paint)[len(paint) // 2] / sorted(blanks)[len(blanks) // 2],
-                        "rss_before_mb": base, "rss_after_mb": after, "sessions": sessions,
-                        "rss_per_session_mb": (after - base) / sessions})
+                        "sessions": sessions, "rss_quiet_wait_s": waits,
+                        "rss_raw_mb": raw, "rss_trimmed_mb": trimmed,
+                        "rss_before_mb": trimmed[0], "rss_after_mb": trimmed[-1],
+                        "rss_per_session_mb": (trimmed[-1] - trimmed[0]) / sessions,
+                        "rss_slope_mb": _slope(list(range(sessions + 1)), trimmed),
+                        "rss_raw_per_session_mb": (raw[-1] - raw[0]) / sessions,
+                        "rss_raw_step_median_mb": grown[len(grown) // 2]})
             b.close()
     finally:
         os.killpg(blank.pid, 15)
         blank.wait(timeout=30)
+        shutil.rmtree(probe_dir, ignore_errors=True)
     return out
 
 

@@ -16,6 +16,7 @@ Every text from data is HTML-escaped before it goes into a tooltip, popup or leg
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -480,6 +481,29 @@ class ViewLayers:
         return re.sub(r"\{(?=[{%#])", r"\\u007b", text)
 
 
+@dataclass(frozen=True, eq=False)
+class Selection:
+    """Some of an atlas's services, compactly: one bit per service in the atlas's order (6 KB at
+    50,000 services) and a digest that names the set in the layer caches. This, not a list of tens
+    of thousands of ids, is what a session keeps for the reruns of its map."""
+
+    bits: np.ndarray  # np.packbits of a bool per service, in atlas.services order
+    n: int  # services in the atlas
+    key: str  # digest of the bits: the same services, the same key (whatever their order)
+
+    def mask(self) -> np.ndarray:
+        """A bool per service in the atlas's order."""
+        return np.unpackbits(self.bits, count=self.n).astype(bool)
+
+
+def _layers_key(service_ids: "Sequence[str] | Selection | None", ids_key: Any) -> Any:
+    if ids_key is not None:
+        return ids_key
+    if service_ids is None or isinstance(service_ids, Selection):
+        return None if service_ids is None else service_ids.key
+    return tuple(service_ids)
+
+
 class ViewIndex:
     """Spatial lookups over one atlas's display data (per atlas, language and app base). Read-only
     apart from its caches (simplified outlines per zoom, layers per view)."""
@@ -569,20 +593,35 @@ class ViewIndex:
         hits = np.sort(tree.query(box))
         return [str(c) for c in self.kind_codes[kind][hits]]
 
-    def mask(self, service_ids: Iterable[str] | None) -> np.ndarray:
+    def selection(self, service_ids: Iterable[str] | None) -> Selection | None:
+        """The services as a :class:`Selection` (None, like no selection at all, when they are all
+        the atlas's services or ``service_ids`` is None)."""
+        if service_ids is None:
+            return None
+        wanted = np.zeros(self.n_services, dtype=bool)
+        pos = [self.service_pos[s] for s in service_ids if s in self.service_pos]
+        wanted[np.array(pos, dtype=np.int64)] = True
+        if wanted.all():
+            return None
+        bits = np.packbits(wanted)
+        return Selection(bits, self.n_services, hashlib.blake2b(bits.tobytes(), digest_size=16).hexdigest())
+
+    def mask(self, service_ids: Iterable[str] | Selection | None) -> np.ndarray:
         """Which points belong to the given services (all when None)."""
         if service_ids is None:
             return np.ones(len(self.point_pos), dtype=bool)
+        if isinstance(service_ids, Selection):
+            return service_ids.mask()[self.point_pos]
         wanted = np.zeros(self.n_services, dtype=bool)
         pos = [self.service_pos[s] for s in service_ids if s in self.service_pos]
         wanted[np.array(pos, dtype=np.int64)] = True
         return wanted[self.point_pos]
 
-    def layers(self, view: View, service_ids: Sequence[str] | None = None, focus: str | None = None,
+    def layers(self, view: View, service_ids: Sequence[str] | Selection | None = None, focus: str | None = None,
                ids_key: Any = None) -> ViewLayers:
         """What to send for a view (cached per (services, snapped view, focus))."""
         snapped = view.snapped()
-        key = (ids_key if ids_key is not None else (None if service_ids is None else tuple(service_ids)), snapped, focus)
+        key = (_layers_key(service_ids, ids_key), snapped, focus)
         hit = self._layers.get(key)
         if hit is not None:
             return hit
@@ -623,11 +662,11 @@ class ViewIndex:
         self._layers[key] = layers
         return layers
 
-    def layers_json(self, view: View, service_ids: Sequence[str] | None = None, focus: str | None = None,
+    def layers_json(self, view: View, service_ids: Sequence[str] | Selection | None = None, focus: str | None = None,
                     ids_key: Any = None) -> str:
         """:meth:`layers` as the JSON text the browser gets (cached with it)."""
         snapped = view.snapped()
-        key = (ids_key if ids_key is not None else (None if service_ids is None else tuple(service_ids)), snapped, focus)
+        key = (_layers_key(service_ids, ids_key), snapped, focus)
         text = self._json.get(key)
         if text is None:
             text = self.layers(view, service_ids, focus, ids_key=key[0]).to_json()
@@ -784,7 +823,7 @@ def first_bounds(atlas: Atlas, lang: str = "nl", app_base: str = "", focus: str 
     return (data.area_bounds.get(focus) if focus else None) or data.bounds
 
 
-def view_layer(atlas: Atlas, view: View, service_ids: Sequence[str] | None = None, lang: str = "nl",
+def view_layer(atlas: Atlas, view: View, service_ids: Sequence[str] | Selection | None = None, lang: str = "nl",
                app_base: str = "", focus: str | None = None, ids_key: Any = None) -> folium.FeatureGroup:
     """A feature group with the data of one view (for ``st_folium(feature_group_to_add=...)``)."""
     text = view_index(atlas, lang, app_base).layers_json(view, service_ids, focus, ids_key=ids_key)
@@ -917,6 +956,6 @@ def coverage_deck(atlas: Atlas, coverage: pd.DataFrame, lang: str = "nl", height
 __all__ = [
     "LEAFLET_VERSION", "LEVEL_COLOURS", "TILE_CHOICES", "PDOK_TILES", "MapData", "map_data",
     "service_map", "map_html", "tiles_setting", "asset_urls", "legend_items", "coverage_deck",
-    "coverage_legend", "coverage_colour", "View", "ViewIndex", "ViewLayers", "ViewLayer", "view_index",
+    "coverage_legend", "coverage_colour", "View", "Selection", "ViewIndex", "ViewLayers", "ViewLayer", "view_index",
     "view_layer", "base_map", "fit_view", "first_bounds", "simplify_for_zoom",
 ]

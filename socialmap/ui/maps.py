@@ -64,21 +64,26 @@ def coverage(region: str, max_distance_m: int, include_examples: bool = True) ->
     return profiles.coverage(common.get_atlas(region), max_distance_m, include_examples)
 
 
-def _ids_key(service_ids: list[str] | None) -> int | None:
-    return None if service_ids is None else hash(tuple(service_ids))
+def selection(atlas: Atlas, service_ids: list[str] | maps.Selection | None, lang: str) -> maps.Selection | None:
+    """The services on the map as a compact :class:`maps.Selection` (None: all of them, the same
+    cached layers as the warm-up)."""
+    if service_ids is None or isinstance(service_ids, maps.Selection):
+        return service_ids
+    if len(service_ids) == len(atlas.services):  # ids from the atlas, each once: no filter
+        return None
+    return maps.view_index(atlas, lang, app_base()).selection(service_ids)
 
 
-def map_component_args(region: str, atlas: Atlas, service_ids: list[str] | None, lang: str,
+def map_component_args(region: str, atlas: Atlas, service_ids: list[str] | maps.Selection | None, lang: str,
                        focus: str | None, returned: dict[str, Any] | None) -> tuple[folium.Map, folium.FeatureGroup, maps.View]:
     """The base map (sent once per focus) and the data layer of the view the browser reported
     (or, before it reported one, the view the base map fits first)."""
     base = app_base()
     map_data(region, lang, base)  # warms the core cache once per process
-    if service_ids is not None and len(service_ids) == len(atlas.services):
-        service_ids = None  # no filter: the same cached layers as the warm-up
+    chosen = selection(atlas, service_ids, lang)
     fmap = maps.base_map(atlas, lang, asset_base=asset_base(), app_base=base, focus=focus)
     view = maps.View.from_returned(returned) or maps.fit_view(maps.first_bounds(atlas, lang, base, focus))
-    group = maps.view_layer(atlas, view, service_ids, lang, base, focus, ids_key=_ids_key(service_ids))
+    group = maps.view_layer(atlas, view, chosen, lang, base, focus)
     return fmap, group, view
 
 
@@ -98,21 +103,28 @@ def _handle_click(atlas: Atlas, returned: dict[str, Any]) -> bool:
     return False
 
 
-@st.fragment
-def map_panel(region: str, atlas: Atlas, service_ids: list[str] | None, lang: str, focus: str | None = None,
-              height: int = 560) -> None:
-    """The Sociale kaart's map. Only what is in view is sent; panning and zooming rerun this
+def map_panel(region: str, atlas: Atlas, service_ids: list[str] | maps.Selection | None, lang: str,
+              focus: str | None = None, height: int = 560) -> None:
+    """The Sociale kaart's map. Only what is in view is sent; panning and zooming rerun its
     fragment alone; a click on a service or an area reruns the page (its card or profile link).
 
-    ``st_folium`` copies the browser's latest report into ``st.session_state[MAP_KEY]`` before the
-    rerun, so the layer drawn is the one of the view the browser shows now. A new focus is a new
-    base map: the report of the previous one no longer applies.
+    The fragment keeps its arguments for those reruns as long as the session lives, so it gets the
+    services as a :class:`maps.Selection` (a few KB), never the list of ids.
     """
+    _map_fragment(region, atlas, selection(atlas, service_ids, lang), lang, focus, height)
+
+
+@st.fragment
+def _map_fragment(region: str, atlas: Atlas, chosen: maps.Selection | None, lang: str, focus: str | None,
+                  height: int) -> None:
+    """``st_folium`` copies the browser's latest report into ``st.session_state[MAP_KEY]`` before the
+    rerun, so the layer drawn is the one of the view the browser shows now. A new focus is a new
+    base map: the report of the previous one no longer applies."""
     if st.session_state.get(_FOCUS_KEY, focus) != focus:
         st.session_state.pop(MAP_KEY, None)
     st.session_state[_FOCUS_KEY] = focus
     reported = st.session_state.get(MAP_KEY)
-    fmap, group, _view = map_component_args(region, atlas, service_ids, lang, focus, reported)
+    fmap, group, _view = map_component_args(region, atlas, chosen, lang, focus, reported)
     st_folium(fmap, key=MAP_KEY, height=height, use_container_width=True,
               returned_objects=RETURNED_OBJECTS, feature_group_to_add=group)
     if reported and _handle_click(atlas, reported):

@@ -15,6 +15,7 @@ error: the app then validates on every start, as before.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 import os
@@ -91,8 +92,10 @@ def _to_table(frame: pd.DataFrame) -> tuple[pa.Table, dict[str, Any]]:
     return pa.Table.from_pandas(plain, preserve_index=True), info
 
 
-def write(atlas: Atlas, folder: Path | None = None, digest: str | None = None) -> Path:
-    """Write the snapshot of a validated atlas (atomically); returns its folder."""
+def write(atlas: Atlas, folder: Path | None = None, digest: str | None = None,
+          validated_on: str | None = None) -> Path:
+    """Write the snapshot of a validated atlas (atomically); returns its folder. ``validated_on``
+    (ISO date): the day the atlas was validated, when known (the date-bound warnings hold for it)."""
     folder = Path(folder or atlas.region.path)
     digest = digest or content_hash(folder)
     target = snapshot_path(folder)
@@ -108,7 +111,7 @@ def write(atlas: Atlas, folder: Path | None = None, digest: str | None = None) -
         region = dataclasses.asdict(atlas.region)
         region.pop("path")
         meta = {"format": FORMAT, "content_hash": digest, "region": region, "warnings": list(atlas.warnings),
-                "frames": frames, "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+                "validated_on": validated_on, "frames": frames, "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         (tmp / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         old = folder / f"{SNAPSHOT_DIR}.{os.getpid()}.{threading.get_ident()}.old"
         if target.exists():
@@ -178,13 +181,30 @@ def load(region: str | Path, validate: Callable[[Path], Atlas] | None = None) ->
     digest = content_hash(folder)
     atlas = read(folder, digest)
     if atlas is not None:
-        return atlas
+        return _loaded(atlas, digest)
+    day = dt.date.today().isoformat()
     atlas = (validate or load_region)(folder)
+    same_day = validate in (None, load_region) and dt.date.today().isoformat() == day
     try:
-        write(atlas, folder, digest)
+        write(atlas, folder, digest, validated_on=day if same_day else None)
     except OSError:
         pass  # a read-only folder: validate on every start instead
+    return _loaded(atlas, digest)
+
+
+_LOADED: dict[int, tuple[weakref.ref[Atlas], str]] = {}
+
+
+def _loaded(atlas: Atlas, digest: str) -> Atlas:
+    _LOADED[id(atlas)] = (weakref.ref(atlas), digest)
+    weakref.finalize(atlas, _LOADED.pop, id(atlas), None)
     return atlas
+
+
+def loaded_hash(atlas: Atlas) -> str | None:
+    """The content hash of the files :func:`load` read this atlas from (None: not loaded by it)."""
+    hit = _LOADED.get(id(atlas))
+    return hit[1] if hit is not None and hit[0]() is atlas else None
 
 
 # ---- readiness ------------------------------------------------------------------------------------
@@ -256,5 +276,5 @@ def readiness(atlas: Atlas | None) -> Readiness:
     return _READINESS.get(id(atlas)) or Readiness()
 
 
-__all__ = ["content_hash", "write", "read", "read_meta", "is_fresh", "load", "Readiness", "build_indexes",
+__all__ = ["content_hash", "write", "read", "read_meta", "is_fresh", "load", "loaded_hash", "Readiness", "build_indexes",
            "start_background_build", "readiness", "FORMAT", "SNAPSHOT_DIR"]

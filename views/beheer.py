@@ -127,11 +127,6 @@ def login_box(lang: str) -> None:
 
 # ---- dashboard (read-only) -----------------------------------------------------------------------
 
-def _table(frame: pd.DataFrame, lang: str) -> None:
-    shown = frame.rename(columns={c: t(f"curation.col.{c}", lang) for c in frame.columns})
-    st.dataframe(shown, hide_index=True, width="stretch")
-
-
 def _folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
     """Name, size and modification time of every file of a region folder (changes on any save)."""
     out = []
@@ -143,9 +138,20 @@ def _folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _cached_report(folder: str, signature: tuple[tuple[str, int, int], ...], today: str) -> quality.QualityReport:
-    """The quality report per version of the region's files (read-only, shared)."""
-    return quality.quality_report(Path(folder))
+def _cached_report(folder: str, signature: tuple[tuple[str, int, int], ...], today: str,
+                   _atlas: Any = None) -> quality.QualityReport:
+    """The quality report per version of the region's files (read-only, shared). ``_atlas``: the
+    app's shared atlas; the report uses it (and the validation its snapshot recorded) when it holds
+    the files' current content, else it validates the files itself."""
+    return quality.quality_report(Path(folder), today=dt.date.fromisoformat(today), atlas=_atlas)
+
+
+def _shared_atlas() -> Any:
+    """The app's shared atlas (its indexes built in the background), or None when the region does not load."""
+    try:
+        return common.get_atlas(common.region_id())
+    except DataError:
+        return None
 
 
 def metric(container: Any, label: str, fig: figures.Figure, fmt: Callable[[Any], str], lang: str,
@@ -162,8 +168,39 @@ def metric(container: Any, label: str, fig: figures.Figure, fmt: Callable[[Any],
         container.caption(figures.too_few_text(fig, lang))
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _shown(folder: str, signature: tuple[tuple[str, int, int], ...], today: str, lang: str,
+           _report: quality.QualityReport) -> dict[str, pd.DataFrame]:
+    """The report's tables as the dashboard shows them (labels in ``lang``), once per report and language."""
+    report = _report
+    todo = report.todo[["name", "shown_in", "level", "status", "wijken", "id"]].copy()  # name first: phones
+    todo["level"] = [i18n.label("level", v, lang) for v in todo["level"]]
+    todo["status"] = [i18n.label("status", v, lang) for v in todo["status"]]
+    todo = todo.rename(columns={
+        "id": t("curation.col.id", lang), "name": t("curation.col.name", lang),
+        "level": t("quality.col_level", lang), "status": t("curation.col.status", lang),
+        "shown_in": t("quality.col_shown_in", lang), "wijken": t("quality.col_wijken", lang)})
+    by_level = report.status_by_level.copy()
+    by_level.index = [i18n.label("level", v, lang) for v in by_level.index]
+    by_level.columns = [i18n.label("status", c, lang) for c in by_level.columns]
+    by_wijk = report.status_by_wijk.copy()
+    by_wijk.columns = [t("curation.col.name", lang) if c == "name" else i18n.label("status", c, lang) for c in by_wijk.columns]
+    contact = report.missing_contact.copy()
+    contact["no_contact"] = [t("map.dekking.yes", lang) if v else "" for v in contact["no_contact"]]
+    contact = contact.rename(columns={c: t("quality.no_contact_col", lang) if c == "no_contact"
+                                      else t(f"curation.col.{c}", lang) for c in contact.columns})
+    return {"todo": todo, "by_level": by_level, "by_wijk": by_wijk, "contact": contact,
+            "stale": _labelled(report.stale, lang), "duplicates": _labelled(report.duplicates, lang)}
+
+
+def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return frame.rename(columns={c: t(f"curation.col.{c}", lang) for c in frame.columns})
+
+
 def dashboard(lang: str, folder: Path) -> None:
-    report = _cached_report(str(folder), _folder_signature(folder), dt.date.today().isoformat())
+    atlas = _shared_atlas()  # first: loading it may write a new snapshot, which changes the signature
+    key = (str(folder), _folder_signature(folder), dt.date.today().isoformat())
+    report = _cached_report(*key, atlas)
     cols = st.columns(6)
     cols[0].metric(t("curation.dash.errors", lang), len(report.errors))
     cols[1].metric(t("curation.dash.warnings", lang), len(report.warnings))
@@ -190,40 +227,25 @@ def dashboard(lang: str, folder: Path) -> None:
             st.code("\n".join(report.warnings[:200]), language=None, wrap_lines=True)
     if report.atlas is None:
         return
+    shown = _shown(*key, lang, report)
     with st.expander(t("quality.todo_title", lang, n=len(report.todo)), expanded=True):
         st.caption(t("quality.todo_help", lang))
-        todo = report.todo[["name", "shown_in", "level", "status", "wijken", "id"]].copy()  # name first: phones
-        todo["level"] = [i18n.label("level", v, lang) for v in todo["level"]]
-        todo["status"] = [i18n.label("status", v, lang) for v in todo["status"]]
-        st.dataframe(todo.rename(columns={
-            "id": t("curation.col.id", lang), "name": t("curation.col.name", lang),
-            "level": t("quality.col_level", lang), "status": t("curation.col.status", lang),
-            "shown_in": t("quality.col_shown_in", lang), "wijken": t("quality.col_wijken", lang)}),
-            hide_index=True, width="stretch", height=320)
+        st.dataframe(shown["todo"], hide_index=True, width="stretch", height=320)
     with st.expander(t("curation.dash.stale_title", lang, n=len(report.stale)), expanded=False):
         st.caption(t("curation.dash.stale_help", lang))
-        _table(report.stale, lang)
+        st.dataframe(shown["stale"], hide_index=True, width="stretch")
     with st.expander(t("curation.dash.levels_title", lang), expanded=True):
-        by_level = report.status_by_level.copy()
-        by_level.index = [i18n.label("level", v, lang) for v in by_level.index]
-        by_level.columns = [i18n.label("status", c, lang) for c in by_level.columns]
-        st.dataframe(by_level, width="stretch")
+        st.dataframe(shown["by_level"], width="stretch")
     with st.expander(t("curation.dash.wijk_title", lang)):
-        by_wijk = report.status_by_wijk.copy()
-        by_wijk.columns = [t("curation.col.name", lang) if c == "name" else i18n.label("status", c, lang) for c in by_wijk.columns]
-        st.dataframe(by_wijk, width="stretch")
+        st.dataframe(shown["by_wijk"], width="stretch")
     with st.expander(t("quality.contact_title", lang, n=len(report.missing_contact))):
         none = int(report.missing_contact["no_contact"].sum()) if len(report.missing_contact) else 0
         st.caption(t("quality.contact_help", lang, none=none))
-        contact = report.missing_contact.copy()
-        contact["no_contact"] = [t("map.dekking.yes", lang) if v else "" for v in contact["no_contact"]]
-        st.dataframe(contact.rename(columns={c: t("quality.no_contact_col", lang) if c == "no_contact"
-                                             else t(f"curation.col.{c}", lang) for c in contact.columns}),
-                     hide_index=True, width="stretch")
+        st.dataframe(shown["contact"], hide_index=True, width="stretch")
     with st.expander(t("curation.dash.duplicates_title", lang, n=len(report.duplicates)),
                      expanded=bool(len(report.duplicates))):
         st.caption(t("curation.dash.duplicates_help", lang, threshold=quality.DUPLICATE_THRESHOLD))
-        _table(report.duplicates, lang)
+        st.dataframe(shown["duplicates"], hide_index=True, width="stretch")
 
 
 # ---- exports (read-only, open data) ----------------------------------------------------------------

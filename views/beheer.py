@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -137,13 +138,34 @@ def _folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
+class _Latest:
+    """The quality report of one region folder for its current files, and its tables as shown per
+    language. Only the latest version is kept: an older report would keep an older atlas (and its
+    indexes) in memory after a save."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.key: tuple[Any, ...] | None = None
+        self.report: quality.QualityReport | None = None
+        self.shown: dict[str, dict[str, pd.DataFrame]] = {}
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
+def _latest(folder: str) -> _Latest:
+    return _Latest()
+
+
 def _cached_report(folder: str, signature: tuple[tuple[str, int, int], ...], today: str,
-                   _atlas: Any = None) -> quality.QualityReport:
-    """The quality report per version of the region's files (read-only, shared). ``_atlas``: the
+                   atlas: Any = None) -> quality.QualityReport:
+    """The quality report per version of the region's files (read-only, shared). ``atlas``: the
     app's shared atlas; the report uses it (and the validation its snapshot recorded) when it holds
     the files' current content, else it validates the files itself."""
-    return quality.quality_report(Path(folder), today=dt.date.fromisoformat(today), atlas=_atlas)
+    latest = _latest(folder)
+    with latest.lock:
+        if latest.key != (signature, today) or latest.report is None:
+            latest.report = quality.quality_report(Path(folder), today=dt.date.fromisoformat(today), atlas=atlas)
+            latest.key, latest.shown = (signature, today), {}
+        return latest.report
 
 
 def _shared_atlas() -> Any:
@@ -168,11 +190,20 @@ def metric(container: Any, label: str, fig: figures.Figure, fmt: Callable[[Any],
         container.caption(figures.too_few_text(fig, lang))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _shown(folder: str, signature: tuple[tuple[str, int, int], ...], today: str, lang: str,
-           _report: quality.QualityReport) -> dict[str, pd.DataFrame]:
+def _shown(folder: str, report: quality.QualityReport, lang: str) -> dict[str, pd.DataFrame]:
     """The report's tables as the dashboard shows them (labels in ``lang``), once per report and language."""
-    report = _report
+    latest = _latest(folder)
+    with latest.lock:
+        if latest.report is report and lang in latest.shown:
+            return latest.shown[lang]
+    shown = _tables(report, lang)
+    with latest.lock:
+        if latest.report is report:
+            latest.shown[lang] = shown
+    return shown
+
+
+def _tables(report: quality.QualityReport, lang: str) -> dict[str, pd.DataFrame]:
     todo = report.todo[["name", "shown_in", "level", "status", "wijken", "id"]].copy()  # name first: phones
     todo["level"] = [i18n.label("level", v, lang) for v in todo["level"]]
     todo["status"] = [i18n.label("status", v, lang) for v in todo["status"]]
@@ -199,8 +230,7 @@ def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def dashboard(lang: str, folder: Path) -> None:
     atlas = _shared_atlas()  # first: loading it may write a new snapshot, which changes the signature
-    key = (str(folder), _folder_signature(folder), dt.date.today().isoformat())
-    report = _cached_report(*key, atlas)
+    report = _cached_report(str(folder), _folder_signature(folder), dt.date.today().isoformat(), atlas)
     cols = st.columns(6)
     cols[0].metric(t("curation.dash.errors", lang), len(report.errors))
     cols[1].metric(t("curation.dash.warnings", lang), len(report.warnings))
@@ -227,7 +257,7 @@ def dashboard(lang: str, folder: Path) -> None:
             st.code("\n".join(report.warnings[:200]), language=None, wrap_lines=True)
     if report.atlas is None:
         return
-    shown = _shown(*key, lang, report)
+    shown = _shown(str(folder), report, lang)
     with st.expander(t("quality.todo_title", lang, n=len(report.todo)), expanded=True):
         st.caption(t("quality.todo_help", lang))
         st.dataframe(shown["todo"], hide_index=True, width="stretch", height=320)

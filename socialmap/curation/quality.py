@@ -247,19 +247,16 @@ def _pairs(items: list[tuple[str, str, str]], table: str, address: str) -> list[
 
 
 def _groups(keys: list[str]) -> list[np.ndarray]:
-    """Positions of the keys that occur more than once, one array per key (in order), keys in the
-    order they first occur; empty keys left out."""
-    codes, uniques = pd.factorize(pd.Series(keys, dtype=object))
-    if not len(uniques):
-        return []
-    empty = [i for i, k in enumerate(uniques) if not k]
-    sizes = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    sizes[empty] = 0
-    if not (sizes > 1).any():
+    """Positions of the keys that occur more than once, one array per key (positions in order), the
+    keys in the order they first occur; the empty key left out."""
+    codes, uniques = pd.factorize(np.asarray(keys, dtype=object))
+    sizes = np.bincount(codes, minlength=len(uniques))
+    many = [g for g in np.flatnonzero(sizes > 1).tolist() if uniques[g]]
+    if not many:
         return []
     order = np.argsort(codes, kind="stable")
-    bounds = np.r_[0, np.cumsum(np.bincount(codes[codes >= 0], minlength=len(uniques)))] + int((codes < 0).sum())
-    return [order[bounds[g]:bounds[g + 1]] for g in np.flatnonzero(sizes > 1)]
+    bounds = np.r_[0, np.cumsum(sizes)]
+    return [order[bounds[g]:bounds[g + 1]] for g in many]
 
 
 def _duplicates(atlas: Atlas) -> pd.DataFrame:

@@ -224,6 +224,23 @@ def _tables(report: quality.QualityReport, lang: str) -> dict[str, pd.DataFrame]
             "stale": _labelled(report.stale, lang), "duplicates": _labelled(report.duplicates, lang)}
 
 
+#: At most this many rows of a long list go to the browser on every run; the rest is a download.
+SHOWN_ROWS = 1000
+
+
+def _long_table(frame: pd.DataFrame, name: str, lang: str, **kwargs: Any) -> None:
+    """A table; a long one with its first :data:`SHOWN_ROWS` rows (the lists are ordered most
+    important first) and the whole list as a CSV download, made only when asked for."""
+    if len(frame) <= SHOWN_ROWS:
+        st.dataframe(frame, **kwargs)
+        return
+    st.caption(t("quality.rows_shown", lang, shown=figures.number(SHOWN_ROWS, lang, 0),
+                 n=figures.number(len(frame), lang, 0)))
+    st.dataframe(frame.head(SHOWN_ROWS), **kwargs)
+    st.download_button(t("quality.download_csv", lang), data=lambda: frame.to_csv(index=False).encode("utf-8-sig"),
+                       file_name=f"{name}.csv", mime="text/csv", key=f"quality_csv_{name}")
+
+
 def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return frame.rename(columns={c: t(f"curation.col.{c}", lang) for c in frame.columns})
 
@@ -260,10 +277,10 @@ def dashboard(lang: str, folder: Path) -> None:
     shown = _shown(str(folder), report, lang)
     with st.expander(t("quality.todo_title", lang, n=len(report.todo)), expanded=True):
         st.caption(t("quality.todo_help", lang))
-        st.dataframe(shown["todo"], hide_index=True, width="stretch", height=320)
+        _long_table(shown["todo"], "eerst-controleren", lang, hide_index=True, width="stretch", height=320)
     with st.expander(t("curation.dash.stale_title", lang, n=len(report.stale)), expanded=False):
         st.caption(t("curation.dash.stale_help", lang))
-        st.dataframe(shown["stale"], hide_index=True, width="stretch")
+        _long_table(shown["stale"], "niet-gecontroleerd", lang, hide_index=True, width="stretch")
     with st.expander(t("curation.dash.levels_title", lang), expanded=True):
         st.dataframe(shown["by_level"], width="stretch")
     with st.expander(t("curation.dash.wijk_title", lang)):
@@ -271,11 +288,11 @@ def dashboard(lang: str, folder: Path) -> None:
     with st.expander(t("quality.contact_title", lang, n=len(report.missing_contact))):
         none = int(report.missing_contact["no_contact"].sum()) if len(report.missing_contact) else 0
         st.caption(t("quality.contact_help", lang, none=none))
-        st.dataframe(shown["contact"], hide_index=True, width="stretch")
+        _long_table(shown["contact"], "contact-onvolledig", lang, hide_index=True, width="stretch")
     with st.expander(t("curation.dash.duplicates_title", lang, n=len(report.duplicates)),
                      expanded=bool(len(report.duplicates))):
         st.caption(t("curation.dash.duplicates_help", lang, threshold=quality.DUPLICATE_THRESHOLD))
-        st.dataframe(shown["duplicates"], hide_index=True, width="stretch")
+        _long_table(shown["duplicates"], "mogelijke-dubbelen", lang, hide_index=True, width="stretch")
 
 
 # ---- exports (read-only, open data) ----------------------------------------------------------------

@@ -5,6 +5,9 @@ on every start. :func:`load` finishes an interrupted save first (``curation.stor
 reads the region's snapshot when its recorded content hash equals the hash of the region's files;
 otherwise (missing, stale after a ``git pull`` or a hand edit, unreadable, another format) it
 validates the region once with :func:`socialmap.loader.load_region` and writes a new snapshot.
+The metadata keeps that validation's warnings and its day (``validated_on``; warnings about
+records verified long ago depend on the date), so the Beheer page shows them without validating
+again (:func:`loaded_hash` tells which files an atlas was loaded from).
 
 The snapshot lives in ``<region>/.snapshot/`` (never committed: ``.gitignore``). It is written to a
 temporary folder and renamed into place, so a reader never sees half of one; the metadata file

@@ -110,9 +110,12 @@ def test_todays_validation_is_taken_from_a_fresh_snapshot_and_the_files_are_vali
                         lambda *a, **k: validated.append(1) or reference.check_region(*a, **k))
     report = quality.quality_report(folder, atlas=atlas)
     assert validated == [] and report.atlas is atlas
-    # another day: warnings about records verified long ago depend on the date
-    quality.quality_report(folder, today=dt.date.today() + dt.timedelta(days=1), atlas=atlas)
-    assert validated == [1]
+    # another day: warnings about records verified long ago depend on the date; the files are the same
+    later = dt.date.today() + dt.timedelta(days=400)
+    report = quality.quality_report(folder, today=later, atlas=atlas)
+    assert validated == [1] and report.atlas is atlas
+    assert_same_report(report, reference.quality_report(folder, today=later))
+    assert report.warnings and len(report.stale) > 2  # verified more than 12 months before that day
     # changed files (a save by another process): the shared atlas is out of date
     (folder / "services.csv").write_text((folder / "services.csv").read_text(encoding="utf-8").replace(
         "Opvoedspreekuur CJG", "Opvoedspreekuur CJG Oost"), encoding="utf-8")

@@ -315,8 +315,9 @@ def quality_report(folder: str | Path, today: dt.date | None = None, atlas: Atla
 
     The region is validated where its data changes (a save, an import, a snapshot that is out of
     date): when the region's snapshot is fresh and recorded today's validation, its result is used
-    instead of validating again, with ``atlas`` (the app's shared atlas, whose indexes are built)
-    when it holds the same data. Otherwise the region is validated here, as before.
+    instead of validating again. Otherwise the region is validated here, as before. Either way the
+    metrics are computed on ``atlas`` (the app's shared atlas, whose indexes are built) when it was
+    loaded from the same files.
     """
     today = today or dt.date.today()
     folder = Path(folder)
@@ -326,7 +327,11 @@ def quality_report(folder: str | Path, today: dt.date | None = None, atlas: Atla
         atlas, warnings = known
         errors: list[str] = []
     else:
+        shared = atlas if atlas is not None and snapshot.loaded_hash(atlas) is not None else None
+        before = snapshot.content_hash(folder) if shared is not None else None
         atlas, errors, warnings = check_region(folder, today=today)
+        if atlas is not None and shared is not None and snapshot.loaded_hash(shared) == before == snapshot.content_hash(folder):
+            atlas = shared  # the same files (validated again for today's warnings): its indexes are built
     report = QualityReport(errors=list(errors), warnings=list(warnings), atlas=atlas)
     if atlas is None:
         return report

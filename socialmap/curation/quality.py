@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -291,14 +293,57 @@ def _duplicates(atlas: Atlas) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["table", "id_a", "name_a", "id_b", "name_b", "address", "score"])
 
 
+#: The one kind of validation warning that depends on the day (:func:`socialmap.loader.check_region`).
+_VERIFIED_LONG_AGO = re.compile(r"(organizations|services)\.csv line \d+: '.*' was last verified on "
+                                r"\d{4}-\d{2}-\d{2}, more than 12 months ago")
+
+
+def _record_lines(path: Path) -> list[int]:
+    """The line on which each record of a CSV file starts, as the loader numbers them (blank
+    records left out)."""
+    reader = csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""), strict=True)
+    next(reader, None)
+    lines: list[int] = []
+    line = reader.line_num
+    for cells in reader:
+        start, line = line + 1, reader.line_num
+        if cells and any(c.strip() for c in cells):
+            lines.append(start)
+    return lines
+
+
+def _verified_long_ago(folder: Path, atlas: Atlas, today: dt.date) -> list[str] | None:
+    """The loader's warnings about records verified more than 12 months before ``today``, for a
+    region that validated on an earlier day (None when the files do not line up with the atlas)."""
+    out: list[str] = []
+    for file, frame in (("organizations.csv", atlas.organizations), ("services.csv", atlas.services)):
+        verified = (frame["status"] == "verified").to_numpy(dtype=bool)
+        rows = [i for i, v in zip(np.flatnonzero(verified).tolist(), frame["verified_at"].iloc[verified].tolist())
+                if not _missing(v) and v and (today - v).days > STALE_AFTER_DAYS]
+        if not rows:
+            continue
+        try:
+            lines = _record_lines(folder / file)
+        except (OSError, UnicodeDecodeError, csv.Error):
+            return None
+        if len(lines) != len(frame):
+            return None
+        for i in rows:
+            out.append(f"{file} line {lines[i]}: '{frame.index[i]}' was last verified on "
+                       f"{frame['verified_at'].iat[i].isoformat()}, more than 12 months ago")
+    return out
+
+
 def _validation(folder: Path, today: dt.date, atlas: Atlas | None) -> tuple[Atlas, list[str]] | None:
-    """The atlas and warnings of the region as validated today, when its snapshot says so: the
-    snapshot is fresh (its content hash is the folder's) and recorded a validation of ``today``
-    (a snapshot is only written for a valid region, so there are no errors). ``atlas`` is used when
-    it was loaded from that very content (:func:`socialmap.snapshot.loaded_hash`), else the snapshot
-    is read. None when the region has to be validated again."""
+    """The atlas and warnings of the region as validated on ``today``, from its snapshot: when the
+    snapshot is fresh (its content hash is the folder's) and recorded a validation on ``today`` or
+    before. A snapshot is only written for a valid region, and a valid region stays valid on a later
+    day; only the warnings about records verified long ago change, and they are counted again.
+    ``atlas`` is used when it was loaded from that very content
+    (:func:`socialmap.snapshot.loaded_hash`), else the snapshot is read. None: validate again."""
     meta = snapshot.read_meta(folder)
-    if not meta or meta.get("format") != snapshot.FORMAT or meta.get("validated_on") != today.isoformat():
+    validated = meta.get("validated_on") if meta else None
+    if not validated or meta.get("format") != snapshot.FORMAT or validated > today.isoformat():
         return None
     digest = snapshot.content_hash(folder)
     if meta.get("content_hash") != digest:
@@ -307,15 +352,21 @@ def _validation(folder: Path, today: dt.date, atlas: Atlas | None) -> tuple[Atla
         atlas = snapshot.read(folder, digest)
     if atlas is None:
         return None
-    return atlas, [str(w) for w in meta.get("warnings", [])]
+    warnings = [str(w) for w in meta.get("warnings", [])]
+    if validated == today.isoformat():
+        return atlas, warnings
+    if not all(_VERIFIED_LONG_AGO.fullmatch(w) for w in warnings):
+        return None  # a warning of another kind: validate again rather than guess
+    again = _verified_long_ago(folder, atlas, today)
+    return None if again is None else (atlas, again)
 
 
 def quality_report(folder: str | Path, today: dt.date | None = None, atlas: Atlas | None = None) -> QualityReport:
     """Validation report plus the dashboard metrics (metrics only when the region is valid).
 
     The region is validated where its data changes (a save, an import, a snapshot that is out of
-    date): when the region's snapshot is fresh and recorded today's validation, its result is used
-    instead of validating again. Otherwise the region is validated here, as before. Either way the
+    date): when the region's snapshot is fresh and recorded a validation of today or before, its
+    result is used instead of validating again. Otherwise the region is validated here, as before. Either way the
     metrics are computed on ``atlas`` (the app's shared atlas, whose indexes are built) when it was
     loaded from the same files.
     """

@@ -205,8 +205,8 @@ def _shown(folder: str, report: quality.QualityReport, lang: str) -> dict[str, p
 
 def _tables(report: quality.QualityReport, lang: str) -> dict[str, pd.DataFrame]:
     todo = report.todo[["name", "shown_in", "level", "status", "wijken", "id"]].copy()  # name first: phones
-    todo["level"] = [i18n.label("level", v, lang) for v in todo["level"]]
-    todo["status"] = [i18n.label("status", v, lang) for v in todo["status"]]
+    for kind, col in (("level", "level"), ("status", "status")):  # a label per distinct value
+        todo[col] = todo[col].map({v: i18n.label(kind, v, lang) for v in todo[col].unique()})
     todo = todo.rename(columns={
         "id": t("curation.col.id", lang), "name": t("curation.col.name", lang),
         "level": t("quality.col_level", lang), "status": t("curation.col.status", lang),

@@ -114,7 +114,8 @@ def write(atlas: Atlas, folder: Path | None = None, digest: str | None = None,
         region = dataclasses.asdict(atlas.region)
         region.pop("path")
         meta = {"format": FORMAT, "content_hash": digest, "region": region, "warnings": list(atlas.warnings),
-                "validated_on": validated_on, "frames": frames, "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+                "validated_on": validated_on, "frames": frames,
+                "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         (tmp / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         old = folder / f"{SNAPSHOT_DIR}.{os.getpid()}.{threading.get_ident()}.old"
         if target.exists():
@@ -279,5 +280,5 @@ def readiness(atlas: Atlas | None) -> Readiness:
     return _READINESS.get(id(atlas)) or Readiness()
 
 
-__all__ = ["content_hash", "write", "read", "read_meta", "is_fresh", "load", "loaded_hash", "Readiness", "build_indexes",
-           "start_background_build", "readiness", "FORMAT", "SNAPSHOT_DIR"]
+__all__ = ["content_hash", "write", "read", "read_meta", "is_fresh", "load", "loaded_hash", "Readiness",
+           "build_indexes", "start_background_build", "readiness", "FORMAT", "SNAPSHOT_DIR"]

@@ -153,7 +153,8 @@ def test_after_a_curators_save_the_dashboard_counts_the_saved_data(mini_region, 
     at.radio(key="curator_section").set_value("edit").run()
     at.radio(key="curator_kind").set_value("service").run()
     at.selectbox(key="curator_pick_service").set_value("svc-cjg").run()
-    form = next(f.proto.form.form_id for f in at.get("form") if f.proto.form.form_id.startswith("curator_form_service_svc-cjg"))
+    forms = [f.proto.form.form_id for f in at.get("form")]
+    form = next(f for f in forms if f.startswith("curator_form_service_svc-cjg"))
     at.text_input(key=f"{form}_email").input("info@cjg.example.nl")
     at.button(key=f"FormSubmitter:{form}-Opslaan").click()
     at.run()
@@ -173,7 +174,8 @@ def test_on_a_later_day_the_warnings_about_records_verified_long_ago_are_counted
     later = dt.date.today() + dt.timedelta(days=400)
     report = quality.quality_report(folder, today=later, atlas=atlas)
     assert report.atlas is atlas
+    # lines as the loader counts them: after a blank line and a record over two lines
     assert [w.split(":")[0] for w in report.warnings] == ["organizations.csv line 2", "services.csv line 3",
-                                                          "services.csv line 6"]  # after a blank line and a record over two lines
+                                                          "services.csv line 6"]
     monkeypatch.undo()
     assert_same_report(report, reference.quality_report(folder, today=later))

@@ -87,7 +87,8 @@ def _stale(atlas: Atlas, today: dt.date) -> pd.DataFrame:
                          ("locations", atlas.locations)):
         real = _real_rows(frame)  # illustrative records are made up; never verified
         ids = frame.index[real].tolist()
-        for rid, name, status, verified in zip(ids, *(_column(frame, c, real) for c in ("name", "status", "verified_at"))):
+        names, statuses, dates = (_column(frame, c, real) for c in ("name", "status", "verified_at"))
+        for rid, name, status, verified in zip(ids, names, statuses, dates):
             if _missing(verified) or (today - verified).days > STALE_AFTER_DAYS:
                 rows.append({"table": table, "id": rid, "name": name, "status": status,
                              "verified_at": "" if _missing(verified) else verified.isoformat()})
@@ -225,7 +226,8 @@ def _missing_contact(atlas: Atlas) -> pd.DataFrame:
         real = _real_rows(frame)
         ids = frame.index[real].tolist()
         contact = zip(*(_column(frame, f, real) for f in CONTACT_FIELDS))
-        for rid, name, status, values in zip(ids, _column(frame, "name", real), _column(frame, "status", real), contact):
+        names, statuses = _column(frame, "name", real), _column(frame, "status", real)
+        for rid, name, status, values in zip(ids, names, statuses, contact):
             missing = [f for f, v in zip(CONTACT_FIELDS, values) if not _text(v).strip()]
             if missing:
                 rows.append({"table": table, "id": rid, "name": name, "status": status,
@@ -381,7 +383,8 @@ def quality_report(folder: str | Path, today: dt.date | None = None, atlas: Atla
         shared = atlas if atlas is not None and snapshot.loaded_hash(atlas) is not None else None
         before = snapshot.content_hash(folder) if shared is not None else None
         atlas, errors, warnings = check_region(folder, today=today)
-        if atlas is not None and shared is not None and snapshot.loaded_hash(shared) == before == snapshot.content_hash(folder):
+        same = shared is not None and snapshot.loaded_hash(shared) == before == snapshot.content_hash(folder)
+        if atlas is not None and same:
             atlas = shared  # the same files (validated again for today's warnings): its indexes are built
     report = QualityReport(errors=list(errors), warnings=list(warnings), atlas=atlas)
     if atlas is None:

@@ -110,7 +110,8 @@ def _by_wijk(atlas: Atlas) -> pd.DataFrame:
         return pd.DataFrame([], columns=["code", "name", *STATUSES]).set_index("code")
     ix = matching.match_index(atlas)
     n, k = len(ix.ids), len(STATUSES)
-    status = np.array([STATUSES.index(s) for s in ix.statuses], dtype=np.int64)
+    status_codes, present = pd.factorize(np.asarray(ix.statuses, dtype=object))
+    status = np.array([STATUSES.index(s) for s in present], dtype=np.int64)[status_codes]
     national = np.zeros(n, dtype=bool)
     national[ix.by_code.get(NATIONAL_AREA, np.empty(0, dtype=np.int64))] = True
     # (wijk, service) pairs through the wijk's chain (wijk, gemeente), each pair once
@@ -176,17 +177,31 @@ def _advice_slots(atlas: Atlas, top: int) -> _Slots:
     rows = np.repeat(starts, sizes) + (np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes))
     positions = table.pos[rows]
     areas = np.repeat(area_of[take], sizes)
-    real_status = np.array([figures.is_real(s) for s in ix.statuses], dtype=bool)
+    codes, statuses = pd.factorize(np.asarray(ix.statuses, dtype=object))
+    real = np.array([figures.is_real(s) for s in statuses], dtype=bool)[codes[positions]]
     shown = pd.unique(positions)  # in the order they first occur
     counts = np.bincount(positions, minlength=len(ix.ids))[shown]
     count_of = {ix.ids[p]: n for p, n in zip(shown.tolist(), counts.tolist())}
-    names = atlas.areas["name"].tolist()
-    where: dict[str, list[str]] = {}
-    for p, a in zip(positions.tolist(), areas.tolist()):
-        listed = where.setdefault(ix.ids[p], [])
-        if len(listed) < 3 and names[a] not in listed:
-            listed.append(names[a])
-    return _Slots(count_of, where, int(real_status[positions].sum()), total)
+    return _Slots(count_of, _first_names(atlas, positions, areas, shown, ix.ids), int(real.sum()), total)
+
+
+def _first_names(atlas: Atlas, positions: np.ndarray, areas: np.ndarray, shown: np.ndarray,
+                 ids: list[str]) -> dict[str, list[str]]:
+    """Per service (at ``positions``, one entry per place in advice, in order), the names of the
+    first three different wijken (``areas``) where it is shown."""
+    name_code, names = pd.factorize(np.asarray(atlas.areas["name"].tolist(), dtype=object), use_na_sentinel=False)
+    named = name_code[areas]
+    _, first = np.unique(positions.astype(np.int64) * (len(names) + 1) + named, return_index=True)
+    first.sort()  # each (service, name) once, where it first occurs
+    pos, named = positions[first], named[first]
+    order = np.argsort(pos, kind="stable")
+    pos, named = pos[order], named[order]
+    starts = np.flatnonzero(np.r_[True, pos[1:] != pos[:-1]])
+    ends = np.r_[starts[1:], len(pos)]
+    span = {int(p): (int(a), int(min(b, a + 3))) for p, a, b in zip(pos[starts], starts, ends)}
+    labels = names.tolist()
+    named_list = named.tolist()
+    return {ids[p]: [labels[c] for c in named_list[span[p][0]:span[p][1]]] for p in shown.tolist()}
 
 
 def real_coverage(atlas: Atlas, top: int = 3, slots: _Slots | None = None) -> figures.Figure:

@@ -5,6 +5,9 @@ on every start. :func:`load` finishes an interrupted save first (``curation.stor
 reads the region's snapshot when its recorded content hash equals the hash of the region's files;
 otherwise (missing, stale after a ``git pull`` or a hand edit, unreadable, another format) it
 validates the region once with :func:`socialmap.loader.load_region` and writes a new snapshot.
+The metadata keeps that validation's warnings and its day (``validated_on``; warnings about
+records verified long ago depend on the date), so the Beheer page shows them without validating
+again (:func:`loaded_hash` tells which files an atlas was loaded from).
 
 The snapshot lives in ``<region>/.snapshot/`` (never committed: ``.gitignore``). It is written to a
 temporary folder and renamed into place, so a reader never sees half of one; the metadata file
@@ -15,6 +18,7 @@ error: the app then validates on every start, as before.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 import os
@@ -91,8 +95,10 @@ def _to_table(frame: pd.DataFrame) -> tuple[pa.Table, dict[str, Any]]:
     return pa.Table.from_pandas(plain, preserve_index=True), info
 
 
-def write(atlas: Atlas, folder: Path | None = None, digest: str | None = None) -> Path:
-    """Write the snapshot of a validated atlas (atomically); returns its folder."""
+def write(atlas: Atlas, folder: Path | None = None, digest: str | None = None,
+          validated_on: str | None = None) -> Path:
+    """Write the snapshot of a validated atlas (atomically); returns its folder. ``validated_on``
+    (ISO date): the day the atlas was validated, when known (the date-bound warnings hold for it)."""
     folder = Path(folder or atlas.region.path)
     digest = digest or content_hash(folder)
     target = snapshot_path(folder)
@@ -108,7 +114,8 @@ def write(atlas: Atlas, folder: Path | None = None, digest: str | None = None) -
         region = dataclasses.asdict(atlas.region)
         region.pop("path")
         meta = {"format": FORMAT, "content_hash": digest, "region": region, "warnings": list(atlas.warnings),
-                "frames": frames, "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+                "validated_on": validated_on, "frames": frames,
+                "written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         (tmp / META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         old = folder / f"{SNAPSHOT_DIR}.{os.getpid()}.{threading.get_ident()}.old"
         if target.exists():
@@ -198,13 +205,30 @@ def load(region: str | Path, validate: Callable[[Path], Atlas] | None = None) ->
     digest = content_hash(folder)
     atlas = read(folder, digest)
     if atlas is not None:
-        return atlas
+        return _loaded(atlas, digest)
+    day = dt.date.today().isoformat()
     atlas = (validate or load_region)(folder)
+    same_day = validate in (None, load_region) and dt.date.today().isoformat() == day
     try:
-        write(atlas, folder, digest)
+        write(atlas, folder, digest, validated_on=day if same_day else None)
     except OSError:
         pass  # a read-only folder: validate on every start instead
+    return _loaded(atlas, digest)
+
+
+_LOADED: dict[int, tuple[weakref.ref[Atlas], str]] = {}
+
+
+def _loaded(atlas: Atlas, digest: str) -> Atlas:
+    _LOADED[id(atlas)] = (weakref.ref(atlas), digest)
+    weakref.finalize(atlas, _LOADED.pop, id(atlas), None)
     return atlas
+
+
+def loaded_hash(atlas: Atlas) -> str | None:
+    """The content hash of the files :func:`load` read this atlas from (None: not loaded by it)."""
+    hit = _LOADED.get(id(atlas))
+    return hit[1] if hit is not None and hit[0]() is atlas else None
 
 
 # ---- readiness ------------------------------------------------------------------------------------
@@ -296,5 +320,5 @@ def readiness(atlas: Atlas | None) -> Readiness:
     return _READINESS.get(id(atlas)) or Readiness()
 
 
-__all__ = ["content_hash", "write", "read", "read_meta", "is_fresh", "load", "Readiness", "build_indexes",
-           "start_background_build", "readiness", "FORMAT", "SNAPSHOT_DIR"]
+__all__ = ["content_hash", "write", "read", "read_meta", "is_fresh", "load", "loaded_hash", "Readiness",
+           "build_indexes", "start_background_build", "readiness", "FORMAT", "SNAPSHOT_DIR"]

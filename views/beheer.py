@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -127,11 +128,6 @@ def login_box(lang: str) -> None:
 
 # ---- dashboard (read-only) -----------------------------------------------------------------------
 
-def _table(frame: pd.DataFrame, lang: str) -> None:
-    shown = frame.rename(columns={c: t(f"curation.col.{c}", lang) for c in frame.columns})
-    st.dataframe(shown, hide_index=True, width="stretch")
-
-
 def _folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
     """Name, size and modification time of every file of a region folder (changes on any save)."""
     out = []
@@ -142,10 +138,42 @@ def _folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
+class _Latest:
+    """The quality report of one region folder for its current files, and its tables as shown per
+    language. Only the latest version is kept: an older report would keep an older atlas (and its
+    indexes) in memory after a save."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.key: tuple[Any, ...] | None = None
+        self.report: quality.QualityReport | None = None
+        self.shown: dict[str, dict[str, pd.DataFrame]] = {}
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _cached_report(folder: str, signature: tuple[tuple[str, int, int], ...], today: str) -> quality.QualityReport:
-    """The quality report per version of the region's files (read-only, shared)."""
-    return quality.quality_report(Path(folder))
+def _latest(folder: str) -> _Latest:
+    return _Latest()
+
+
+def _cached_report(folder: str, signature: tuple[tuple[str, int, int], ...], today: str,
+                   atlas: Any = None) -> quality.QualityReport:
+    """The quality report per version of the region's files (read-only, shared). ``atlas``: the
+    app's shared atlas; the report uses it (and the validation its snapshot recorded) when it holds
+    the files' current content, else it validates the files itself."""
+    latest = _latest(folder)
+    with latest.lock:
+        if latest.key != (signature, today) or latest.report is None:
+            latest.report = quality.quality_report(Path(folder), today=dt.date.fromisoformat(today), atlas=atlas)
+            latest.key, latest.shown = (signature, today), {}
+        return latest.report
+
+
+def _shared_atlas() -> Any:
+    """The app's shared atlas (its indexes built in the background), or None when the region does not load."""
+    try:
+        return common.get_atlas(common.region_id())
+    except DataError:
+        return None
 
 
 def metric(container: Any, label: str, fig: figures.Figure, fmt: Callable[[Any], str], lang: str,
@@ -162,8 +190,64 @@ def metric(container: Any, label: str, fig: figures.Figure, fmt: Callable[[Any],
         container.caption(figures.too_few_text(fig, lang))
 
 
+def _shown(folder: str, report: quality.QualityReport, lang: str) -> dict[str, pd.DataFrame]:
+    """The report's tables as the dashboard shows them (labels in ``lang``), once per report and language."""
+    latest = _latest(folder)
+    with latest.lock:
+        if latest.report is report and lang in latest.shown:
+            return latest.shown[lang]
+    shown = _tables(report, lang)
+    with latest.lock:
+        if latest.report is report:
+            latest.shown[lang] = shown
+    return shown
+
+
+def _tables(report: quality.QualityReport, lang: str) -> dict[str, pd.DataFrame]:
+    todo = report.todo[["name", "shown_in", "level", "status", "wijken", "id"]].copy()  # name first: phones
+    for kind, col in (("level", "level"), ("status", "status")):  # a label per distinct value
+        todo[col] = todo[col].map({v: i18n.label(kind, v, lang) for v in todo[col].unique()})
+    todo = todo.rename(columns={
+        "id": t("curation.col.id", lang), "name": t("curation.col.name", lang),
+        "level": t("quality.col_level", lang), "status": t("curation.col.status", lang),
+        "shown_in": t("quality.col_shown_in", lang), "wijken": t("quality.col_wijken", lang)})
+    by_level = report.status_by_level.copy()
+    by_level.index = [i18n.label("level", v, lang) for v in by_level.index]
+    by_level.columns = [i18n.label("status", c, lang) for c in by_level.columns]
+    by_wijk = report.status_by_wijk.copy()
+    by_wijk.columns = [t("curation.col.name", lang) if c == "name" else i18n.label("status", c, lang) for c in by_wijk.columns]
+    contact = report.missing_contact.copy()
+    contact["no_contact"] = [t("map.dekking.yes", lang) if v else "" for v in contact["no_contact"]]
+    contact = contact.rename(columns={c: t("quality.no_contact_col", lang) if c == "no_contact"
+                                      else t(f"curation.col.{c}", lang) for c in contact.columns})
+    return {"todo": todo, "by_level": by_level, "by_wijk": by_wijk, "contact": contact,
+            "stale": _labelled(report.stale, lang), "duplicates": _labelled(report.duplicates, lang)}
+
+
+#: At most this many rows of a long list go to the browser on every run; the rest is a download.
+SHOWN_ROWS = 1000
+
+
+def _long_table(frame: pd.DataFrame, name: str, lang: str, **kwargs: Any) -> None:
+    """A table; a long one with its first :data:`SHOWN_ROWS` rows (the lists are ordered most
+    important first) and the whole list as a CSV download, made only when asked for."""
+    if len(frame) <= SHOWN_ROWS:
+        st.dataframe(frame, **kwargs)
+        return
+    st.caption(t("quality.rows_shown", lang, shown=figures.number(SHOWN_ROWS, lang, 0),
+                 n=figures.number(len(frame), lang, 0)))
+    st.dataframe(frame.head(SHOWN_ROWS), **kwargs)
+    st.download_button(t("quality.download_csv", lang), data=lambda: frame.to_csv(index=False).encode("utf-8-sig"),
+                       file_name=f"{name}.csv", mime="text/csv", key=f"quality_csv_{name}")
+
+
+def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return frame.rename(columns={c: t(f"curation.col.{c}", lang) for c in frame.columns})
+
+
 def dashboard(lang: str, folder: Path) -> None:
-    report = _cached_report(str(folder), _folder_signature(folder), dt.date.today().isoformat())
+    atlas = _shared_atlas()  # first: loading it may write a new snapshot, which changes the signature
+    report = _cached_report(str(folder), _folder_signature(folder), dt.date.today().isoformat(), atlas)
     cols = st.columns(6)
     cols[0].metric(t("curation.dash.errors", lang), len(report.errors))
     cols[1].metric(t("curation.dash.warnings", lang), len(report.warnings))
@@ -190,40 +274,25 @@ def dashboard(lang: str, folder: Path) -> None:
             st.code("\n".join(report.warnings[:200]), language=None, wrap_lines=True)
     if report.atlas is None:
         return
+    shown = _shown(str(folder), report, lang)
     with st.expander(t("quality.todo_title", lang, n=len(report.todo)), expanded=True):
         st.caption(t("quality.todo_help", lang))
-        todo = report.todo[["name", "shown_in", "level", "status", "wijken", "id"]].copy()  # name first: phones
-        todo["level"] = [i18n.label("level", v, lang) for v in todo["level"]]
-        todo["status"] = [i18n.label("status", v, lang) for v in todo["status"]]
-        st.dataframe(todo.rename(columns={
-            "id": t("curation.col.id", lang), "name": t("curation.col.name", lang),
-            "level": t("quality.col_level", lang), "status": t("curation.col.status", lang),
-            "shown_in": t("quality.col_shown_in", lang), "wijken": t("quality.col_wijken", lang)}),
-            hide_index=True, width="stretch", height=320)
+        _long_table(shown["todo"], "eerst-controleren", lang, hide_index=True, width="stretch", height=320)
     with st.expander(t("curation.dash.stale_title", lang, n=len(report.stale)), expanded=False):
         st.caption(t("curation.dash.stale_help", lang))
-        _table(report.stale, lang)
+        _long_table(shown["stale"], "niet-gecontroleerd", lang, hide_index=True, width="stretch")
     with st.expander(t("curation.dash.levels_title", lang), expanded=True):
-        by_level = report.status_by_level.copy()
-        by_level.index = [i18n.label("level", v, lang) for v in by_level.index]
-        by_level.columns = [i18n.label("status", c, lang) for c in by_level.columns]
-        st.dataframe(by_level, width="stretch")
+        st.dataframe(shown["by_level"], width="stretch")
     with st.expander(t("curation.dash.wijk_title", lang)):
-        by_wijk = report.status_by_wijk.copy()
-        by_wijk.columns = [t("curation.col.name", lang) if c == "name" else i18n.label("status", c, lang) for c in by_wijk.columns]
-        st.dataframe(by_wijk, width="stretch")
+        st.dataframe(shown["by_wijk"], width="stretch")
     with st.expander(t("quality.contact_title", lang, n=len(report.missing_contact))):
         none = int(report.missing_contact["no_contact"].sum()) if len(report.missing_contact) else 0
         st.caption(t("quality.contact_help", lang, none=none))
-        contact = report.missing_contact.copy()
-        contact["no_contact"] = [t("map.dekking.yes", lang) if v else "" for v in contact["no_contact"]]
-        st.dataframe(contact.rename(columns={c: t("quality.no_contact_col", lang) if c == "no_contact"
-                                             else t(f"curation.col.{c}", lang) for c in contact.columns}),
-                     hide_index=True, width="stretch")
+        _long_table(shown["contact"], "contact-onvolledig", lang, hide_index=True, width="stretch")
     with st.expander(t("curation.dash.duplicates_title", lang, n=len(report.duplicates)),
                      expanded=bool(len(report.duplicates))):
         st.caption(t("curation.dash.duplicates_help", lang, threshold=quality.DUPLICATE_THRESHOLD))
-        _table(report.duplicates, lang)
+        _long_table(shown["duplicates"], "mogelijke-dubbelen", lang, hide_index=True, width="stretch")
 
 
 # ---- exports (read-only, open data) ----------------------------------------------------------------

@@ -41,7 +41,7 @@ from .loader import load_region, region_path
 from .model import Atlas, Municipality, Region
 
 #: Bump when the layout changes: an older snapshot is then rebuilt.
-FORMAT = 1
+FORMAT = 2
 SNAPSHOT_DIR = ".snapshot"
 META = "snapshot.json"
 FRAMES = ("areas", "postcodes", "organizations", "locations", "services", "service_at_location",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import sys
 from collections import Counter
 from pathlib import Path
@@ -53,7 +54,8 @@ def main(argv: list[str], stdout: TextIO = sys.stdout, stderr: TextIO = sys.stde
 
 
 def _validate(folder: Path, quiet: bool, stdout: TextIO, stderr: TextIO) -> tuple[int, Atlas | None]:
-    atlas, errors, warnings = check_region(folder)
+    day = dt.date.today()
+    atlas, errors, warnings = check_region(folder, today=day)
     for message in errors:
         print(f"error: {message}", file=stderr)
     if not quiet:
@@ -63,7 +65,7 @@ def _validate(folder: Path, quiet: bool, stdout: TextIO, stderr: TextIO) -> tupl
         print(f"{folder}: INVALID, {len(errors)} error(s), {len(warnings)} warning(s)", file=stderr)
         return 1, None
     with contextlib.suppress(OSError):  # the app starts from this snapshot instead of validating again
-        snapshot.write(atlas, folder)
+        snapshot.write(atlas, folder, validated_on=day.isoformat() if dt.date.today() == day else None)
     if not quiet:
         services = atlas.services
         levels = Counter(services["level"])

@@ -120,3 +120,7 @@ def test_the_validate_command_leaves_a_fresh_snapshot_for_the_app(mini_region):
     shutil.rmtree(mini_region / snapshot.SNAPSHOT_DIR, ignore_errors=True)
     assert validate.main([str(mini_region), "--quiet"]) == 0
     assert snapshot.is_fresh(mini_region)
+    # with its day, so the Beheer page takes its warnings instead of validating again
+    import datetime as dt
+
+    assert snapshot.read_meta(mini_region)["validated_on"] == dt.date.today().isoformat()

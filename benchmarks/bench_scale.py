@@ -512,8 +512,8 @@ def report(results: dict) -> str:
     row("... **x blank page** (target <= 3)", lambda r: r["browser"]["paint_ratio"], "x", exp=False)
     row("browser: websocket bytes for the map page, KB", lambda r: sorted(r["browser"]["ws_bytes"])[1] / 1024, " KB", 0)
     row("server RSS per extra open map session, MB (target <= 10)", lambda r: r["browser"]["rss_per_session_mb"], " MB", 1, exp=False)
-    row("... the same without gc and trimming, median step, MB", lambda r: r["browser"]["rss_raw_step_median_mb"], " MB", 1,
-        exp=False)
+    row("... raw RSS (no gc, no trimming): (after - before) / sessions, MB", lambda r: r["browser"]["rss_raw_per_session_mb"],
+        " MB", 1, exp=False)
     kem = results.get("kennemerland", {}).get("pages")
     if kem and "error" not in kem:
         lines += ["", "Kennemerland (155 services), AppTest in the same way:", "",

@@ -30,8 +30,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import shapely
 
@@ -129,16 +131,34 @@ def write(atlas: Atlas, folder: Path | None = None, digest: str | None = None,
 
 # ---- reading --------------------------------------------------------------------------------------
 
+_SEP = "\x1f"  # joins a row's strings into one key (rows holding it take the plain path)
+
+
 def _string_tuples(column: pa.ChunkedArray) -> list[tuple[str, ...] | None] | None:
-    """A list-of-strings column as tuples (null: None), read from Arrow's offsets in one pass;
-    None for any other type (the caller converts those through pandas)."""
+    """A list-of-strings column as tuples (null: None); None for any other type (the caller
+    converts those through pandas).
+
+    Rows repeat (the same concerns, the same service area), so each distinct list becomes one
+    tuple, shared by the rows that hold it (tuples are immutable)."""
     arr = column.combine_chunks()
     if not (pa.types.is_list(arr.type) and pa.types.is_string(arr.type.value_type)):
         return None
-    offsets = arr.offsets.to_numpy().tolist()
-    flat = arr.values.to_pylist()
-    nulls = arr.is_null().to_numpy(zero_copy_only=False).tolist()
-    return [None if nulls[i] else tuple(flat[offsets[i]:offsets[i + 1]]) for i in range(len(arr))]
+    if not len(arr):
+        return []
+    if pc.any(pc.match_substring(arr.values, _SEP)).as_py():
+        offsets = arr.offsets.to_numpy().tolist()
+        flat = arr.values.to_pylist()
+        nulls = arr.is_null().to_numpy(zero_copy_only=False).tolist()
+        return [None if nulls[i] else tuple(flat[offsets[i]:offsets[i + 1]]) for i in range(len(arr))]
+    # the key holds the length too: [] and [""] join to the same text
+    keys = pc.binary_join_element_wise(pc.cast(pc.list_value_length(arr), pa.string()),
+                                       pc.binary_join(arr, _SEP), "\x1e")
+    codes, uniques = pd.factorize(keys.to_numpy(zero_copy_only=False), use_na_sentinel=True)
+    shared = np.empty(len(uniques) + 1, dtype=object)  # the last slot: null rows (code -1)
+    for k, key in enumerate(uniques):
+        length, _, joined = key.partition("\x1e")
+        shared[k] = tuple(joined.split(_SEP)) if int(length) else ()
+    return shared[codes].tolist()
 
 
 def _from_table(table: pa.Table, info: dict[str, Any]) -> pd.DataFrame:

@@ -124,3 +124,17 @@ def test_the_validate_command_leaves_a_fresh_snapshot_for_the_app(mini_region):
     import datetime as dt
 
     assert snapshot.read_meta(mini_region)["validated_on"] == dt.date.today().isoformat()
+
+
+def test_list_columns_read_back_as_tuples_for_every_kind_of_row():
+    import pyarrow as pa
+
+    rows = [["GM0392"], None, [], [""], ["a", "b"], ["GM0392"], ["x\x1fy"], ["a", "b"]]
+    column = pa.chunked_array([pa.array(rows[:3], type=pa.list_(pa.string())),
+                               pa.array(rows[3:], type=pa.list_(pa.string()))])
+    assert snapshot._string_tuples(column) == [None if r is None else tuple(r) for r in rows]
+    without_separator = pa.chunked_array([pa.array([r for r in rows if r != ["x\x1fy"]], type=pa.list_(pa.string()))])
+    got = snapshot._string_tuples(without_separator)
+    assert got == [None if r is None else tuple(r) for r in rows if r != ["x\x1fy"]]
+    assert got[0] is got[5]  # one tuple per distinct list, shared by its rows
+    assert snapshot._string_tuples(pa.chunked_array([pa.array([[1]], type=pa.list_(pa.int64()))])) is None

@@ -40,10 +40,11 @@ validate: $(VENV)/.installed
 	$(PY) -m socialmap validate
 
 bench: $(VENV)/.installed-dev
+	bash scripts/ensure_browser.sh
 	$(PY) benchmarks/bench_advice.py
 	$(PY) benchmarks/bench_map_page.py
 	$(PY) benchmarks/run_all.py
-	$(PY) benchmarks/bench_scale.py --regions .benchmarks/regions --browser 10000,50000
+	$(PY) benchmarks/bench_scale.py --regions .benchmarks/regions --pages-at-200k --browser 10000,50000,kennemerland
 
 # 10 concurrent browser sessions doing the GP flow for 2 minutes against one local server.
 load-test: $(VENV)/.installed-dev

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
-from . import i18n, schedule, vocab
+from . import figures, i18n, schedule, vocab
 from .parsing import ascii_int
 from .derived import per_atlas
 from .model import Area, Atlas
@@ -193,7 +193,7 @@ def filter_services(atlas: Atlas, filters: ServiceFilters, now: dt.datetime | No
         mask &= svc["languages"].map(lambda ls: bool(wanted_lang & set(ls or ())))
     if filters.hide_illustrative:
         mask &= svc["status"] != "illustrative"
-    ids = [str(i) for i in svc.index[mask.to_numpy(dtype=bool)]]
+    ids = _id_array(atlas)[mask.to_numpy(dtype=bool)].tolist()
     if filters.open_now or filters.walk_in:
         index = search_index(atlas)
         local = schedule.local_now(now)
@@ -394,6 +394,39 @@ def services_serving(atlas: Atlas, code: str, ids: Iterable[str] | None = None) 
 
 
 @per_atlas
+def _id_array(atlas: Atlas) -> np.ndarray:
+    """The service ids as strings in data order (an object array, built once per atlas)."""
+    return np.array([str(i) for i in atlas.services.index], dtype=object)
+
+
+@per_atlas
+def _waiting_all(atlas: Atlas) -> figures.Figure:
+    rows = card_rows(atlas)
+    return figures.waiting_values([r[3] for r in rows.values()], [r[2] for r in rows.values()])
+
+
+def list_waiting(atlas: Atlas, ids: list[str]) -> figures.Figure:
+    """The real waiting-time figure of a list of distinct services (every service: once per atlas)."""
+    if len(ids) == len(atlas.services):  # distinct ids, as many as there are services: all of them
+        return _waiting_all(atlas)
+    rows = card_rows(atlas)
+    return figures.waiting_values([rows[sid][3] for sid in ids], [rows[sid][2] for sid in ids])
+
+
+def warm_cards(atlas: Atlas) -> None:
+    """Build what the map's list reads on every run: card rows, ids, the waiting figure of all."""
+    card_rows(atlas)
+    _id_array(atlas)
+    _waiting_all(atlas)
+
+
+def illustrative_share(atlas: Atlas, ids: list[str]) -> tuple[int, int]:
+    """(illustrative, all) among a list of services, from the card rows."""
+    rows = card_rows(atlas)
+    return sum(rows[sid][2] == "illustrative" for sid in ids), len(ids)
+
+
+@per_atlas
 def card_rows(atlas: Atlas) -> dict[str, tuple[str, str, str, int | None]]:
     """Service id -> (name, level, status, waiting weeks): what a list card shows, looked up once per atlas."""
     svc = atlas.services
@@ -405,5 +438,5 @@ def card_rows(atlas: Atlas) -> dict[str, tuple[str, str, str, int | None]]:
 __all__ = [
     "ServiceFilters", "SearchIndex", "search_index", "filter_services", "keyword_search", "keyword_hits",
     "Hit", "Reason", "reason_text", "Nearby", "nearby", "FIELD_WEIGHT",
-    "services_for_postcode", "services_serving", "card_rows", "normalise", "words", "MATCH_THRESHOLD",
+    "services_for_postcode", "services_serving", "card_rows", "warm_cards", "list_waiting", "illustrative_share", "normalise", "words", "MATCH_THRESHOLD",
 ]

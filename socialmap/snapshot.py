@@ -284,7 +284,7 @@ def warm_indexes(atlas: Atlas) -> list[tuple[str, Callable[[Atlas], Any]]]:
         ("wijk_real", lambda a: profiles.wijk_index(a, include_examples=False)),  # figures: real records
         ("profiles", profiles.warm),  # a wijk's profile: practices near it
         ("map", lambda a: maps.view_index(a, "nl", "").layers(maps.fit_view(maps.first_bounds(a)))),
-        ("cards", search.card_rows),  # the map's list cards
+        ("cards", search.warm_cards),  # the map's list cards
         ("coverage", coverage.warm),  # Dekking's first view
         ("route_atlas", _warm_route_atlas),  # Zorgroutes: lists per level, wijken, texts
         ("outlines", lambda a: maps.view_index(a, "nl", "").warm()),

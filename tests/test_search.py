@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import VALID_MINI
+from conftest import ROOT, VALID_MINI
 from socialmap import search
 from socialmap.errors import InputError
 from socialmap.loader import load_region
@@ -123,3 +123,17 @@ def test_a_postcode_outside_the_region_is_refused_with_a_clear_message(atlas):
         search.services_for_postcode(atlas, "1234")
     assert str(err.value) == ("postcode '1234' is outside region Testgemeente (fixture) (known postcodes: "
                               "9991-9993, 3 areas)")
+
+
+def test_the_lists_waiting_figure_and_example_share_are_the_same_for_all_services_in_any_order():
+    from socialmap import figures, snapshot
+
+    kem = snapshot.load(ROOT / "data" / "regions" / "kennemerland")
+    svc = kem.services
+    every = search.filter_services(kem, ServiceFilters())
+    assert every == [str(i) for i in svc.index] and all(type(i) is str for i in every)
+    plain = figures.waiting(svc)
+    assert search.list_waiting(kem, every) == plain == search.list_waiting(kem, every[::-1])
+    some = every[::3]
+    assert search.list_waiting(kem, some) == figures.waiting(svc.loc[some])
+    assert search.illustrative_share(kem, some) == kem.illustrative_share(some)

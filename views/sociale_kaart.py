@@ -69,7 +69,7 @@ def service_list(atlas: Atlas, lang: str, ids: list[str], near: dict[str, search
     on_map = sum(1 for sid in ids if sid in located)
     st.markdown(t("map.list.count", lang, n=len(ids), on_map=on_map, off_map=len(ids) - on_map))
     rows = search.card_rows(atlas)
-    waiting = figures.waiting_values([rows[sid][3] for sid in ids], [rows[sid][2] for sid in ids])
+    waiting = search.list_waiting(atlas, ids)
     st.caption(t("map.honest.list_waiting", lang,
                  figure=figures.figure_text(waiting, lambda v: figures.waiting_text(v, lang), lang)))
     if not ids:

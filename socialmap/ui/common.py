@@ -16,7 +16,7 @@ import streamlit as st
 
 from .. import i18n
 from ..crisis import CRISIS_LINES
-from .. import snapshot
+from .. import search, snapshot
 from ..errors import DataError, InputError
 from ..db import atlas_folder
 from ..loader import DEFAULT_REGION, load_region
@@ -292,7 +292,8 @@ def status_badge(status: str, lang: str) -> str:
 
 def illustrative_notice(atlas: Atlas, lang: str, service_ids: list[str] | None = None) -> None:
     """Say how much of what the page shows is illustrative (not real)."""
-    illustrative, total = atlas.illustrative_share(service_ids)
+    illustrative, total = (atlas.illustrative_share() if service_ids is None
+                           else search.illustrative_share(atlas, service_ids))
     if total == 0:
         return
     st.caption(i18n.t("common.notice.illustrative", lang, n=illustrative, total=total,

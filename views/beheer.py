@@ -266,7 +266,8 @@ def dashboard(lang: str, folder: Path) -> None:
         if coverage is not None and coverage.shown and coverage.value.places:
             examples = figures.number(100.0 - coverage.value.percent, lang, 0)
             st.success(f"{valid} {t('quality.valid_not_true', lang, pct=examples)}", icon="✅")
-            st.caption(t("quality.real_coverage_help", lang, places=coverage.value.places, real=coverage.value.real))
+            st.caption(t("quality.real_coverage_help", lang, places=figures.number(coverage.value.places, lang, 0),
+                         real=figures.number(coverage.value.real, lang, 0)))
         else:
             st.success(valid, icon="✅")
     if report.warnings:

@@ -50,6 +50,17 @@ _POINT_TOLERANCE_M = 150.0
 STALE_AFTER_DAYS = 365
 
 
+def verified_long_ago(file: str, line: int, record_id: str, verified: dt.date) -> str:
+    """The warning for a verified record last checked more than :data:`STALE_AFTER_DAYS` ago (the
+    one warning that depends on the day of validation)."""
+    return f"{file} line {line}: '{record_id}' was last verified on {verified.isoformat()}, more than 12 months ago"
+
+
+#: Matches every :func:`verified_long_ago` warning.
+VERIFIED_LONG_AGO = re.compile(r"(organizations|services)\.csv line \d+: '.*' was last verified on "
+                               r"\d{4}-\d{2}-\d{2}, more than 12 months ago")
+
+
 def region_path(region: str | Path) -> Path:
     """A region id (``kennemerland``) or a folder path → the folder."""
     candidate = Path(region)
@@ -567,7 +578,7 @@ def _check_region(folder: Path, today: dt.date, report: _Report) -> tuple[Atlas 
         for row, ln in zip(table.rows, table.lines):
             verified = row["verified_at"]
             if row["status"] == "verified" and verified and (today - verified).days > STALE_AFTER_DAYS:
-                report.warn(f"{file} line {ln}: '{row['id']}' was last verified on {verified.isoformat()}, more than 12 months ago")
+                report.warn(verified_long_ago(file, ln, row["id"], verified))
     huisartsenpost = meta.get("huisartsenpost_service_id")
     if huisartsenpost and huisartsenpost not in ids["services"]:
         report.error(f"region.yaml: huisartsenpost_service_id '{huisartsenpost}' does not exist in services.csv")

@@ -14,7 +14,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from .. import figures, matching, snapshot
-from ..loader import STALE_AFTER_DAYS, check_region
+from ..loader import STALE_AFTER_DAYS, VERIFIED_LONG_AGO, check_region, verified_long_ago
 from ..model import Atlas
 from ..vocab import LEVELS, NATIONAL_AREA, STATUSES
 from . import store
@@ -310,11 +310,6 @@ def _duplicates(atlas: Atlas) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["table", "id_a", "name_a", "id_b", "name_b", "address", "score"])
 
 
-#: The one kind of validation warning that depends on the day (:func:`socialmap.loader.check_region`).
-_VERIFIED_LONG_AGO = re.compile(r"(organizations|services)\.csv line \d+: '.*' was last verified on "
-                                r"\d{4}-\d{2}-\d{2}, more than 12 months ago")
-
-
 def _record_lines(path: Path) -> list[int]:
     """The line on which each record of a CSV file starts, as the loader numbers them (blank
     records left out)."""
@@ -346,8 +341,7 @@ def _verified_long_ago(folder: Path, atlas: Atlas, today: dt.date) -> list[str] 
         if len(lines) != len(frame):
             return None
         for i in rows:
-            out.append(f"{file} line {lines[i]}: '{frame.index[i]}' was last verified on "
-                       f"{frame['verified_at'].iat[i].isoformat()}, more than 12 months ago")
+            out.append(verified_long_ago(file, lines[i], frame.index[i], frame["verified_at"].iat[i]))
     return out
 
 
@@ -372,7 +366,7 @@ def _validation(folder: Path, today: dt.date, atlas: Atlas | None) -> tuple[Atla
     warnings = [str(w) for w in meta.get("warnings", [])]
     if validated == today.isoformat():
         return atlas, warnings
-    if not all(_VERIFIED_LONG_AGO.fullmatch(w) for w in warnings):
+    if not all(VERIFIED_LONG_AGO.fullmatch(w) for w in warnings):
         return None  # a warning of another kind: validate again rather than guess
     again = _verified_long_ago(folder, atlas, today)
     return None if again is None else (atlas, again)

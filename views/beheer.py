@@ -538,12 +538,12 @@ def open_data_exports(lang: str, folder: Path) -> None:
     include = st.checkbox(t("opendata.export.include_illustrative", lang), key="dl_include_illustrative")
     st.caption(t("opendata.export.licence", lang, attribution=common.md_escape(hsds.license_info(folder)["attribution"])))
     name = folder.name + ("-met-voorbeelden" if include else "")
-    cols = st.columns(3)
-    cols[0].download_button(t("curation.export.hsds_json", lang), data=hsds.export_json(folder, include),
+    cols = st.columns(3)  # each export is made when its button is pressed, not on every run
+    cols[0].download_button(t("curation.export.hsds_json", lang), data=lambda: hsds.export_json(folder, include),
                             file_name=f"{name}-hsds.json", mime="application/json", key="dl_hsds_json")
-    cols[1].download_button(t("curation.export.hsds_csv", lang), data=hsds.export_tabular_zip(folder, include),
+    cols[1].download_button(t("curation.export.hsds_csv", lang), data=lambda: hsds.export_tabular_zip(folder, include),
                             file_name=f"{name}-hsds-tabular.zip", mime="application/zip", key="dl_hsds_zip")
-    cols[2].download_button(t("curation.export.geojson", lang), data=hsds.export_geojson(folder, include),
+    cols[2].download_button(t("curation.export.geojson", lang), data=lambda: hsds.export_geojson(folder, include),
                             file_name=f"{name}.geojson", mime="application/geo+json", key="dl_geojson")
 
 
